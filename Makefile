@@ -47,7 +47,7 @@ CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARN) -DKNTS_VERSION='"$(VERSION)"' \
 	-Iinclude/uapi -Iuserspace/lib
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
-SSL_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto libssl 2>/dev/null || echo -lssl -lcrypto)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
 
 # Kernel sources that also build in userspace (tests, fuzzers, ntskd):
 # they include only what userspace/kshim provides.

@@ -26,4 +26,8 @@ static inline struct knts_net *knts_pernet(const struct net *net)
 int knts_netlink_init(void);
 void knts_netlink_exit(void);
 
+int knts_siv_init(void);
+void knts_siv_exit(void);
+int knts_kat_run(void);
+
 #endif /* _KNTS_KNTS_H */

@@ -40,9 +40,17 @@ static int __init knts_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&knts_net_ops);
+	err = knts_siv_init();
 	if (err)
 		return err;
+	err = knts_kat_run();
+	if (err) {
+		pr_err("known-answer self-tests failed: refusing to load\n");
+		goto err_siv;
+	}
+	err = register_pernet_subsys(&knts_net_ops);
+	if (err)
+		goto err_siv;
 	err = knts_netlink_init();
 	if (err)
 		goto err_pernet;
@@ -51,6 +59,8 @@ static int __init knts_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&knts_net_ops);
+err_siv:
+	knts_siv_exit();
 	return err;
 }
 
@@ -58,6 +68,7 @@ static void __exit knts_exit(void)
 {
 	knts_netlink_exit();
 	unregister_pernet_subsys(&knts_net_ops);
+	knts_siv_exit();
 }
 
 module_init(knts_init);
@@ -66,3 +77,4 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Network Time Security (RFC 8915) for unmodified NTP daemons");
 MODULE_VERSION(KNTS_VERSION);
 MODULE_ALIAS_GENL_FAMILY(KNTS_FAMILY_NAME);
+MODULE_SOFTDEP("pre: cmac ctr");

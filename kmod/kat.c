@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Known-answer self-tests, run at every load like the kernel's own
+ * crypto self-tests: if the AEAD underneath NTS is wrong, knts must not
+ * load, because every packet it touched would be wrong too.
+ */
+#include <linux/errno.h>
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "knts.h"
+#include "siv.h"
+#include "kat_vectors.h"
+
+#define KAT_BUF 256
+
+/* Lets the selftests prove that a failing KAT stops the load. */
+static bool kat_inject_fault;
+module_param(kat_inject_fault, bool, 0444);
+MODULE_PARM_DESC(kat_inject_fault, "testing only: corrupt one known answer");
+
+struct kat_case {
+	const char *name;
+	const u8 *key;
+	unsigned int key_len;
+	struct knts_siv_ad ad[KNTS_SIV_MAX_AD];
+	unsigned int n_ad;
+	const u8 *pt;
+	size_t len;
+	const u8 *tag;
+	const u8 *ct;
+};
+
+/*
+ * Seal must give exactly tag and ct; open must give back pt; a flipped
+ * tag bit or a flipped bit in the first AD component must be refused and
+ * release nothing. @buf and @ad0 are heap scratch (CTR uses scatterlists).
+ */
+static int kat_one(const struct kat_case *c, u8 *buf, u8 *ad0)
+{
+	struct knts_siv_ad ad[KNTS_SIV_MAX_AD];
+	u8 tag[KNTS_SIV_TAG_LEN];
+
+	memcpy(buf, c->pt, c->len);
+	if (knts_siv_seal(c->key, c->key_len, c->ad, c->n_ad, buf, c->len,
+			  tag, buf) ||
+	    memcmp(tag, c->tag, sizeof(tag)) || memcmp(buf, c->ct, c->len))
+		return -EINVAL;
+
+	memcpy(buf, c->ct, c->len);
+	if (knts_siv_open(c->key, c->key_len, c->ad, c->n_ad, c->tag, buf,
+			  c->len, buf) ||
+	    memcmp(buf, c->pt, c->len))
+		return -EINVAL;
+
+	memcpy(tag, c->tag, sizeof(tag));
+	tag[15] ^= 1;
+	memcpy(buf, c->ct, c->len);
+	if (knts_siv_open(c->key, c->key_len, c->ad, c->n_ad, tag, buf,
+			  c->len, buf) != -EBADMSG ||
+	    memchr_inv(buf, 0, c->len))
+		return -EINVAL;
+
+	memcpy(ad, c->ad, sizeof(ad));
+	memcpy(ad0, ad[0].data, ad[0].len);
+	ad0[ad[0].len / 2] ^= 0x80;
+	ad[0].data = ad0;
+	memcpy(buf, c->ct, c->len);
+	if (knts_siv_open(c->key, c->key_len, ad, c->n_ad, c->tag, buf,
+			  c->len, buf) != -EBADMSG)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The real chrony 4.3 request: it verifies under the C2S key its TLS
+ * session exported, and no single flipped bit anywhere in it does.
+ */
+static int kat_chrony_request(u8 *pkt)
+{
+	const size_t auth = 188, nonce = auth + 8, tag = nonce + 16;
+	const size_t len = sizeof(kat_chrony_req);
+	struct knts_siv_ad ad[2] = {
+		{ pkt, auth }, { pkt + nonce, 16 },
+	};
+	size_t bit;
+
+	memcpy(pkt, kat_chrony_req, len);
+	if (knts_siv_open(kat_chrony_c2s, 32, ad, 2, pkt + tag, NULL, 0, NULL))
+		return -EINVAL;
+	for (bit = 0; bit < len * 8; bit++) {
+		/* Bytes 188..195 are the EF header and lengths, not MAC input. */
+		if (bit / 8 >= auth && bit / 8 < nonce)
+			continue;
+		pkt[bit / 8] ^= 1 << (bit % 8);
+		if (knts_siv_open(kat_chrony_c2s, 32, ad, 2, pkt + tag, NULL,
+				  0, NULL) != -EBADMSG)
+			return -EINVAL;
+		pkt[bit / 8] ^= 1 << (bit % 8);
+	}
+	return 0;
+}
+
+int knts_kat_run(void)
+{
+	u8 *buf, *ad0, *c2s, *s2c, *cookie_ef;
+	unsigned int i, passed = 0;
+	int err = 0;
+
+	buf = kzalloc(4 * KAT_BUF, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ad0 = buf + KAT_BUF;
+	c2s = ad0 + KAT_BUF;
+	s2c = c2s + 32;
+	cookie_ef = s2c + 32;
+	for (i = 0; i < 32; i++) {
+		c2s[i] = i + kat_inject_fault;
+		s2c[i] = 0x20 + i;
+	}
+	/* The synthetic response encrypts one cookie EF of 0x30, 0x31, ... */
+	cookie_ef[0] = 0x02;
+	cookie_ef[1] = 0x04;
+	cookie_ef[2] = 0x00;
+	cookie_ef[3] = 0x68;
+	for (i = 0; i < 100; i++)
+		cookie_ef[4 + i] = 0x30 + i;
+
+	{
+		const struct kat_case cases[] = {
+			{ "rfc5297-a1", kat_a1_key, 32,
+			  { { kat_a1_ad, sizeof(kat_a1_ad) } }, 1,
+			  kat_a1_pt, sizeof(kat_a1_pt),
+			  kat_a1_out, kat_a1_out + 16 },
+			{ "rfc5297-a2", kat_a2_key, 32,
+			  { { kat_a2_ad1, sizeof(kat_a2_ad1) },
+			    { kat_a2_ad2, sizeof(kat_a2_ad2) },
+			    { kat_a2_nonce, sizeof(kat_a2_nonce) } }, 3,
+			  kat_a2_pt, sizeof(kat_a2_pt),
+			  kat_a2_out, kat_a2_out + 16 },
+			{ "nts-synthetic-request", c2s, 32,
+			  { { kat_syn_req, 188 }, { kat_syn_req + 196, 16 } }, 2,
+			  NULL, 0, kat_syn_req + 212, NULL },
+			{ "nts-synthetic-response", s2c, 32,
+			  { { kat_syn_resp, 84 }, { kat_syn_resp + 92, 16 } }, 2,
+			  cookie_ef, 104, kat_syn_resp + 108, kat_syn_resp + 124 },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(cases) && !err; i++) {
+			err = kat_one(&cases[i], buf, ad0);
+			if (err)
+				pr_err("self-test %s failed\n", cases[i].name);
+			else
+				passed++;
+		}
+	}
+	if (!err) {
+		err = kat_chrony_request(buf);
+		if (err)
+			pr_err("self-test chrony-request failed\n");
+		else
+			passed++;
+	}
+	kfree_sensitive(buf);
+	if (!err)
+		pr_info("self-tests: %u passed\n", passed);
+	return err;
+}

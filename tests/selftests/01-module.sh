@@ -1,0 +1,44 @@
+#!/bin/bash
+# The module loads and unloads, the genl family resolves, every namespace
+# has its own state, and only CAP_NET_ADMIN may talk to it.
+. "$(dirname "$0")/lib.sh"
+
+[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
+[ -x "$NTSCTL" ] || skip_all "build/ntsctl not built (make userspace)"
+
+ktap_plan 13
+
+knts_unload
+out=$("$NTSCTL" stats 2>&1); rc=$?
+[ "$rc" -eq 3 ] && grep -q 'modprobe knts' <<<"$out"
+ok $? "ntsctl says 'modprobe knts' and exits 3 when the module is absent"
+
+check "insmod knts.ko" knts_load
+check "the load is logged" sh -c 'dmesg | grep -q "knts: knts .* loaded"'
+check "ntsctl stats answers in the initial namespace" "$NTSCTL" stats
+check "ntsctl --json stats is valid JSON" sh -c "'$NTSCTL' --json stats | python3 -m json.tool"
+
+new_netns a && new_netns b
+check "ntsctl stats answers in namespace a" ip netns exec "$a" "$NTSCTL" stats --json
+check "ntsctl stats answers in namespace b" ip netns exec "$b" "$NTSCTL" stats --json
+
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$NTSCTL" stats 2>&1); rc=$?
+[ "$rc" -eq 4 ] && grep -q 'permission denied' <<<"$out"
+ok $? "an unprivileged user gets EPERM (exit 4)"
+[ "$rc" -eq 4 ] || diag "exit $rc: $out"
+
+out=$(capsh --drop=cap_net_admin -- -c "'$NTSCTL' stats" 2>&1); rc=$?
+[ "$rc" -eq 4 ]
+ok $? "root without CAP_NET_ADMIN gets EPERM (exit 4)"
+[ "$rc" -eq 4 ] || diag "exit $rc: $out"
+
+# Namespaces that come and go while the module is loaded.
+for i in 1 2 3; do new_netns tmp && ip netns del "$tmp"; done
+check "rmmod with live namespaces" knts_unload
+check "load again after unload" knts_load
+new_netns c
+check "a namespace made after the load has state" ip netns exec "$c" "$NTSCTL" stats
+check "no WARN/BUG in the kernel log" dmesg_clean
+knts_unload
+ktap_finish

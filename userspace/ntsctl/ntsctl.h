@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NTSCTL_H
+#define NTSCTL_H
+
+#include <stdbool.h>
+
+/* Exit codes, documented in `ntsctl help`. */
+enum {
+	NTSCTL_OK = 0,
+	NTSCTL_FAIL = 1,	/* the operation failed */
+	NTSCTL_USAGE = 2,	/* bad command line */
+	NTSCTL_NOMODULE = 3,	/* knts.ko not loaded */
+	NTSCTL_PERM = 4,	/* not allowed (CAP_NET_ADMIN) */
+};
+
+struct ntsctl_opts {
+	bool json;
+};
+
+int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
+
+/* Print an error about a netlink failure; return the matching exit code. */
+int ntsctl_nl_fail(const char *what, int err, const char *kmsg);
+
+#endif
