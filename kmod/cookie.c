@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NTS cookies, chrony 4.0-4.3 format (see cookie.h). Built into knts.ko
+ * and, through userspace/kshim, into the userspace library and tests.
+ */
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/errno.h>
+
+#include "cookie.h"
+#include "siv.h"
+
+#define KNTS_COOKIE_NONCE_OFF	KNTS_COOKIE_KEYID_LEN
+#define KNTS_COOKIE_TAG_OFF	(KNTS_COOKIE_NONCE_OFF + KNTS_COOKIE_NONCE_LEN)
+#define KNTS_COOKIE_CT_OFF	(KNTS_COOKIE_TAG_OFF + KNTS_SIV_TAG_LEN)
+/* S2V components before the plaintext: "" and the nonce. */
+#define KNTS_COOKIE_N_AD	2
+
+/* Session AEAD from the cookie length; 0 if no AEAD gives that length. */
+static unsigned int knts_cookie_aead(size_t len)
+{
+	switch (len) {
+	case KNTS_COOKIE_HDR_LEN + 2 * 32:
+		return KNTS_AEAD_AES_SIV_CMAC_256;
+	case KNTS_COOKIE_HDR_LEN + 2 * 48:
+		return KNTS_AEAD_AES_SIV_CMAC_384;
+	case KNTS_COOKIE_HDR_LEN + 2 * 64:
+		return KNTS_AEAD_AES_SIV_CMAC_512;
+	}
+	return 0;
+}
+
+/*
+ * S2V components of the cookie AEAD: an empty AD component, which chrony
+ * always passes, then the nonce. The empty component needs a valid pointer
+ * only; the cookie itself serves.
+ */
+static void knts_cookie_ad(struct knts_siv_ad ad[KNTS_COOKIE_N_AD],
+			   const u8 *cookie)
+{
+	ad[0].data = cookie;
+	ad[0].len = 0;
+	ad[1].data = cookie + KNTS_COOKIE_NONCE_OFF;
+	ad[1].len = KNTS_COOKIE_NONCE_LEN;
+}
+
+int knts_cookie_key_id(const u8 *cookie, size_t len, u32 *key_id)
+{
+	if (!knts_cookie_aead(len))
+		return -EMSGSIZE;
+	*key_id = (u32)cookie[0] << 24 | (u32)cookie[1] << 16 |
+		  (u32)cookie[2] << 8 | cookie[3];
+	return 0;
+}
+
+int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+		     const struct knts_cookie_keys *k, u8 *out, size_t cap)
+{
+	unsigned int key_len = knts_aead_key_len(k->aead);
+	size_t pt_len = 2 * (size_t)key_len;
+	struct knts_siv_ad ad[KNTS_COOKIE_N_AD];
+	int err;
+
+	if (!key_len || k->key_len != key_len)
+		return -EINVAL;
+	if (cap < KNTS_COOKIE_HDR_LEN + pt_len)
+		return -ENOSPC;
+
+	out[0] = key_id >> 24;
+	out[1] = key_id >> 16;
+	out[2] = key_id >> 8;
+	out[3] = key_id;
+	memcpy(out + KNTS_COOKIE_NONCE_OFF, nonce, KNTS_COOKIE_NONCE_LEN);
+	/* Stage the plaintext in the output and encrypt it in place. */
+	memcpy(out + KNTS_COOKIE_CT_OFF, k->key, pt_len);
+
+	knts_cookie_ad(ad, out);
+	err = knts_siv_seal(master, KNTS_COOKIE_MASTER_LEN, ad, KNTS_COOKIE_N_AD,
+			    out + KNTS_COOKIE_CT_OFF, pt_len,
+			    out + KNTS_COOKIE_TAG_OFF, out + KNTS_COOKIE_CT_OFF);
+	if (err) {
+		memzero_explicit(out, KNTS_COOKIE_HDR_LEN + pt_len);
+		return err;
+	}
+	return KNTS_COOKIE_HDR_LEN + pt_len;
+}
+
+int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 *cookie, size_t len,
+		     struct knts_cookie_keys *k)
+{
+	unsigned int aead = knts_cookie_aead(len);
+	struct knts_siv_ad ad[KNTS_COOKIE_N_AD];
+	u32 id;
+	int err;
+
+	if (!aead) {
+		err = -EMSGSIZE;
+		goto fail;
+	}
+	err = knts_cookie_key_id(cookie, len, &id);
+	if (err)
+		goto fail;
+	if (id != key_id) {
+		err = -ENOKEY;
+		goto fail;
+	}
+
+	knts_cookie_ad(ad, cookie);
+	err = knts_siv_open(master, KNTS_COOKIE_MASTER_LEN, ad, KNTS_COOKIE_N_AD,
+			    cookie + KNTS_COOKIE_TAG_OFF,
+			    cookie + KNTS_COOKIE_CT_OFF,
+			    len - KNTS_COOKIE_HDR_LEN, k->key);
+	if (err)
+		goto fail;
+	k->aead = aead;
+	k->key_len = knts_aead_key_len(aead);
+	return 0;
+fail:
+	memzero_explicit(k, sizeof(*k));
+	return err;
+}

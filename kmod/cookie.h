@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NTS cookies in the chrony 4.0-4.3 format, shared by knts.ko (decode on
+ * requests, encode on responses) and ntskd (encode at NTS-KE).
+ *
+ *   KeyID (4, big-endian) || Nonce (16) || V (16) || E(C2S || S2C)
+ *
+ * The cookie AEAD is AES-SIV-CMAC-256 under a 32-byte master key with the
+ * S2V components ["" (one empty AD component), Nonce, C2S || S2C]. The
+ * session AEAD is not stored: it follows from the plaintext length,
+ * 64 -> 15, 96 -> 16, 128 -> 17, so a cookie is 100, 132 or 164 bytes.
+ *
+ * The code is pure: the nonce comes from the caller (get_random_bytes()
+ * in the kernel, RAND_bytes() in userspace) and so does every buffer.
+ * In the kernel, @out, @cookie and @k must not be on the stack (the SIV
+ * ciphertext and plaintext go through scatterlists): use per-CPU or heap
+ * memory. The master key and nonce may live anywhere.
+ */
+#ifndef _KNTS_COOKIE_H
+#define _KNTS_COOKIE_H
+
+#include <linux/types.h>
+
+#include "siv.h"
+
+#define KNTS_COOKIE_MASTER_LEN	32
+#define KNTS_COOKIE_KEYID_LEN	4
+#define KNTS_COOKIE_NONCE_LEN	16
+#define KNTS_COOKIE_HDR_LEN	(KNTS_COOKIE_KEYID_LEN + \
+				 KNTS_COOKIE_NONCE_LEN + KNTS_SIV_TAG_LEN)
+#define KNTS_COOKIE_MIN_LEN	(KNTS_COOKIE_HDR_LEN + 2 * 32)
+#define KNTS_COOKIE_MAX_LEN	(KNTS_COOKIE_HDR_LEN + \
+				 2 * KNTS_SIV_MAX_KEY_LEN)
+
+/*
+ * Session keys carried by a cookie. The two keys are stored back to back,
+ * C2S then S2C, each @key_len bytes, because that is the SIV plaintext:
+ * open() decrypts straight into @key and seal() reads from it, with no
+ * other copy of the keys.
+ */
+struct knts_cookie_keys {
+	u16 aead;		/* enum knts_aead */
+	u16 key_len;		/* knts_aead_key_len(aead) */
+	u8 key[2 * KNTS_SIV_MAX_KEY_LEN];	/* C2S || S2C */
+};
+
+static inline u8 *knts_cookie_c2s(struct knts_cookie_keys *k)
+{
+	return k->key;
+}
+
+static inline u8 *knts_cookie_s2c(struct knts_cookie_keys *k)
+{
+	return k->key + k->key_len;
+}
+
+/* Cookie length for a session AEAD, or 0 if it is not one of 15/16/17. */
+static inline unsigned int knts_cookie_len(unsigned int aead)
+{
+	unsigned int key_len = knts_aead_key_len(aead);
+
+	return key_len ? KNTS_COOKIE_HDR_LEN + 2 * key_len : 0;
+}
+
+/*
+ * The key ID of a cookie, to look up its master key. Returns 0, or
+ * -EMSGSIZE when @len is not a valid cookie length (100/132/164).
+ */
+int knts_cookie_key_id(const u8 *cookie, size_t len, u32 *key_id);
+
+/*
+ * Build a cookie for @k (aead and key_len set, keys in @k->key) under the
+ * master key (@key_id, @master) with @nonce. Writes knts_cookie_len() bytes
+ * to @out and returns that length, or:
+ *   -EINVAL  @k->aead is not 15/16/17 or @k->key_len does not match it
+ *   -ENOSPC  @cap is smaller than the cookie
+ *   other    an error from knts_siv_seal(); @out is then zeroed
+ */
+int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+		     const struct knts_cookie_keys *k, u8 *out, size_t cap);
+
+/*
+ * Open a cookie with the master key (@key_id, @master) that the caller
+ * looked up with knts_cookie_key_id(). Fills @k and returns 0, or:
+ *   -EMSGSIZE  @len is not 100, 132 or 164: not a cookie of ours
+ *   -ENOKEY    the cookie's key ID is not @key_id (unknown or stale key)
+ *   -EBADMSG   authentication failed (forged, corrupted, wrong master key)
+ *   other      an error from knts_siv_open()
+ * On any error @k is zeroed. All three listed cases call for an NTS NAK.
+ */
+int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 *cookie, size_t len,
+		     struct knts_cookie_keys *k);
+
+#endif /* _KNTS_COOKIE_H */

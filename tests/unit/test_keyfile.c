@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* chrony ntskeys parser (userspace/lib/keyfile.c). */
+#include <errno.h>
+
+#include "unit.h"
+#include "keyfile.h"
+
+static int parse(const char *txt, struct knts_keyfile *kf)
+{
+	return knts_keyfile_parse(txt, strlen(txt), kf);
+}
+
+static void test_real_nks0(void)
+{
+	struct knts_keyfile kf;
+	uint8_t k0[32];
+
+	EXPECT_EQ(knts_keyfile_load(unit_vector("chrony-cookies/ntskeys"), &kf),
+		  0);
+	EXPECT_EQ(kf.version, 0);
+	EXPECT_EQ(kf.n, 4);
+	EXPECT_EQ(kf.current, 2);
+	EXPECT(kf.age == 0.0);
+	EXPECT_EQ(kf.keys[0].id, 0xB7A361D9);
+	EXPECT_EQ(kf.keys[1].id, 0xCA2CA0DA);
+	EXPECT_EQ(kf.keys[2].id, 0x89FC3BB3);
+	EXPECT_EQ(kf.keys[3].id, 0x5B52AE38);
+	EXPECT_EQ(kf.keys[2].alg, 15);
+	EXPECT_EQ(kf.keys[2].len, 32);
+	unit_unhex("60E33C33CA7BB6D186B37C93C9E01EF2E913D23810C765FE5602844ACB771DBC",
+		   k0, sizeof(k0));
+	EXPECT_MEM(kf.keys[0].key, k0, 32);
+	EXPECT(knts_keyfile_find(&kf, 0x89FC3BB3) == &kf.keys[2]);
+	EXPECT(knts_keyfile_find(&kf, 0x89FC3BB2) == NULL);
+	knts_keyfile_wipe(&kf);
+	EXPECT_EQ(kf.n, 0);
+	EXPECT_EQ(knts_keyfile_load("/nonexistent/ntskeys", &kf), -ENOENT);
+}
+
+#define K32 "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff"
+#define K16 "0F0E0D0C0B0A09080706050403020100"
+
+static void test_nks1(void)
+{
+	struct knts_keyfile kf;
+
+	EXPECT_EQ(parse("NKS1\n12345.5\n"
+			"00000001 " K32 " 15\n"
+			"00000002 " K16 " 30\n"
+			"00000003 " K32 " 15\n"
+			"FFFFFFFC " K16 " 30\n", &kf), 0);
+	EXPECT_EQ(kf.version, 1);
+	EXPECT(kf.age == 12345.5);
+	EXPECT_EQ(kf.n, 4);
+	EXPECT_EQ(kf.current, 2);
+	EXPECT_EQ(kf.keys[1].alg, 30);
+	EXPECT_EQ(kf.keys[1].len, 16);
+	EXPECT_EQ(kf.keys[1].key[0], 0x0f);
+	EXPECT_EQ(kf.keys[2].key[31], 0xff);
+	EXPECT_EQ(kf.keys[3].id, 0xFFFFFFFC);
+	/* two keys, no final newline */
+	EXPECT_EQ(parse("NKS0\n15 7.0\n00000003 " K32 "\n00000000 " K32, &kf),
+		  0);
+	EXPECT_EQ(kf.n, 2);
+	EXPECT_EQ(kf.current, 0);
+}
+
+static void test_malformed(void)
+{
+	static const char *const bad[] = {
+		"",
+		"NKS2\n15 0.0\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n30 0.0\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 -1\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 0.0x\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 0.0\n00000001 " K32 "\n",		/* one key */
+		"NKS0\n15 0.0\n00000001 " K32 "\n00000003 " K32 "\n",	/* slot */
+		"NKS0\n15 0.0\n0000001 " K32 "\n00000002 " K32 "\n",	/* ID */
+		"NKS0\n15 0.0\n00000001 " K16 "\n00000002 " K32 "\n",	/* len */
+		"NKS0\n15 0.0\n00000001 " K32 " 15\n00000002 " K32 "\n",
+		"NKS0\n15 0.0\n00000001  " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 0.0\n00000001 " K32 "\n00000002 " K32 "\n\n",
+		"NKS0\n15 0.0\n0000000G " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 0.0\r\n00000001 " K32 "\n00000002 " K32 "\n",
+		"NKS0\n15 0.0\n00000001 " K32 "\n00000002 " K32 "\n"
+		"00000003 " K32 "\n00000000 " K32 "\n00000001 " K32 "\n",
+		"NKS1\n0.0\n00000001 " K32 " 15\n00000002 " K32 " 30\n",
+		"NKS1\n0.0\n00000001 " K32 " 16\n00000002 " K32 " 15\n",
+		"NKS1\n0.0\n00000001 " K32 "\n00000002 " K32 "\n",
+	};
+	struct knts_keyfile kf;
+	unsigned int i, rejected = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&kf, 0x33, sizeof(kf));
+		if (parse(bad[i], &kf) == -EINVAL && kf.n == 0 &&
+		    kf.keys[0].key[0] == 0)
+			rejected++;
+		else
+			fprintf(stderr, "# accepted bad file %u\n", i);
+	}
+	EXPECT_EQ(rejected, sizeof(bad) / sizeof(bad[0]));
+}
+
+int main(void)
+{
+	RUN(test_real_nks0);
+	RUN(test_nks1);
+	RUN(test_malformed);
+	return unit_done();
+}
