@@ -7,15 +7,65 @@
 #include <net/genetlink.h>
 
 #include "knts.h"
+#include "pending.h"
+#include "server.h"
 #include "version.h"
 
 unsigned int knts_net_id __read_mostly;
+
+/* In-flight requests remembered per namespace (server role). */
+static unsigned int pending_slots = 1024;
+module_param(pending_slots, uint, 0444);
+MODULE_PARM_DESC(pending_slots, "server role: in-flight request slots per namespace");
+
+/* NTS NAKs per second per namespace; forged requests cost nothing to send. */
+static unsigned int nak_rate = 1000;
+module_param(nak_rate, uint, 0444);
+MODULE_PARM_DESC(nak_rate, "server role: most NTS NAKs sent per second per namespace");
+
+int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	WRITE_ONCE(kn->srv_port, port);
+	WRITE_ONCE(kn->srv_policy, policy);
+	if (kn->srv_enabled)
+		return 0;
+	kn->pending = knts_pending_alloc(pending_slots);
+	if (!kn->pending)
+		return -ENOMEM;
+	err = knts_hooks_register(kn->net);
+	if (err) {
+		knts_pending_free(kn->pending);
+		kn->pending = NULL;
+		return err;
+	}
+	kn->srv_enabled = true;
+	return 0;
+}
+
+void knts_server_disable(struct knts_net *kn)
+{
+	lockdep_assert_held(&kn->lock);
+	if (!kn->srv_enabled)
+		return;
+	/* Waits for every hook in flight: nobody uses the table after. */
+	knts_hooks_unregister(kn->net);
+	knts_pending_free(kn->pending);
+	kn->pending = NULL;
+	kn->srv_enabled = false;
+}
 
 static int __net_init knts_net_init(struct net *net)
 {
 	struct knts_net *kn = knts_pernet(net);
 
 	kn->net = net;
+	mutex_init(&kn->lock);
+	kn->srv_port = 123;
+	ratelimit_state_init(&kn->nak_limit, HZ, nak_rate);
+	ratelimit_set_flags(&kn->nak_limit, RATELIMIT_MSG_ON_RELEASE);
 	kn->stats = knts_stats_alloc();
 	if (!kn->stats)
 		return -ENOMEM;
@@ -26,6 +76,10 @@ static void __net_exit knts_net_exit(struct net *net)
 {
 	struct knts_net *kn = knts_pernet(net);
 
+	mutex_lock(&kn->lock);
+	knts_server_disable(kn);
+	knts_keyset_replace(&kn->keys, NULL, &kn->lock);
+	mutex_unlock(&kn->lock);
 	knts_stats_free(kn->stats);
 }
 
@@ -43,6 +97,9 @@ static int __init knts_init(void)
 	err = knts_siv_init();
 	if (err)
 		return err;
+	err = knts_server_init();
+	if (err)
+		goto err_siv;
 	err = knts_kat_run();
 	if (err) {
 		pr_err("known-answer self-tests failed: refusing to load\n");
@@ -60,6 +117,7 @@ static int __init knts_init(void)
 err_pernet:
 	unregister_pernet_subsys(&knts_net_ops);
 err_siv:
+	knts_server_exit();
 	knts_siv_exit();
 	return err;
 }
@@ -68,6 +126,9 @@ static void __exit knts_exit(void)
 {
 	knts_netlink_exit();
 	unregister_pernet_subsys(&knts_net_ops);
+	/* Key sets freed by call_rcu() must be gone before our code is. */
+	rcu_barrier();
+	knts_server_exit();
 	knts_siv_exit();
 }
 

@@ -9,31 +9,125 @@
 
 static struct genl_family knts_genl_family;
 
+/* Put @n counters starting at index @first as u64 attributes of @type. */
+static int knts_nl_put_counters(struct sk_buff *msg, int type, const u64 *v,
+				unsigned int first, unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = first; i < n; i++)
+		if (nla_put_u64_64bit(msg, i, v[i], KNTS_STAT_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int knts_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
-	u64 sum[__KNTS_STAT_MAX];
-	struct nlattr *nest;
+	struct knts_stats_sum *sum;
 	struct sk_buff *msg;
-	unsigned int i;
 	void *hdr;
+	int err = -ENOMEM;
 
-	knts_stats_sum(kn->stats, sum, __KNTS_STAT_MAX);
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!sum || !msg)
+		goto fail;
+	knts_stats_sum(kn->stats, sum);
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &knts_genl_family, 0,
+				KNTS_CMD_STATS_GET);
+	if (!hdr ||
+	    knts_nl_put_counters(msg, KNTS_A_STATS, sum->ctr,
+				 KNTS_STAT_PAD + 1, __KNTS_STAT_MAX) ||
+	    knts_nl_put_counters(msg, KNTS_A_MALFORMED, sum->malformed,
+				 KNTS_EF_OK + 1, __KNTS_EF_E_MAX))
+		goto fail;
+	genlmsg_end(msg, hdr);
+	kfree(sum);
+	return genlmsg_reply(msg, info);
+fail:
+	kfree(sum);
+	nlmsg_free(msg);
+	return err;
+}
+
+static int knts_nl_server_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_net *kn = knts_pernet(genl_info_net(info));
+	struct nlattr **tb = info->attrs;
+	u16 port = 123;
+	u8 policy = KNTS_POLICY_MIXED;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_SERVER_ENABLE))
+		return -EINVAL;
+	if (tb[KNTS_A_SERVER_PORT])
+		port = nla_get_u16(tb[KNTS_A_SERVER_PORT]);
+	if (tb[KNTS_A_SERVER_POLICY])
+		policy = nla_get_u8(tb[KNTS_A_SERVER_POLICY]);
+
+	mutex_lock(&kn->lock);
+	if (nla_get_u8(tb[KNTS_A_SERVER_ENABLE]))
+		err = knts_server_enable(kn, port, policy);
+	else
+		knts_server_disable(kn);
+	mutex_unlock(&kn->lock);
+	if (err)
+		NL_SET_ERR_MSG_MOD(info->extack, "cannot enable the server role");
+	return err;
+}
+
+static int knts_nl_put_keys(struct sk_buff *msg, const struct knts_keyset *ks)
+{
+	u64 age = div_u64(jiffies - ks->installed, HZ);
+	struct nlattr *keys, *key;
+	unsigned int i;
+
+	keys = nla_nest_start(msg, KNTS_A_KEYS);
+	if (!keys)
+		return -EMSGSIZE;
+	for (i = 0; i < ks->n; i++) {
+		key = nla_nest_start(msg, KNTS_A_KEY);
+		if (!key ||
+		    nla_put_u32(msg, KNTS_A_KEY_ID, ks->keys[i].id) ||
+		    nla_put_u64_64bit(msg, KNTS_A_KEY_AGE, age, KNTS_A_KEY_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, key);
+	}
+	nla_nest_end(msg, keys);
+	return nla_put_u32(msg, KNTS_A_KEY_CURRENT,
+			   ks->keys[ks->current_idx].id);
+}
+
+static int knts_nl_server_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_net *kn = knts_pernet(genl_info_net(info));
+	const struct knts_keyset *ks;
+	struct sk_buff *msg;
+	void *hdr;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &knts_genl_family, 0,
-				KNTS_CMD_STATS_GET);
+				KNTS_CMD_SERVER_GET);
 	if (!hdr)
 		goto nla_put_failure;
-	nest = nla_nest_start(msg, KNTS_A_STATS);
-	if (!nest)
+	mutex_lock(&kn->lock);
+	ks = rcu_dereference_protected(kn->keys, lockdep_is_held(&kn->lock));
+	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, kn->srv_enabled) ||
+	    nla_put_u16(msg, KNTS_A_SERVER_PORT, kn->srv_port) ||
+	    nla_put_u8(msg, KNTS_A_SERVER_POLICY, kn->srv_policy) ||
+	    (ks && knts_nl_put_keys(msg, ks))) {
+		mutex_unlock(&kn->lock);
 		goto nla_put_failure;
-	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
-		if (nla_put_u64_64bit(msg, i, sum[i], KNTS_STAT_PAD))
-			goto nla_put_failure;
-	nla_nest_end(msg, nest);
+	}
+	mutex_unlock(&kn->lock);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
@@ -42,14 +136,119 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+static const struct nla_policy knts_nl_key_policy[KNTS_A_KEY_MAX + 1] = {
+	[KNTS_A_KEY_ID] = { .type = NLA_U32 },
+	[KNTS_A_KEY_SECRET] = NLA_POLICY_EXACT_LEN(KNTS_MASTER_KEY_LEN),
+	[KNTS_A_KEY_AGE] = { .type = NLA_REJECT },
+};
+
+/* Parse one KNTS_A_KEY into @mk; wipes the secret in the message. */
+static int knts_nl_parse_key(struct nlattr *nest, struct knts_master_key *mk,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KNTS_A_KEY_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, KNTS_A_KEY_MAX, nest, knts_nl_key_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, KNTS_A_KEY_ID) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, KNTS_A_KEY_SECRET)) {
+		NL_SET_ERR_MSG_MOD(extack, "a key needs an ID and a secret");
+		return -EINVAL;
+	}
+	mk->id = nla_get_u32(tb[KNTS_A_KEY_ID]);
+	memcpy(mk->key, nla_data(tb[KNTS_A_KEY_SECRET]), KNTS_MASTER_KEY_LEN);
+	memzero_explicit(nla_data(tb[KNTS_A_KEY_SECRET]), KNTS_MASTER_KEY_LEN);
+	return 0;
+}
+
+static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_net *kn = knts_pernet(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	struct knts_keyset *ks;
+	struct nlattr *a;
+	unsigned int i;
+	u32 current_id;
+	int rem, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_KEYS) ||
+	    GENL_REQ_ATTR_CHECK(info, KNTS_A_KEY_CURRENT))
+		return -EINVAL;
+	current_id = nla_get_u32(info->attrs[KNTS_A_KEY_CURRENT]);
+	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	if (!ks)
+		return -ENOMEM;
+	err = 0;
+	nla_for_each_nested(a, info->attrs[KNTS_A_KEYS], rem) {
+		if (nla_type(a) != KNTS_A_KEY) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "expected KNTS_A_KEY");
+			err = -EINVAL;
+		} else if (ks->n == KNTS_MAX_KEYS) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many keys");
+			err = -E2BIG;
+		} else {
+			err = knts_nl_parse_key(a, &ks->keys[ks->n], extack);
+		}
+		if (err)
+			goto fail;
+		for (i = 0; i < ks->n; i++) {
+			if (ks->keys[i].id == ks->keys[ks->n].id) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "duplicate key ID");
+				err = -EINVAL;
+				goto fail;
+			}
+		}
+		if (ks->keys[ks->n].id == current_id)
+			ks->current_idx = ks->n;
+		ks->n++;
+	}
+	if (!ks->n || ks->keys[ks->current_idx].id != current_id) {
+		NL_SET_ERR_MSG_MOD(extack, "the current key ID is not in the set");
+		err = -EINVAL;
+		goto fail;
+	}
+	ks->installed = jiffies;
+	mutex_lock(&kn->lock);
+	knts_keyset_replace(&kn->keys, ks, &kn->lock);
+	mutex_unlock(&kn->lock);
+	return 0;
+fail:
+	kfree_sensitive(ks);
+	return err;
+}
+
 static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_STATS] = { .type = NLA_REJECT },
+	[KNTS_A_MALFORMED] = { .type = NLA_REJECT },
+	[KNTS_A_SERVER_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KNTS_A_SERVER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNTS_A_SERVER_POLICY] = NLA_POLICY_MAX(NLA_U8, KNTS_POLICY_MAX),
+	[KNTS_A_KEYS] = { .type = NLA_NESTED },
+	[KNTS_A_KEY_CURRENT] = { .type = NLA_U32 },
 };
 
 static const struct genl_small_ops knts_nl_ops[] = {
 	{
 		.cmd = KNTS_CMD_STATS_GET,
 		.doit = knts_nl_stats_get,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_SERVER_SET,
+		.doit = knts_nl_server_set,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_SERVER_GET,
+		.doit = knts_nl_server_get,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_KEYS_SET,
+		.doit = knts_nl_keys_set,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -21,23 +21,28 @@ void knts_stats_free(struct knts_stats __percpu *stats)
 	free_percpu(stats);
 }
 
-/* Sum @n counters over all CPUs into @sum (@n <= __KNTS_STAT_MAX). */
-void knts_stats_sum(struct knts_stats __percpu *stats, u64 *sum, unsigned int n)
+/* Sum every counter over all CPUs. */
+void knts_stats_sum(struct knts_stats __percpu *stats,
+		    struct knts_stats_sum *sum)
 {
 	unsigned int i, start;
 	int cpu;
 
-	memset(sum, 0, n * sizeof(*sum));
+	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct knts_stats *s = per_cpu_ptr(stats, cpu);
-		u64 snap[__KNTS_STAT_MAX];
+		u64 ctr[__KNTS_STAT_MAX], bad[__KNTS_EF_E_MAX];
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < n; i++)
-				snap[i] = u64_stats_read(&s->ctr[i]);
+			for (i = 0; i < __KNTS_STAT_MAX; i++)
+				ctr[i] = u64_stats_read(&s->ctr[i]);
+			for (i = 0; i < __KNTS_EF_E_MAX; i++)
+				bad[i] = u64_stats_read(&s->malformed[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < n; i++)
-			sum[i] += snap[i];
+		for (i = 0; i < __KNTS_STAT_MAX; i++)
+			sum->ctr[i] += ctr[i];
+		for (i = 0; i < __KNTS_EF_E_MAX; i++)
+			sum->malformed[i] += bad[i];
 	}
 }

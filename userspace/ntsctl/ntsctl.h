@@ -18,6 +18,9 @@ struct ntsctl_opts {
 };
 
 int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
 
 /* Print an error about a netlink failure; return the matching exit code. */
 int ntsctl_nl_fail(const char *what, int err, const char *kmsg);

@@ -6,6 +6,8 @@
 
 #include <linux/knts.h>
 
+#include "ktypes.h"
+#include "../../kmod/ef.h"
 #include "nl.h"
 #include "ntsctl.h"
 #include "stat_names.h"
@@ -15,16 +17,18 @@ struct stats_out {
 	unsigned int n;
 };
 
-static void print_one(struct stats_out *out, const char *name,
-		      unsigned int type, uint64_t v)
+static void print_one(struct stats_out *out, const char *prefix,
+		      const char *name, unsigned int type, uint64_t v)
 {
-	char fallback[32];
+	char buf[64];
 
 	if (!name) {
 		/* A counter of a newer module: show it rather than drop it. */
-		snprintf(fallback, sizeof(fallback), "stat_%u", type);
-		name = fallback;
+		snprintf(buf, sizeof(buf), "%sstat_%u", prefix, type);
+	} else {
+		snprintf(buf, sizeof(buf), "%s%s", prefix, name);
 	}
+	name = buf;
 	if (out->o->json)
 		printf("%s\n    \"%s\": %" PRIu64, out->n ? "," : "", name, v);
 	else
@@ -45,8 +49,21 @@ static int on_stats(struct nlattr **tb, void *arg)
 			continue;
 		if (nla_len(a) != sizeof(uint64_t))
 			return -EPROTO;
-		print_one(out, knts_stat_name(nla_type(a)), nla_type(a),
+		print_one(out, "", knts_stat_name(nla_type(a)), nla_type(a),
 			  nla_get_u64(a));
+	}
+	if (!tb[KNTS_A_MALFORMED])
+		return 0;
+	nla_for_each_nested(a, tb[KNTS_A_MALFORMED], rem) {
+		if (nla_type(a) == KNTS_STAT_PAD)
+			continue;
+		if (nla_len(a) != sizeof(uint64_t))
+			return -EPROTO;
+		/* Malformed requests by reason, named as the codec names them. */
+		print_one(out, "srv_malformed_",
+			  nla_type(a) < __KNTS_EF_E_MAX ?
+			  knts_ef_reason_name(nla_type(a)) : NULL,
+			  nla_type(a), nla_get_u64(a));
 	}
 	return 0;
 }

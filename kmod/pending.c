@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-flight table: open addressing over a fixed array, a short probe
+ * window, one spinlock per slot (no global lock on the packet path), and
+ * entries that expire by themselves. Keys are secret-keyed hashes so a
+ * client cannot aim all its requests at one window.
+ */
+#include <linux/jiffies.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pending.h"
+
+#define KNTS_PENDING_PROBES	4
+/* A reply comes within milliseconds; 2 s covers a slow daemon. */
+#define KNTS_PENDING_TTL	(2 * HZ)
+
+struct knts_pending_slot {
+	spinlock_t lock;	/* guards entry */
+	struct knts_pending_entry entry;
+};
+
+struct knts_pending {
+	unsigned int mask;
+	siphash_key_t seed;
+	struct knts_pending_slot slots[];
+};
+
+struct knts_pending *knts_pending_alloc(unsigned int slots)
+{
+	struct knts_pending *p;
+	unsigned int i;
+
+	slots = roundup_pow_of_two(max(slots, KNTS_PENDING_PROBES));
+	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->mask = slots - 1;
+	get_random_bytes(&p->seed, sizeof(p->seed));
+	for (i = 0; i < slots; i++)
+		spin_lock_init(&p->slots[i].lock);
+	return p;
+}
+
+void knts_pending_free(struct knts_pending *p)
+{
+	if (!p)
+		return;
+	/* Entries hold S2C keys. */
+	memzero_explicit(p->slots, (p->mask + 1) * sizeof(p->slots[0]));
+	kvfree(p);
+}
+
+static u32 knts_pending_hash(const struct knts_pending *p,
+			     const struct knts_pending_key *k)
+{
+	return (u32)siphash(k, sizeof(*k), &p->seed);
+}
+
+static bool knts_pending_live(const struct knts_pending_entry *e)
+{
+	return e->expires && time_before(jiffies, e->expires);
+}
+
+bool knts_pending_put(struct knts_pending *p,
+		      const struct knts_pending_entry *e)
+{
+	u32 h = knts_pending_hash(p, &e->key);
+	unsigned int i;
+
+	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
+		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+		bool stored = false;
+
+		spin_lock_bh(&s->lock);
+		if (!knts_pending_live(&s->entry) ||
+		    !memcmp(&s->entry.key, &e->key, sizeof(e->key))) {
+			memcpy(&s->entry, e, sizeof(*e));
+			s->entry.expires = (jiffies + KNTS_PENDING_TTL) | 1;
+			stored = true;
+		}
+		spin_unlock_bh(&s->lock);
+		if (stored)
+			return true;
+	}
+	return false;
+}
+
+bool knts_pending_take(struct knts_pending *p,
+		       const struct knts_pending_key *key,
+		       struct knts_pending_entry *out)
+{
+	u32 h = knts_pending_hash(p, key);
+	unsigned int i;
+
+	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
+		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+		bool found = false;
+
+		spin_lock_bh(&s->lock);
+		if (knts_pending_live(&s->entry) &&
+		    !memcmp(&s->entry.key, key, sizeof(*key))) {
+			memcpy(out, &s->entry, sizeof(*out));
+			memzero_explicit(&s->entry, sizeof(s->entry));
+			found = true;
+		}
+		spin_unlock_bh(&s->lock);
+		if (found)
+			return true;
+	}
+	return false;
+}

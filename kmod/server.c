@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Server role: NTS for an unmodified NTP server.
+ *
+ * LOCAL_IN: an NTS request to the protected port is parsed, its cookie
+ * opened, its MAC checked, the fresh cookies for the reply sealed right
+ * away (so the reply path, which runs after the daemon took its transmit
+ * timestamp, has only one AEAD pass left), and what the reply will need
+ * is remembered. The daemon then gets the bare 48-byte NTP request.
+ *
+ * LOCAL_OUT: the daemon's reply to a remembered request gets the echoed
+ * UID and the authenticator with the new cookies, sealed under S2C.
+ *
+ * A request whose cookie or MAC fails is answered by knts itself with an
+ * NTS NAK and never reaches the daemon; a malformed one is dropped.
+ *
+ * Big working buffers are per CPU and heap-allocated: the SIV code feeds
+ * them to scatterlists (never the stack), and the hooks run with bottom
+ * halves disabled so one CPU never uses its buffers twice at once.
+ */
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "cookie.h"
+#include "keys.h"
+#include "knts.h"
+#include "nak.h"
+#include "pending.h"
+#include "server.h"
+#include "siv.h"
+#include "skb.h"
+
+struct knts_srv_scratch {
+	struct knts_pending_entry entry;
+	struct knts_cookie_keys keys;
+	u8 master[KNTS_MASTER_KEY_LEN];	/* current key, for new cookies */
+	u8 cookie[KNTS_COOKIE_MAX_LEN];
+	u8 pt[KNTS_PENDING_PT_MAX];	/* encrypted EFs of a request */
+	u8 nak[KNTS_NAK_MAX_LEN];
+};
+
+static DEFINE_PER_CPU(struct knts_srv_scratch *, knts_srv_scratch);
+
+int knts_server_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct knts_srv_scratch *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+		if (!s) {
+			knts_server_exit();
+			return -ENOMEM;
+		}
+		per_cpu(knts_srv_scratch, cpu) = s;
+	}
+	return 0;
+}
+
+void knts_server_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree_sensitive(per_cpu(knts_srv_scratch, cpu));
+		per_cpu(knts_srv_scratch, cpu) = NULL;
+	}
+}
+
+static void knts_srv_key(const struct sk_buff *skb, const struct knts_udp *u,
+			 bool from_client, const u8 *ts,
+			 struct knts_pending_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	if (u->v6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		key->addr = from_client ? ip6h->saddr : ip6h->daddr;
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		ipv6_addr_set_v4mapped(from_client ? iph->saddr : iph->daddr,
+				       &key->addr);
+	}
+	key->port = from_client ? u->sport : u->dport;
+	memcpy(key->tx, ts, KNTS_NTP_TS_LEN);
+}
+
+static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
+				 const struct knts_udp *u, const u8 *pl,
+				 const struct knts_ef_req *req,
+				 struct knts_srv_scratch *s, enum knts_stat why)
+{
+	int len;
+
+	knts_stats_inc(kn->stats, why);
+	/* Forged requests are free to send: never answer faster than this. */
+	if (!__ratelimit(&kn->nak_limit)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_NAK_RATELIMITED);
+		return NF_DROP;
+	}
+	len = knts_ef_build_nak(s->nak, sizeof(s->nak), pl, u->len, req);
+	if (len < 0 || knts_nak_send(kn->net, skb, u, s->nak, len)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
+		return NF_DROP;
+	}
+	knts_stats_inc(kn->stats, KNTS_STAT_SRV_NAK_SENT);
+	return NF_DROP;
+}
+
+/*
+ * Seal the cookies the reply will carry: one for the cookie used, one
+ * per placeholder, as many as fit in a reply no longer than the request.
+ */
+static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
+			 size_t req_len, const struct knts_ef_req *req)
+{
+	struct knts_pending_entry *e = &s->entry;
+	unsigned int cookie_len = knts_cookie_len(s->keys.aead);
+	u8 nonce[KNTS_COOKIE_NONCE_LEN];
+	u32 n, i, off = 0;
+	int ret;
+
+	n = knts_ef_response_cookies(req_len, req, cookie_len);
+	if (!n)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		get_random_bytes(nonce, sizeof(nonce));
+		ret = knts_cookie_seal(s->master, key_id, nonce, &s->keys,
+				       s->cookie, sizeof(s->cookie));
+		if (ret < 0)
+			return ret;
+		ret = knts_ef_put_cookie(e->pt + off, sizeof(e->pt) - off,
+					 s->cookie, ret);
+		if (ret < 0)
+			return ret;
+		off += ret;
+	}
+	e->pt_len = off;
+	return 0;
+}
+
+/* Open the cookie and check the request MAC; 0 or the NAK reason. */
+static int knts_srv_verify(struct knts_net *kn, const u8 *pl,
+			   const struct knts_ef_req *req,
+			   struct knts_srv_scratch *s, u32 *cur_id)
+{
+	const struct knts_ef_auth *a = &req->auth;
+	const struct knts_master_key *mk;
+	const struct knts_keyset *ks;
+	struct knts_siv_ad ad[2];
+	u32 id, ct_len;
+
+	if (knts_cookie_key_id(pl + req->cookie_off, req->cookie_len, &id))
+		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
+
+	rcu_read_lock();
+	ks = rcu_dereference(kn->keys);
+	mk = knts_keyset_find(ks, id);
+	if (!mk) {
+		rcu_read_unlock();
+		return KNTS_STAT_SRV_NAK_UNKNOWN_KEY;
+	}
+	if (knts_cookie_open(mk->key, id, pl + req->cookie_off,
+			     req->cookie_len, &s->keys)) {
+		rcu_read_unlock();
+		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
+	}
+	*cur_id = ks->keys[ks->current_idx].id;
+	memcpy(s->master, ks->keys[ks->current_idx].key, sizeof(s->master));
+	rcu_read_unlock();
+
+	/* Encrypted EFs of a request are checked, then ignored. */
+	ct_len = a->ct_len - KNTS_SIV_TAG_LEN;
+	if (ct_len > sizeof(s->pt))
+		return KNTS_STAT_SRV_NAK_BAD_MAC;
+	ad[0].data = pl;
+	ad[0].len = a->off;
+	ad[1].data = pl + a->nonce_off;
+	ad[1].len = a->nonce_len;
+	if (knts_siv_open(knts_cookie_c2s(&s->keys), s->keys.key_len, ad, 2,
+			  pl + a->ct_off, pl + a->ct_off + KNTS_SIV_TAG_LEN,
+			  ct_len, s->pt))
+		return KNTS_STAT_SRV_NAK_BAD_MAC;
+	return 0;
+}
+
+static unsigned int knts_srv_plain(struct knts_net *kn)
+{
+	if (READ_ONCE(kn->srv_policy) == KNTS_POLICY_NTS_ONLY) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_PLAIN_DROPPED);
+		return NF_DROP;
+	}
+	knts_stats_inc(kn->stats, KNTS_STAT_SRV_PLAIN_PASSED);
+	return NF_ACCEPT;
+}
+
+static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
+				     struct knts_udp *u,
+				     struct knts_srv_scratch *s)
+{
+	struct knts_pending_entry *e = &s->entry;
+	struct knts_ef_req req;
+	u32 cur_id = 0;
+	int ret;
+	u8 *pl;
+
+	pl = knts_skb_payload(skb, u);
+	if (!pl) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
+		return NF_DROP;
+	}
+	/* Other modes (symmetric, control) are the daemon's business. */
+	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT)
+		return NF_ACCEPT;
+	ret = knts_ef_parse_request(pl, u->len, &req);
+	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4)
+		return knts_srv_plain(kn);
+	if (ret < 0) {
+		knts_stats_malformed(kn->stats, -ret);
+		return NF_DROP;
+	}
+
+	ret = knts_srv_verify(kn, pl, &req, s, &cur_id);
+	if (ret)
+		return knts_srv_nak(kn, skb, u, pl, &req, s, ret);
+
+	memset(e, 0, offsetof(struct knts_pending_entry, pt));
+	if (knts_srv_mint(s, cur_id, u->len, &req)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
+		ret = NF_DROP;
+		goto out;
+	}
+	knts_srv_key(skb, u, true, pl + KNTS_NTP_OFF_TX, &e->key);
+	e->max_len = u->len;
+	e->aead = s->keys.aead;
+	e->key_len = s->keys.key_len;
+	memcpy(e->s2c, knts_cookie_s2c(&s->keys), e->key_len);
+	e->uid_len = req.uid_len;
+	memcpy(e->uid, pl + req.uid_off, req.uid_len);
+	if (!knts_pending_put(kn->pending, e)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
+		ret = NF_DROP;
+		goto out;
+	}
+	/* The daemon sees plain NTP: the header, nothing after it. */
+	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
+		ret = NF_DROP;
+		goto out;
+	}
+	knts_skb_udp_csum(skb, u);
+	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REQ_VERIFIED);
+	ret = NF_ACCEPT;
+out:
+	memzero_explicit(&s->keys, sizeof(s->keys));
+	memzero_explicit(s->master, sizeof(s->master));
+	memzero_explicit(e, offsetof(struct knts_pending_entry, pt));
+	return ret;
+}
+
+static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
+				   struct knts_udp *u,
+				   struct knts_srv_scratch *s)
+{
+	struct knts_pending_entry *e = &s->entry;
+	struct knts_pending_key key;
+	u8 hdr[KNTS_NTP_HDR_LEN], nonce[KNTS_EF_NONCE_LEN];
+	struct knts_siv_ad ad[2];
+	u32 len, off;
+	const u8 *h;
+	u8 *pl, *ct;
+	int ret;
+
+	h = skb_header_pointer(skb, u->l4 + sizeof(struct udphdr), sizeof(hdr),
+			       hdr);
+	if (!h || (h[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_SERVER)
+		return NF_ACCEPT;
+	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
+	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
+	if (!knts_pending_take(kn->pending, &key, e))
+		return NF_ACCEPT;
+
+	ret = NF_DROP;
+	len = KNTS_NTP_HDR_LEN + knts_ef_len(e->uid_len) +
+	      knts_ef_auth_len(KNTS_EF_NONCE_LEN,
+			       KNTS_SIV_TAG_LEN + e->pt_len);
+	if (skb_is_gso(skb) || len > e->max_len)
+		goto fail;
+	pl = knts_skb_resize(skb, u, len);
+	if (!pl)
+		goto fail;
+	off = KNTS_NTP_HDR_LEN;
+	off += knts_ef_put_uid(pl + off, len - off, e->uid, e->uid_len);
+	get_random_bytes(nonce, sizeof(nonce));
+	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
+			       KNTS_SIV_TAG_LEN + e->pt_len);
+	if (ret < 0) {
+		ret = NF_DROP;
+		goto fail;
+	}
+	ct = pl + off + ret;
+	memcpy(ct + KNTS_SIV_TAG_LEN, e->pt, e->pt_len);
+	ad[0].data = pl;
+	ad[0].len = off;
+	ad[1].data = nonce;
+	ad[1].len = sizeof(nonce);
+	if (knts_siv_seal(e->s2c, e->key_len, ad, 2, ct + KNTS_SIV_TAG_LEN,
+			  e->pt_len, ct, ct + KNTS_SIV_TAG_LEN)) {
+		ret = NF_DROP;
+		goto fail;
+	}
+	knts_skb_udp_csum(skb, u);
+	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_SIGNED);
+	memzero_explicit(e, sizeof(*e));
+	return NF_ACCEPT;
+fail:
+	/* Unsigned, it would read as a forgery to the client: drop it. */
+	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_DROPPED);
+	memzero_explicit(e, sizeof(*e));
+	return ret;
+}
+
+unsigned int knts_server_in(struct knts_net *kn, struct sk_buff *skb,
+			    struct knts_udp *u)
+{
+	unsigned int verdict;
+
+	if (u->fragment) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_FRAGMENT_DROPPED);
+		return NF_DROP;
+	}
+	if (u->len < KNTS_NTP_HDR_LEN)
+		return NF_ACCEPT;
+	verdict = knts_srv_request(kn, skb, u, this_cpu_read(knts_srv_scratch));
+	return verdict;
+}
+
+unsigned int knts_server_out(struct knts_net *kn, struct sk_buff *skb,
+			     struct knts_udp *u)
+{
+	if (u->len < KNTS_NTP_HDR_LEN)
+		return NF_ACCEPT;
+	return knts_srv_reply(kn, skb, u, this_cpu_read(knts_srv_scratch));
+}

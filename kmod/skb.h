@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Finding the UDP payload of an skb in a netfilter hook, and resizing it
+ * with lengths and checksums put right, for IPv4 and IPv6.
+ */
+#ifndef _KNTS_SKB_H
+#define _KNTS_SKB_H
+
+#include <linux/skbuff.h>
+
+struct knts_udp {
+	unsigned int l4;	/* UDP header offset from skb->data */
+	unsigned int len;	/* UDP payload length */
+	__be16 sport;
+	__be16 dport;
+	bool v6;
+	bool fragment;		/* IPv6 packet with a fragment header */
+};
+
+/*
+ * Cheap look at a packet: is it UDP, and to/from which ports? Reads
+ * through skb_header_pointer(), changes nothing. Returns false for
+ * anything that is not UDP (or not parseable).
+ */
+bool knts_skb_udp(struct sk_buff *skb, bool v6, struct knts_udp *u);
+
+/*
+ * Make the whole packet linear and writable; returns the payload or NULL.
+ * Header pointers taken before this call are stale after it.
+ */
+u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u);
+
+/*
+ * Set the UDP payload length to @new_len (grow or shrink at the tail) and
+ * fix the UDP length, the IP length and the IPv4 header checksum. Returns
+ * the (possibly moved) payload or NULL when the skb cannot grow. The
+ * caller writes the payload, then calls knts_skb_udp_csum().
+ */
+u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
+		    unsigned int new_len);
+
+/* Recompute the UDP checksum in software after the payload changed. */
+void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u);
+
+#endif /* _KNTS_SKB_H */

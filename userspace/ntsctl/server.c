@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntsctl load-keys / server / show: the server role's configuration.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/knts.h>
+
+#include "keyfile.h"
+#include "nl.h"
+#include "ntsctl.h"
+
+static int put_keys(struct nl_msg *msg, void *arg)
+{
+	const struct knts_keyfile *kf = arg;
+	struct nlattr *keys, *key;
+	unsigned int i;
+
+	keys = nla_nest_start(msg, KNTS_A_KEYS | NLA_F_NESTED);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < kf->n; i++) {
+		key = nla_nest_start(msg, KNTS_A_KEY | NLA_F_NESTED);
+		if (!key ||
+		    nla_put_u32(msg, KNTS_A_KEY_ID, kf->keys[i].id) ||
+		    nla_put(msg, KNTS_A_KEY_SECRET, KNTS_MASTER_KEY_LEN,
+			    kf->keys[i].key))
+			return -ENOMEM;
+		nla_nest_end(msg, key);
+	}
+	nla_nest_end(msg, keys);
+	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, kf->keys[kf->current].id) ?
+	       -ENOMEM : 0;
+}
+
+int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
+{
+	struct knts_keyfile kf;
+	struct knts_nl *nl;
+	unsigned int i;
+	int err, rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "Usage: ntsctl load-keys FILE\n");
+		return NTSCTL_USAGE;
+	}
+	err = knts_keyfile_load(argv[1], &kf);
+	if (err) {
+		fprintf(stderr, "ntsctl: %s: %s\n", argv[1],
+			err == -EINVAL ? "not a chrony key file (NKS0 or NKS1) knts can read" :
+			err == -EFBIG ? "too large for a key file" : strerror(-err));
+		return NTSCTL_FAIL;
+	}
+	for (i = 0; i < kf.n; i++) {
+		if (kf.keys[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
+		    kf.keys[i].len != KNTS_MASTER_KEY_LEN) {
+			fprintf(stderr, "ntsctl: %s: key %08X uses algorithm %u; "
+				"knts supports only AES-SIV-CMAC-256 (15) master keys\n",
+				argv[1], kf.keys[i].id, kf.keys[i].alg);
+			knts_keyfile_wipe(&kf);
+			return NTSCTL_FAIL;
+		}
+	}
+	nl = knts_nl_open(&err);
+	if (!nl) {
+		knts_keyfile_wipe(&kf);
+		return ntsctl_nl_fail("load-keys", err, NULL);
+	}
+	err = knts_nl_request(nl, KNTS_CMD_KEYS_SET, 0, put_keys, &kf, NULL, NULL);
+	rc = err ? ntsctl_nl_fail("load-keys", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
+	if (!err)
+		printf("loaded %u keys from %s, current %08X\n", kf.n, argv[1],
+		       kf.keys[kf.current].id);
+	knts_keyfile_wipe(&kf);
+	knts_nl_close(nl);
+	return rc;
+}
+
+struct server_cfg {
+	uint8_t enable;
+	uint16_t port;
+	uint8_t policy;
+};
+
+static int put_server(struct nl_msg *msg, void *arg)
+{
+	const struct server_cfg *c = arg;
+
+	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, c->enable))
+		return -ENOMEM;
+	if (c->enable && (nla_put_u16(msg, KNTS_A_SERVER_PORT, c->port) ||
+			  nla_put_u8(msg, KNTS_A_SERVER_POLICY, c->policy)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int show_server(struct nlattr **tb, void *arg)
+{
+	const struct ntsctl_opts *o = arg;
+	static const char *const policies[] = { "mixed", "nts-only" };
+	unsigned int policy = tb[KNTS_A_SERVER_POLICY] ?
+			      nla_get_u8(tb[KNTS_A_SERVER_POLICY]) : 0;
+	uint32_t current = tb[KNTS_A_KEY_CURRENT] ?
+			   nla_get_u32(tb[KNTS_A_KEY_CURRENT]) : 0;
+	struct nlattr *k, *kt[KNTS_A_KEY_MAX + 1];
+	int rem, n = 0;
+
+	if (!tb[KNTS_A_SERVER_ENABLE] || !tb[KNTS_A_SERVER_PORT])
+		return -EPROTO;
+	if (o->json)
+		printf("{\n  \"server\": {\"enabled\": %s, \"port\": %u, \"policy\": \"%s\", \"keys\": [",
+		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "true" : "false",
+		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
+		       policy < 2 ? policies[policy] : "?");
+	else
+		printf("server role: %s\n  port: %u\n  policy: %s\n  keys:%s\n",
+		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "enabled" : "disabled",
+		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
+		       policy < 2 ? policies[policy] : "?",
+		       tb[KNTS_A_KEYS] ? "" : " none (every NTS request gets a NAK)");
+	if (tb[KNTS_A_KEYS]) {
+		nla_for_each_nested(k, tb[KNTS_A_KEYS], rem) {
+			uint32_t id;
+			uint64_t age;
+
+			if (nla_parse_nested(kt, KNTS_A_KEY_MAX, k, NULL) ||
+			    !kt[KNTS_A_KEY_ID] || !kt[KNTS_A_KEY_AGE])
+				return -EPROTO;
+			id = nla_get_u32(kt[KNTS_A_KEY_ID]);
+			age = nla_get_u64(kt[KNTS_A_KEY_AGE]);
+			if (o->json)
+				printf("%s{\"id\": \"%08X\", \"age\": %" PRIu64 ", \"current\": %s}",
+				       n++ ? ", " : "", id, age,
+				       id == current ? "true" : "false");
+			else
+				printf("    %08X  loaded %" PRIu64 " s ago%s\n", id, age,
+				       id == current ? "  (current)" : "");
+		}
+	}
+	if (o->json)
+		printf("]}\n}\n");
+	return 0;
+}
+
+int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o)
+{
+	struct ntsctl_opts opts = *o;
+	struct knts_nl *nl;
+	int err, rc, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json")) {
+			fprintf(stderr, "Usage: ntsctl show [--json]\n");
+			return NTSCTL_USAGE;
+		}
+		opts.json = true;
+	}
+	nl = knts_nl_open(&err);
+	if (!nl)
+		return ntsctl_nl_fail("show", err, NULL);
+	err = knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
+			      show_server, &opts);
+	rc = err ? ntsctl_nl_fail("show", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
+	knts_nl_close(nl);
+	return rc;
+}
+
+static int server_usage(void)
+{
+	fprintf(stderr, "Usage: ntsctl server enable [port PORT] [policy mixed|nts-only]\n"
+			"       ntsctl server disable\n");
+	return NTSCTL_USAGE;
+}
+
+int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
+{
+	struct server_cfg c = { .port = 123, .policy = KNTS_POLICY_MIXED };
+	struct knts_nl *nl;
+	int err, rc, i;
+
+	if (argc < 2)
+		return server_usage();
+	if (!strcmp(argv[1], "enable"))
+		c.enable = 1;
+	else if (strcmp(argv[1], "disable") || argc != 2)
+		return server_usage();
+	for (i = 2; i + 1 < argc; i += 2) {
+		char *end;
+		unsigned long v;
+
+		if (!strcmp(argv[i], "port")) {
+			v = strtoul(argv[i + 1], &end, 10);
+			if (*end || !v || v > 65535) {
+				fprintf(stderr, "ntsctl: bad port '%s'\n", argv[i + 1]);
+				return NTSCTL_USAGE;
+			}
+			c.port = (uint16_t)v;
+		} else if (!strcmp(argv[i], "policy")) {
+			if (!strcmp(argv[i + 1], "mixed"))
+				c.policy = KNTS_POLICY_MIXED;
+			else if (!strcmp(argv[i + 1], "nts-only"))
+				c.policy = KNTS_POLICY_NTS_ONLY;
+			else
+				return server_usage();
+		} else {
+			return server_usage();
+		}
+	}
+	if (i != argc)
+		return server_usage();
+	nl = knts_nl_open(&err);
+	if (!nl)
+		return ntsctl_nl_fail("server", err, NULL);
+	err = knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c, NULL, NULL);
+	rc = err ? ntsctl_nl_fail("server", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
+	knts_nl_close(nl);
+	return rc;
+}
