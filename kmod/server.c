@@ -218,6 +218,9 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	/* Other modes (symmetric, control) are the daemon's business. */
 	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT)
 		return NF_ACCEPT;
+	/* A legacy symmetric-key MAC (key ID + digest) alone: plain NTP. */
+	if (u->len == KNTS_NTP_HDR_LEN + 20 || u->len == KNTS_NTP_HDR_LEN + 24)
+		return knts_srv_plain(kn);
 	ret = knts_ef_parse_request(pl, u->len, &req);
 	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4)
 		return knts_srv_plain(kn);
@@ -296,7 +299,12 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	if (!pl)
 		goto fail;
 	off = KNTS_NTP_HDR_LEN;
-	off += knts_ef_put_uid(pl + off, len - off, e->uid, e->uid_len);
+	ret = knts_ef_put_uid(pl + off, len - off, e->uid, e->uid_len);
+	if (ret < 0) {
+		ret = NF_DROP;
+		goto fail;
+	}
+	off += ret;
 	get_random_bytes(nonce, sizeof(nonce));
 	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
 			       KNTS_SIV_TAG_LEN + e->pt_len);
