@@ -6,7 +6,7 @@
 [ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
 [ -x "$NTSCTL" ] || skip_all "build/ntsctl not built (make userspace)"
 
-ktap_plan 13
+ktap_plan 15
 
 knts_unload
 out=$("$NTSCTL" stats 2>&1); rc=$?
@@ -39,6 +39,17 @@ check "rmmod with live namespaces" knts_unload
 check "load again after unload" knts_load
 new_netns c
 check "a namespace made after the load has state" ip netns exec "$c" "$NTSCTL" stats
+knts_unload
+
+# Autoload: the module carries the genl family alias, and the kernel asks
+# modprobe for that alias when ntsctl resolves the family. (A modprobe.d
+# entry stands in for depmod, which takes minutes under TCG.)
+check "knts.ko carries the alias net-pf-16-proto-16-family-knts" sh -c \
+	"modinfo -F alias '$KNTS_KO' | grep -qx net-pf-16-proto-16-family-knts"
+printf 'alias net-pf-16-proto-16-family-knts knts\ninstall knts /sbin/insmod %s\n' \
+	"$KNTS_KO" > /etc/modprobe.d/knts-selftest.conf
+check "ntsctl stats autoloads the module through that alias" "$NTSCTL" stats
+rm -f /etc/modprobe.d/knts-selftest.conf
 check "no WARN/BUG in the kernel log" dmesg_clean
 knts_unload
 ktap_finish

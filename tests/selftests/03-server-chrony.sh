@@ -11,7 +11,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 PKT=$SELFTEST_DIR/ntspkt.py
 
-ktap_plan 21
+ktap_plan 22
 knts_load
 new_netns srv && new_netns cli
 veth_pair "$srv" "$cli"
@@ -112,6 +112,11 @@ ok $? "the daemon received none of them (NTP packets received $before -> $after)
 plain=$(printf '23%094d' 0)
 ip netns exec "$cli" "$PKT" send 10.77.0.1 123 "$plain" >/dev/null
 ok $? "mixed policy: a plain NTP request is answered"
+mac=$plain$(printf '%040d' 7)	# key ID + 16-byte digest: a legacy MAC, no EFs
+ip netns exec "$cli" "$PKT" send 10.77.0.1 123 "$mac" >/dev/null; rc=$?
+# chronyd drops it for the unknown key; knts must have passed it, not dropped it.
+[ "$(knts_stat "$srv" srv_plain_passed)" -ge 2 ]
+ok $? "a plain request with a legacy symmetric-key MAC is passed as plain NTP"
 ip netns exec "$srv" "$NTSCTL" server enable policy nts-only >/dev/null
 ! ip netns exec "$cli" "$PKT" send 10.77.0.1 123 "$plain" >/dev/null &&
 	[ "$(knts_stat "$srv" srv_plain_dropped)" -ge 1 ]
