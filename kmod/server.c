@@ -230,8 +230,12 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	}
 
 	ret = knts_srv_verify(kn, pl, &req, s, &cur_id);
-	if (ret)
+	if (ret) {
+		/* A bad MAC comes after the cookie opened: wipe its keys too. */
+		memzero_explicit(&s->keys, sizeof(s->keys));
+		memzero_explicit(s->master, sizeof(s->master));
 		return knts_srv_nak(kn, skb, u, pl, &req, s, ret);
+	}
 
 	memset(e, 0, offsetof(struct knts_pending_entry, pt));
 	if (knts_srv_mint(s, cur_id, u->len, &req)) {
