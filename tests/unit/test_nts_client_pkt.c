@@ -125,6 +125,22 @@ static void test_plain(void)
 	EXPECT_EQ(knts_ntsc_check_plain(rep, 48, 0x0102030405060708ull, &info),
 		  KNTS_NTSC_E_KOD);
 	EXPECT_EQ(info.kiss, 0x52415445);
+	memcpy(rep + 12, "DENY", 4);
+	EXPECT_EQ(knts_ntsc_check_plain(rep, 48, 0x0102030405060708ull, NULL),
+		  KNTS_NTSC_E_KOD);
+	/* what NTPsec sends before its first sync: an answer without time */
+	memcpy(rep + 12, "INIT", 4);
+	EXPECT_EQ(knts_ntsc_check_plain(rep, 48, 0x0102030405060708ull, &info),
+		  KNTS_NTSC_UNSYNC);
+	EXPECT_EQ(info.kiss, 0x494e4954);
+	rep[0] = 0xe4;
+	rep[1] = 5;	/* LI 3 alone */
+	EXPECT_EQ(knts_ntsc_check_plain(rep, 48, 0x0102030405060708ull, &info),
+		  KNTS_NTSC_UNSYNC);
+	rep[0] = 0x24;
+	rep[1] = 16;
+	EXPECT_EQ(knts_ntsc_check_plain(rep, 48, 0x0102030405060708ull, &info),
+		  KNTS_NTSC_UNSYNC);
 }
 
 static void test_real_chrony_reply(void)
@@ -287,22 +303,21 @@ static void test_made_replies(void)
 					s2c, 32, &info), KNTS_NTSC_E_SHORT);
 }
 
-static void test_authentic_kod(void)
+/* An authentic reply whose header says kiss (stratum 0) */
+static int authentic_kiss(const char *kiss, struct knts_ntsc_info *info)
 {
 	u8 uid[32], pt[256], rep[512];
-	struct knts_ntsc_info info;
 	struct knts_siv_ad ad[2];
 	static const u8 nonce[16] = "fedcba9876543210";
 	uint64_t tx = 77;
 	size_t off, pl;
 	int ct;
 
-	/* an authenticated KoD RATE: authentic, but not a usable reply */
 	memset(uid, 1, sizeof(uid));
 	pl = cookies(pt, 1, 100, 100);
 	memset(rep, 0, 48);
 	rep[0] = 0xe4;
-	memcpy(rep + 12, "RATE", 4);
+	memcpy(rep + 12, kiss, 4);
 	knts_put_be64(rep + 24, tx);
 	off = 48 + (size_t)knts_ef_put_uid(rep + 48, 64, uid, 32);
 	ct = knts_ef_put_auth(rep + off, 256, nonce, 16, 16 + (u32)pl);
@@ -310,11 +325,24 @@ static void test_authentic_kod(void)
 	ad[0].len = off;
 	ad[1].data = nonce;
 	ad[1].len = 16;
-	EXPECT_EQ(knts_siv_seal(s2c, 32, ad, 2, pt, pl, rep + off + ct,
-				rep + off + ct + 16), 0);
-	EXPECT_EQ(knts_ntsc_check_reply(rep, off + knts_ef_auth_len(16, 16 + (u32)pl),
-					tx, uid, 32, s2c, 32, &info), KNTS_NTSC_E_KOD);
+	if (knts_siv_seal(s2c, 32, ad, 2, pt, pl, rep + off + ct, rep + off + ct + 16))
+		return 99;
+	return knts_ntsc_check_reply(rep, off + knts_ef_auth_len(16, 16 + (u32)pl),
+				     tx, uid, 32, s2c, 32, info);
+}
+
+static void test_authentic_kod(void)
+{
+	struct knts_ntsc_info info;
+
+	/* authentic, but the server refuses service */
+	EXPECT_EQ(authentic_kiss("RATE", &info), KNTS_NTSC_E_KOD);
 	EXPECT_EQ(info.kiss, 0x52415445);
+	EXPECT_EQ(info.n_cookies, 1);
+	EXPECT_EQ(authentic_kiss("RSTR", &info), KNTS_NTSC_E_KOD);
+	/* authentic from an unsynchronised NTPsec: no time, but an answer */
+	EXPECT_EQ(authentic_kiss("INIT", &info), KNTS_NTSC_UNSYNC);
+	EXPECT_EQ(info.kiss, 0x494e4954);
 }
 
 static void test_naks(void)
@@ -349,6 +377,7 @@ static void test_naks(void)
 static void test_names(void)
 {
 	EXPECT(!strcmp(knts_ntsc_verdict_name(KNTS_NTSC_NAK), "nak"));
+	EXPECT(!strcmp(knts_ntsc_verdict_name(KNTS_NTSC_UNSYNC), "unsync"));
 	EXPECT(!strcmp(knts_ntsc_verdict_name(KNTS_NTSC_E_AUTH), "auth"));
 	EXPECT(!strcmp(knts_ntsc_verdict_name(-50), "unknown"));
 }

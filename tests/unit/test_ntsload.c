@@ -103,6 +103,14 @@ static void test_plain_pool(void)
 	EXPECT_EQ(slot, 7);
 	EXPECT_EQ(lat, 4000);
 	EXPECT_EQ(pool_check(&p, rep, 48, 6000, &slot, &lat, &info), POOL_E_LATE);
+	/* an unsynchronised server's answer is timed like any other */
+	rep[0] = 0xe4;
+	rep[1] = 0;
+	memcpy(rep + 12, "INIT", 4);
+	knts_put_be64(rep + 24, pool_tx(&p, 8));
+	sent(&p, 8, 1000);
+	EXPECT_EQ(pool_check(&p, rep, 48, 3000, &slot, &lat, &info), KNTS_NTSC_UNSYNC);
+	EXPECT_EQ(lat, 2000);
 	knts_put_be64(rep + 24, 12345);
 	EXPECT_EQ(pool_check(&p, rep, 48, 6000, &slot, &lat, &info), POOL_E_UNKNOWN);
 	EXPECT_EQ(slot, -1);

@@ -105,22 +105,43 @@ static int ntsc_check_header(const uint8_t *pkt, size_t len, uint64_t tx)
 	return KNTS_NTSC_OK;
 }
 
+/*
+ * What the header says about the server, once the reply is known to be
+ * ours: a refusal (KoD), no time to give (unsynchronised), or fine.
+ */
+static int ntsc_status(const uint8_t *pkt, struct knts_ntsc_info *info)
+{
+	uint8_t stratum = pkt[KNTS_NTP_OFF_STRATUM];
+
+	if (stratum == KNTS_NTP_STRATUM_KOD) {
+		info->kiss = knts_get_be32(pkt + KNTS_NTP_OFF_REFID);
+		switch (info->kiss) {
+		case 0x52415445:	/* RATE */
+		case 0x44454e59:	/* DENY */
+		case 0x52535452:	/* RSTR */
+		case KNTS_NTP_KISS_NTSN:
+			return KNTS_NTSC_E_KOD;
+		}
+		return KNTS_NTSC_UNSYNC;
+	}
+	if (knts_ntp_li(pkt[KNTS_NTP_OFF_LVM]) == KNTS_NTP_LI_ALARM || stratum >= 16)
+		return KNTS_NTSC_UNSYNC;
+	return KNTS_NTSC_OK;
+}
+
 int knts_ntsc_check_plain(const uint8_t *pkt, size_t len, uint64_t tx,
 			  struct knts_ntsc_info *info)
 {
+	struct knts_ntsc_info dummy;
 	int ret;
 
-	if (info)
-		memset(info, 0, sizeof(*info));
+	if (!info)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
 	ret = ntsc_check_header(pkt, len, tx);
 	if (ret)
 		return ret;
-	if (pkt[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD) {
-		if (info)
-			info->kiss = knts_get_be32(pkt + KNTS_NTP_OFF_REFID);
-		return KNTS_NTSC_E_KOD;
-	}
-	return KNTS_NTSC_OK;
+	return ntsc_status(pkt, info);
 }
 
 static bool ntsc_uid_is(const uint8_t *pkt, const struct knts_ef_resp *r,
@@ -183,12 +204,7 @@ int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
 	}
 	info->n_cookies = ck.count;
 	info->cookie_len = ck.len;
-	/* Authentic, but a Kiss-o'-Death carries no time */
-	if (pkt[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD) {
-		info->kiss = knts_get_be32(pkt + KNTS_NTP_OFF_REFID);
-		return KNTS_NTSC_E_KOD;
-	}
-	return KNTS_NTSC_OK;
+	return ntsc_status(pkt, info);
 }
 
 const char *knts_ntsc_verdict_name(int verdict)
@@ -196,6 +212,7 @@ const char *knts_ntsc_verdict_name(int verdict)
 	switch (verdict) {
 	case KNTS_NTSC_OK:		return "ok";
 	case KNTS_NTSC_NAK:		return "nak";
+	case KNTS_NTSC_UNSYNC:		return "unsync";
 	case KNTS_NTSC_E_SHORT:		return "length";
 	case KNTS_NTSC_E_MODE:		return "mode";
 	case KNTS_NTSC_E_ORIGIN:	return "origin";

@@ -27,6 +27,13 @@
 enum knts_ntsc_verdict {
 	KNTS_NTSC_OK		= 0,	/* authentic reply (or plain reply) */
 	KNTS_NTSC_NAK		= 1,	/* NTS NAK echoing our UID */
+	/*
+	 * Authentic (or, for plain, well-formed) but from a server that says
+	 * it is not synchronised: LI 3, stratum 0 with a status kiss code such
+	 * as INIT or STEP (NTPsec before its first sync), or stratum >= 16.
+	 * The server did all the work of an answer; it has no time to give.
+	 */
+	KNTS_NTSC_UNSYNC	= 2,
 	KNTS_NTSC_E_SHORT	= -1,	/* < 48 bytes or > KNTS_NTSC_MAX_REPLY */
 	KNTS_NTSC_E_MODE	= -2,	/* not NTPv4 mode 4 */
 	KNTS_NTSC_E_ORIGIN	= -3,	/* origin timestamp is not our TX */
@@ -34,7 +41,7 @@ enum knts_ntsc_verdict {
 	KNTS_NTSC_E_UID		= -5,	/* UID missing or not ours */
 	KNTS_NTSC_E_AUTH	= -6,	/* authenticator does not verify */
 	KNTS_NTSC_E_COOKIES	= -7,	/* no usable cookie inside */
-	KNTS_NTSC_E_KOD		= -8,	/* stratum 0 (a Kiss-o'-Death) */
+	KNTS_NTSC_E_KOD		= -8,	/* KoD RATE, DENY, RSTR (or NTSN) */
 	KNTS_NTSC_E_INTERNAL	= -9,	/* crypto library failure */
 };
 
@@ -42,7 +49,7 @@ struct knts_ntsc_info {
 	unsigned int n_cookies;		/* new cookies in an authentic reply */
 	unsigned int cookie_len;
 	unsigned int ef_reason;		/* enum knts_ef_reason for E_FORMAT */
-	uint32_t kiss;			/* refid of a KoD */
+	uint32_t kiss;			/* refid when the stratum is 0 */
 };
 
 /*
@@ -62,15 +69,15 @@ int knts_ntsc_build_plain(uint8_t *out, size_t cap, uint64_t tx);
 
 /*
  * Check a reply to the request with transmit timestamp tx and this UID.
- * Returns KNTS_NTSC_OK, KNTS_NTSC_NAK or a negative verdict; info (may be
- * NULL) tells more.
+ * Returns KNTS_NTSC_OK, KNTS_NTSC_NAK, KNTS_NTSC_UNSYNC or a negative
+ * verdict; info (may be NULL) tells more.
  */
 int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
 			  const uint8_t *uid, size_t uid_len,
 			  const uint8_t *s2c, size_t key_len,
 			  struct knts_ntsc_info *info);
 
-/* The same for a plain request: mode, origin, not a KoD. */
+/* The same for a plain request: mode, origin, KoD or unsynchronised. */
 int knts_ntsc_check_plain(const uint8_t *pkt, size_t len, uint64_t tx,
 			  struct knts_ntsc_info *info);
 

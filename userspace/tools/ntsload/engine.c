@@ -151,7 +151,10 @@ static void engine_account(struct engine *e, int v, long slot, uint64_t lat)
 		st->answered++;
 		e->outstanding--;
 	}
-	if (v == KNTS_NTSC_OK) {
+	if (v == KNTS_NTSC_OK || v == KNTS_NTSC_UNSYNC) {
+		/* an unsynchronised server still did all the work of a reply */
+		if (v == KNTS_NTSC_UNSYNC)
+			st->unsync++;
 		st->valid++;
 		hist_add(&st->lat, lat);
 		return;

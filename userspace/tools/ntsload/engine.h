@@ -39,7 +39,8 @@ struct load_stats {
 	uint64_t resent_unanswered;	/* slot reused before its reply came */
 	uint64_t received;		/* datagrams */
 	uint64_t answered;		/* matched an outstanding request */
-	uint64_t valid;
+	uint64_t valid;			/* authentic (NTS) or well-formed (plain) */
+	uint64_t unsync;		/* of which the server was unsynchronised */
 	uint64_t naks;
 	uint64_t bad[LOAD_BAD_MAX];
 	uint64_t invalid;		/* sum of bad[] */

@@ -143,7 +143,7 @@ int pool_check(struct pool *p, const uint8_t *pkt, size_t len,
 					  info);
 	else
 		v = knts_ntsc_check_plain(pkt, len, pool_tx(p, (size_t)i), info);
-	if ((v == KNTS_NTSC_OK || v == KNTS_NTSC_NAK) && now_ns >= s->sent_ns)
+	if (v >= 0 && now_ns >= s->sent_ns)
 		*latency_ns = now_ns - s->sent_ns;
 	return v;
 }

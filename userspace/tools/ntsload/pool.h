@@ -74,9 +74,9 @@ long pool_lookup(const struct pool *p, uint64_t origin);
 #define POOL_E_LATE	(-101)
 
 /*
- * Check one reply received at now_ns. Returns KNTS_NTSC_OK, KNTS_NTSC_NAK,
+ * Check one reply received at now_ns. Returns KNTS_NTSC_OK, _NAK, _UNSYNC,
  * a negative KNTS_NTSC_E_* or POOL_E_*; *slot gets the request's slot
- * (or -1) and *latency_ns the time since it was sent (OK and NAK only).
+ * (or -1) and *latency_ns the time since it was sent (verdicts >= 0 only).
  * The slot stops being outstanding once a reply matched it (whatever the
  * verdict), so a replayed or duplicated reply counts as POOL_E_LATE.
  */

@@ -90,6 +90,9 @@ void report_load(FILE *f, const struct report_run *run,
 	fprintf(f, "valid     %10.0f rep/s   (%llu valid of %llu received)\n",
 		(double)st->valid / run->duration, (unsigned long long)st->valid,
 		(unsigned long long)st->received);
+	if (st->unsync)
+		fprintf(f, "          %llu of them from an unsynchronised server (LI 3 / stratum 0 or 16)\n",
+			(unsigned long long)st->unsync);
 	fprintf(f, "loss      %10.3f %%       (%llu unanswered)\n",
 		st->sent ? 100.0 * (double)lost(st) / (double)st->sent : 0.0,
 		(unsigned long long)lost(st));
@@ -125,14 +128,15 @@ void report_load_json(FILE *f, const struct report_run *run,
 	}
 	fprintf(f, "\"sent\": %llu, \"offered_rate\": %.1f, \"send_blocked\": %llu, "
 		"\"send_errors\": %llu, \"received\": %llu, \"answered\": %llu, "
-		"\"valid\": %llu, \"valid_rate\": %.1f, \"lost\": %llu, "
+		"\"valid\": %llu, \"unsync\": %llu, \"valid_rate\": %.1f, \"lost\": %llu, "
 		"\"loss_pct\": %.4f, \"naks\": %llu, \"invalid\": %llu, \"invalid_by\": {",
 		(unsigned long long)st->sent, (double)st->sent / run->duration,
 		(unsigned long long)st->send_blocked,
 		(unsigned long long)st->send_errors,
 		(unsigned long long)st->received,
 		(unsigned long long)st->answered,
-		(unsigned long long)st->valid, (double)st->valid / run->duration,
+		(unsigned long long)st->valid, (unsigned long long)st->unsync,
+		(double)st->valid / run->duration,
 		(unsigned long long)lost(st),
 		st->sent ? 100.0 * (double)lost(st) / (double)st->sent : 0.0,
 		(unsigned long long)st->naks, (unsigned long long)st->invalid);
