@@ -13,6 +13,7 @@
 #include "ntp.h"
 #include "siv.h"
 #include "nts_client_pkt.h"
+#include "siv_keyed.h"
 
 static const char *c2s_hex =
 	"52ad3b6e86e8fabb2cab8c7af26b740cde546544acc194691884062f1f66e2ca";
@@ -374,6 +375,32 @@ static void test_naks(void)
 					&info), KNTS_NTSC_NAK);
 }
 
+/* The prepared-key variants give the same bytes and verdicts */
+static void test_keyed_variants(void)
+{
+	struct knts_siv_key *kc = knts_siv_key_new(c2s, 32), *ks = knts_siv_key_new(s2c, 32);
+	struct knts_ntsc_info info;
+	u8 out[512];
+
+	EXPECT(kc && ks);
+	EXPECT_EQ(knts_ntsc_build_request_k(out, sizeof(out), tx_of(req), req + 52,
+					    req + 88, 100, 0, req + 196, kc), 228);
+	EXPECT_MEM(out, req, 228);
+	EXPECT_EQ(knts_ntsc_check_reply_k(resp, resp_len, tx_of(req), req + 52, 32,
+					  ks, &info), KNTS_NTSC_OK);
+	EXPECT_EQ(info.n_cookies, 1);
+	EXPECT_EQ(knts_ntsc_check_reply_k(resp, resp_len, tx_of(req), req + 52, 32,
+					  kc, &info), KNTS_NTSC_E_AUTH);
+	resp[150] ^= 4;
+	EXPECT_EQ(knts_ntsc_check_reply_k(resp, resp_len, tx_of(req), req + 52, 32,
+					  ks, &info), KNTS_NTSC_E_AUTH);
+	resp[150] ^= 4;
+	EXPECT_EQ(knts_ntsc_build_request_k(out, sizeof(out), 1, req + 52, req + 88,
+					    100, 0, req + 196, NULL), -EINVAL);
+	knts_siv_key_free(kc);
+	knts_siv_key_free(ks);
+}
+
 static void test_names(void)
 {
 	EXPECT(!strcmp(knts_ntsc_verdict_name(KNTS_NTSC_NAK), "nak"));
@@ -394,6 +421,7 @@ int main(void)
 	RUN(test_made_replies);
 	RUN(test_authentic_kod);
 	RUN(test_naks);
+	RUN(test_keyed_variants);
 	RUN(test_names);
 	return unit_done();
 }

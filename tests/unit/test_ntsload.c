@@ -197,11 +197,19 @@ static void test_recorded_reply(void)
 		}
 	}
 	/* under the wrong key (as if KE had given other keys) */
-	sent(&p, 0, 1000);
-	p.s2c[0] ^= 1;
-	EXPECT_EQ(pool_check(&p, resp, resp_len, 2000, &slot, &lat, &info),
-		  KNTS_NTSC_E_AUTH);
-	p.s2c[0] ^= 1;
+	{
+		struct knts_siv_key *good = p.s2c;
+		u8 bad[32];
+
+		memcpy(bad, ke.s2c, 32);
+		bad[0] ^= 1;
+		p.s2c = knts_siv_key_new(bad, 32);
+		sent(&p, 0, 1000);
+		EXPECT_EQ(pool_check(&p, resp, resp_len, 2000, &slot, &lat, &info),
+			  KNTS_NTSC_E_AUTH);
+		knts_siv_key_free(p.s2c);
+		p.s2c = good;
+	}
 	/* the answered request is no longer outstanding */
 	EXPECT(!p.slot[0].outstanding);
 	pool_free(&p);

@@ -490,7 +490,7 @@ static int ke_step_read(struct knts_ke_client *c)
 			    (e == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) ==
 			     SSL_R_UNEXPECTED_EOF_WHILE_READING))
 				return ke_fail(c, KNTS_KE_CERR_IO, 0,
-					       "server %s closed the connection after %zu bytes, before End of Message",
+					       "server %s closed after %zu bytes, before End of Message",
 					       c->host, c->len);
 			return ke_ssl_wait(c, ret, "reading the response");
 		}

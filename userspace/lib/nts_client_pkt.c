@@ -15,6 +15,33 @@
 #include <openssl/crypto.h>
 
 #include "nts_client_pkt.h"
+#include "siv_keyed.h"
+
+/* A key as bytes (one-shot SIV) or as a prepared context (siv_keyed.c) */
+struct ntsc_key {
+	const uint8_t *key;
+	size_t key_len;
+	struct knts_siv_key *k;
+};
+
+static int ntsc_seal(const struct ntsc_key *key, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, u8 tag[KNTS_SIV_TAG_LEN])
+{
+	if (key->k)
+		return knts_siv_key_seal(key->k, ad, n_ad, NULL, 0, tag, NULL);
+	return knts_siv_seal(key->key, (unsigned int)key->key_len, ad, n_ad,
+			     NULL, 0, tag, NULL);
+}
+
+static int ntsc_open(const struct ntsc_key *key, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, const u8 *tag, const u8 *ct, size_t len,
+		     u8 *pt)
+{
+	if (key->k)
+		return knts_siv_key_open(key->k, ad, n_ad, tag, ct, len, pt);
+	return knts_siv_open(key->key, (unsigned int)key->key_len, ad, n_ad,
+			     tag, ct, len, pt);
+}
 
 /* LI 0, VN 4, mode 3; stratum 0, poll 0, precision 0x20 as chrony sends */
 static void ntsc_header(uint8_t *out, uint64_t tx)
@@ -35,20 +62,19 @@ int knts_ntsc_build_plain(uint8_t *out, size_t cap, uint64_t tx)
 	return KNTS_NTSC_PLAIN_LEN;
 }
 
-int knts_ntsc_build_request(uint8_t *out, size_t cap, uint64_t tx,
-			    const uint8_t uid[KNTS_NTSC_UID_LEN],
-			    const uint8_t *cookie, size_t cookie_len,
-			    unsigned int n_placeholders,
-			    const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
-			    const uint8_t *c2s, size_t key_len)
+static int ntsc_build(uint8_t *out, size_t cap, uint64_t tx,
+		      const uint8_t uid[KNTS_NTSC_UID_LEN],
+		      const uint8_t *cookie, size_t cookie_len,
+		      unsigned int n_placeholders,
+		      const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
+		      const struct ntsc_key *key)
 {
 	u32 total, off;
 	struct knts_siv_ad ad[2];
 	unsigned int i;
 	int ret, ct;
 
-	if (!out || !uid || !cookie || !nonce || !c2s ||
-	    (key_len != 32 && key_len != 48 && key_len != 64))
+	if (!out || !uid || !cookie || !nonce)
 		return -EINVAL;
 	/* cookies below 12 bytes would make an EF shorter than RFC 7822's 16 */
 	if (cookie_len < 12 || cookie_len > KNTS_EF_MAX_LEN)
@@ -86,9 +112,38 @@ int knts_ntsc_build_request(uint8_t *out, size_t cap, uint64_t tx,
 	ad[0].len = off;
 	ad[1].data = nonce;
 	ad[1].len = KNTS_NTSC_NONCE_LEN;
-	ret = knts_siv_seal(c2s, (unsigned int)key_len, ad, 2, NULL, 0,
-			    out + off + ct, NULL);
+	ret = ntsc_seal(key, ad, 2, out + off + ct);
 	return ret ? ret : (int)total;
+}
+
+int knts_ntsc_build_request(uint8_t *out, size_t cap, uint64_t tx,
+			    const uint8_t uid[KNTS_NTSC_UID_LEN],
+			    const uint8_t *cookie, size_t cookie_len,
+			    unsigned int n_placeholders,
+			    const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
+			    const uint8_t *c2s, size_t key_len)
+{
+	struct ntsc_key key = { .key = c2s, .key_len = key_len };
+
+	if (!c2s || (key_len != 32 && key_len != 48 && key_len != 64))
+		return -EINVAL;
+	return ntsc_build(out, cap, tx, uid, cookie, cookie_len, n_placeholders,
+			  nonce, &key);
+}
+
+int knts_ntsc_build_request_k(uint8_t *out, size_t cap, uint64_t tx,
+			      const uint8_t uid[KNTS_NTSC_UID_LEN],
+			      const uint8_t *cookie, size_t cookie_len,
+			      unsigned int n_placeholders,
+			      const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
+			      struct knts_siv_key *c2s)
+{
+	struct ntsc_key key = { .k = c2s };
+
+	if (!c2s)
+		return -EINVAL;
+	return ntsc_build(out, cap, tx, uid, cookie, cookie_len, n_placeholders,
+			  nonce, &key);
 }
 
 /* Header checks shared by both reply kinds */
@@ -151,10 +206,9 @@ static bool ntsc_uid_is(const uint8_t *pkt, const struct knts_ef_resp *r,
 	       CRYPTO_memcmp(pkt + r->uid_off, uid, uid_len) == 0;
 }
 
-int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
-			  const uint8_t *uid, size_t uid_len,
-			  const uint8_t *s2c, size_t key_len,
-			  struct knts_ntsc_info *info)
+static int ntsc_check(const uint8_t *pkt, size_t len, uint64_t tx,
+		      const uint8_t *uid, size_t uid_len,
+		      const struct ntsc_key *key, struct knts_ntsc_info *info)
 {
 	uint8_t pt[KNTS_NTSC_MAX_REPLY];
 	struct knts_ef_cookies ck;
@@ -188,9 +242,9 @@ int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
 	ad[0].len = r.auth.off;
 	ad[1].data = pkt + r.auth.nonce_off;
 	ad[1].len = r.auth.nonce_len;
-	ret = knts_siv_open(s2c, (unsigned int)key_len, ad, 2, pkt + r.auth.ct_off,
-			    pkt + r.auth.ct_off + KNTS_EF_TAG_LEN,
-			    r.auth.ct_len - KNTS_EF_TAG_LEN, pt);
+	ret = ntsc_open(key, ad, 2, pkt + r.auth.ct_off,
+			pkt + r.auth.ct_off + KNTS_EF_TAG_LEN,
+			r.auth.ct_len - KNTS_EF_TAG_LEN, pt);
 	if (ret == -EBADMSG)
 		return KNTS_NTSC_E_AUTH;
 	if (ret)
@@ -205,6 +259,25 @@ int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
 	info->n_cookies = ck.count;
 	info->cookie_len = ck.len;
 	return ntsc_status(pkt, info);
+}
+
+int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
+			  const uint8_t *uid, size_t uid_len,
+			  const uint8_t *s2c, size_t key_len,
+			  struct knts_ntsc_info *info)
+{
+	struct ntsc_key key = { .key = s2c, .key_len = key_len };
+
+	return ntsc_check(pkt, len, tx, uid, uid_len, &key, info);
+}
+
+int knts_ntsc_check_reply_k(const uint8_t *pkt, size_t len, uint64_t tx,
+			    const uint8_t *uid, size_t uid_len,
+			    struct knts_siv_key *s2c, struct knts_ntsc_info *info)
+{
+	struct ntsc_key key = { .k = s2c };
+
+	return ntsc_check(pkt, len, tx, uid, uid_len, &key, info);
 }
 
 const char *knts_ntsc_verdict_name(int verdict)

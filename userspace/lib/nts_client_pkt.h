@@ -64,6 +64,15 @@ int knts_ntsc_build_request(uint8_t *out, size_t cap, uint64_t tx,
 			    const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
 			    const uint8_t *c2s, size_t key_len);
 
+/* The same with a prepared C2S context (siv_keyed.h): for many requests */
+struct knts_siv_key;
+int knts_ntsc_build_request_k(uint8_t *out, size_t cap, uint64_t tx,
+			      const uint8_t uid[KNTS_NTSC_UID_LEN],
+			      const uint8_t *cookie, size_t cookie_len,
+			      unsigned int n_placeholders,
+			      const uint8_t nonce[KNTS_NTSC_NONCE_LEN],
+			      struct knts_siv_key *c2s);
+
 /* A 48-byte plain NTPv4 client request with this TX timestamp. */
 int knts_ntsc_build_plain(uint8_t *out, size_t cap, uint64_t tx);
 
@@ -76,6 +85,11 @@ int knts_ntsc_check_reply(const uint8_t *pkt, size_t len, uint64_t tx,
 			  const uint8_t *uid, size_t uid_len,
 			  const uint8_t *s2c, size_t key_len,
 			  struct knts_ntsc_info *info);
+
+/* The same with a prepared S2C context: what a load generator wants */
+int knts_ntsc_check_reply_k(const uint8_t *pkt, size_t len, uint64_t tx,
+			    const uint8_t *uid, size_t uid_len,
+			    struct knts_siv_key *s2c, struct knts_ntsc_info *info);
 
 /* The same for a plain request: mode, origin, KoD or unsynchronised. */
 int knts_ntsc_check_plain(const uint8_t *pkt, size_t len, uint64_t tx,

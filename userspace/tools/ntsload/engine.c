@@ -254,7 +254,8 @@ static void engine_loop(struct engine *e)
 			due = BATCH;
 		}
 		while (due) {
-			unsigned int n = engine_send(e, s, due > BATCH ? BATCH : (unsigned int)due, now);
+			unsigned int want = due > BATCH ? BATCH : (unsigned int)due;
+			unsigned int n = engine_send(e, s, want, now);
 
 			s = (s + 1) % e->n_fd;
 			if (!n)

@@ -166,26 +166,58 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	while ((c = getopt_long(argc, argv, "r:d:s:p:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'k': o->ke = optarg; break;
-		case 't': o->target = optarg; break;
-		case 'C': o->ca = optarg; break;
-		case 'N': o->noverify = true; break;
+		case 'k':
+			o->ke = optarg;
+			break;
+		case 't':
+			o->target = optarg;
+			break;
+		case 'C':
+			o->ca = optarg;
+			break;
+		case 'N':
+			o->noverify = true;
+			break;
 		case 'A':
 			if (parse_aeads(optarg, o))
 				return -1;
 			break;
-		case 'P': o->plain = true; break;
-		case 'K': o->ke_only = true; break;
-		case 'r': o->rate = strtod(optarg, NULL); break;
-		case 'd': o->duration = strtod(optarg, NULL); break;
-		case 's': o->sources = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'p': o->pool = strtoul(optarg, NULL, 10); break;
-		case 'H': o->placeholders = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'c': o->cpu = atoi(optarg); break;
-		case 'D': o->drain_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'T': o->timeout_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'j': o->json = true; break;
-		case 'h': usage(stdout); exit(0);
+		case 'P':
+			o->plain = true;
+			break;
+		case 'K':
+			o->ke_only = true;
+			break;
+		case 'r':
+			o->rate = strtod(optarg, NULL);
+			break;
+		case 'd':
+			o->duration = strtod(optarg, NULL);
+			break;
+		case 's':
+			o->sources = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			o->pool = strtoul(optarg, NULL, 10);
+			break;
+		case 'H':
+			o->placeholders = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'c':
+			o->cpu = atoi(optarg);
+			break;
+		case 'D':
+			o->drain_ms = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'T':
+			o->timeout_ms = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
 		default: return -1;
 		}
 	}

@@ -34,22 +34,28 @@ static int pool_sign_all(struct pool *p, const struct pool_cfg *cfg)
 {
 	const struct knts_ke_result *ke = cfg->ke;
 	uint8_t rnd[KNTS_NTSC_UID_LEN + KNTS_NTSC_NONCE_LEN];
+	struct knts_siv_key *c2s;
 	size_t i;
 	int ret = 0;
 
+	c2s = knts_siv_key_new(ke->c2s, (unsigned int)ke->key_len);
+	if (!c2s)
+		return -ENOMEM;
 	for (i = 0; i < p->n && !ret; i++) {
 		size_t c = i % ke->n_cookies;
 
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-			return -EIO;
-		ret = knts_ntsc_build_request(pool_pkt(p, i), p->stride,
-					      pool_tx(p, i), rnd, ke->cookie[c],
-					      ke->cookie_len[c], cfg->placeholders,
-					      rnd + KNTS_NTSC_UID_LEN, ke->c2s,
-					      ke->key_len);
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			ret = -EIO;
+			break;
+		}
+		ret = knts_ntsc_build_request_k(pool_pkt(p, i), p->stride,
+						pool_tx(p, i), rnd, ke->cookie[c],
+						ke->cookie_len[c], cfg->placeholders,
+						rnd + KNTS_NTSC_UID_LEN, c2s);
 		if (ret > 0)
 			ret = (size_t)ret == p->len ? 0 : -EINVAL;
 	}
+	knts_siv_key_free(c2s);
 	return ret;
 }
 
@@ -63,15 +69,16 @@ int pool_init(struct pool *p, const struct pool_cfg *cfg)
 	if (!cfg->n || cfg->n > (1u << 30) || cfg->placeholders > 7)
 		return -EINVAL;
 	p->n = cfg->n;
-	p->nts = ke != NULL;
+	p->nts = !!ke;
 	if (p->nts) {
-		if (!ke->n_cookies || ke->key_len > sizeof(p->s2c))
+		if (!ke->n_cookies)
 			return -EINVAL;
 		/* 48 + UID 36 + (1 + ph) * (4 + cookie) + auth 40 */
 		p->len = 48 + 36 + (1 + cfg->placeholders) *
 			 (4 + ((ke->cookie_len[0] + 3) & ~(size_t)3)) + 40;
-		memcpy(p->s2c, ke->s2c, ke->key_len);
-		p->key_len = ke->key_len;
+		p->s2c = knts_siv_key_new(ke->s2c, (unsigned int)ke->key_len);
+		if (!p->s2c)
+			return -EINVAL;
 	} else {
 		p->len = KNTS_NTSC_PLAIN_LEN;
 	}
@@ -94,6 +101,7 @@ int pool_init(struct pool *p, const struct pool_cfg *cfg)
 
 void pool_free(struct pool *p)
 {
+	knts_siv_key_free(p->s2c);
 	free(p->pkts);
 	free(p->slot);
 	OPENSSL_cleanse(p, sizeof(*p));
@@ -137,10 +145,9 @@ int pool_check(struct pool *p, const uint8_t *pkt, size_t len,
 	s->outstanding = false;
 
 	if (p->nts)
-		v = knts_ntsc_check_reply(pkt, len, pool_tx(p, (size_t)i),
-					  pool_pkt(p, (size_t)i) + POOL_UID_OFF,
-					  KNTS_NTSC_UID_LEN, p->s2c, p->key_len,
-					  info);
+		v = knts_ntsc_check_reply_k(pkt, len, pool_tx(p, (size_t)i),
+					    pool_pkt(p, (size_t)i) + POOL_UID_OFF,
+					    KNTS_NTSC_UID_LEN, p->s2c, info);
 	else
 		v = knts_ntsc_check_plain(pkt, len, pool_tx(p, (size_t)i), info);
 	if (v >= 0 && now_ns >= s->sent_ns)

@@ -23,6 +23,7 @@
 
 #include "ke_client.h"
 #include "nts_client_pkt.h"
+#include "siv_keyed.h"
 
 struct pool_slot {
 	uint64_t sent_ns;	/* last send, CLOCK_MONOTONIC */
@@ -37,8 +38,8 @@ struct pool {
 	uint8_t *pkts;		/* n * stride bytes */
 	struct pool_slot *slot;
 	uint32_t salt_hi, salt_lo;
-	uint8_t s2c[KNTS_KE_CLIENT_KEY_MAX];
-	size_t key_len;
+	/* S2C with its key schedules prepared once: verifying is the hot path */
+	struct knts_siv_key *s2c;
 };
 
 struct pool_cfg {
