@@ -87,7 +87,7 @@ ok $? "--noverify: the exchange works, with a warning in the result and on stder
 # NAKs: cookies from srv, requests sent to a second chronyd with other keys
 chrony_nts other 11124 14461
 wait_for 30 listening 14461 && wait_for 10 udp_open 11124
-load --ke 127.0.0.1:14460 --ca "$CA" --target 127.0.0.1:11124 --rate 100 --duration 1 --json
+load --ke 127.0.0.1:14460 --ca "$CA" --target 127.0.0.1:11124 --rate 100 --duration 1 --pool 128 --json
 diag "NAK run: $(summary)"
 [ "$rc" -eq 3 ] && js 'd["sent"] > 50 and d["naks"] >= 0.99 * d["sent"] and d["valid"] == 0 and d["invalid"] == 0'
 ok $? "a server that does not know the cookie key sends NTS NAKs, and they are counted as NAKs"
