@@ -131,10 +131,13 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
+	userspace/lib/siv_keyed.c kmod/ef.c
+FUZZ_LIBS_fuzz_ntsc := -lcrypto
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIBS_$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
