@@ -35,7 +35,9 @@ udp_open() { ip netns exec "$ns" ss -Hlun "sport = :$1" | grep -q .; }
 
 # load ARGS...: run ntsload in the namespace; $out, $err and $rc are set
 load() {
-	out=$(ip netns exec "$ns" "$LOAD" "$@" 2>"$LAB/err"); rc=$?
+	# a long drain: under TCG replies can take a few hundred ms; it ends
+	# as soon as every request has its answer
+	out=$(ip netns exec "$ns" "$LOAD" --drain 3000 "$@" 2>"$LAB/err"); rc=$?
 	err=$(cat "$LAB/err")
 	[ -n "$err" ] && diag "$err"
 	return 0
