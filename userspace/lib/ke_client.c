@@ -50,7 +50,6 @@ enum ke_state {
 
 struct knts_ke_client {
 	enum ke_state st;
-	int want;			/* what the last step waited for */
 	int fd;
 	SSL_CTX *ctx;
 	SSL *ssl;
@@ -311,7 +310,6 @@ struct knts_ke_client *knts_ke_client_start(const struct knts_ke_client_params *
 			a, ntohs(((struct sockaddr_in *)&c->addr)->sin_port),
 			strerror(errno));
 	}
-	c->want = KNTS_KE_CLIENT_WANT_WRITE;
 	return c;
 }
 
@@ -541,8 +539,6 @@ int knts_ke_client_step(struct knts_ke_client *c)
 			break;
 		}
 	}
-	if (ret == KNTS_KE_CLIENT_WANT_READ || ret == KNTS_KE_CLIENT_WANT_WRITE)
-		c->want = ret;
 	return ret;
 }
 
