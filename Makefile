@@ -182,4 +182,8 @@ rpi-check:
 script-tests: userspace
 	tests/scripts/run
 
+# make print-VAR: the value of a make variable (used by tests).
+print-%:
+	@echo '$($*)'
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
