@@ -65,7 +65,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv rpi-check script-tests
 
 all: module userspace
 
@@ -78,7 +78,9 @@ help:
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
-	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
+	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
+	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
+	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
 
 kver:
 	@echo "$(KVER)"
@@ -181,5 +183,19 @@ install: all
 clean:
 	rm -rf $(B)
 	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+include packaging/install.mk
+
+# Raspberry Pi: is this system ready to build knts.ko, and if not, what to do.
+rpi-check:
+	scripts/rpi-setup
+
+# Cheap shell tests of scripts, packaging, man pages and completion.
+script-tests: userspace
+	tests/scripts/run
+
+# make print-VAR: the value of a make variable (used by tests).
+print-%:
+	@echo '$($*)'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
