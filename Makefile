@@ -65,7 +65,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv rpi-check script-tests
+	deps install clean help fuzz kver bench-siv rpi-check script-tests \
+	bench bench-timing bench-module
 
 all: module userspace
 
@@ -78,6 +79,8 @@ help:
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
+	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
+	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
@@ -152,6 +155,19 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
+
+# Side-by-side benchmark (issue 7) in the VM, and the client-seen timing
+# cost of knts. Not part of make check (selftest 07 is its smoke run).
+# bench-module builds the no-crypto module of configuration E into
+# build/bench/ (never the production module).
+bench-module: module
+	tests/bench/build-module
+
+bench: all bench-module
+	tests/bench/run bench
+
+bench-timing: all
+	tests/bench/run timing
 
 unit: $(UNIT_BINS)
 	tests/unit/run $(UNIT_BINS)

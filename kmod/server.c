@@ -34,6 +34,9 @@
 #include "server.h"
 #include "siv.h"
 #include "skb.h"
+#ifdef KNTS_BENCH_NOCRYPTO
+#include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
+#endif
 
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;

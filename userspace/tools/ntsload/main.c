@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct opts {
 	bool plain;
 	bool ke_only;
 	bool json;
+	bool pause;
 	uint16_t aeads[KNTS_KE_CLIENT_MAX_AEADS];
 	size_t n_aeads;
 	double rate;
@@ -68,7 +70,10 @@ static void usage(FILE *f)
 	      "  --cpu N               pin to CPU N\n"
 	      "  --drain MS            wait for late replies after sending (200)\n"
 	      "  --timeout MS          NTS-KE connect and I/O timeouts (5000)\n"
-	      "  --json                one JSON object on stdout\n", f);
+	      "  --json                one JSON object on stdout\n"
+	      "  --pause               stop (SIGSTOP) after NTS-KE and signing, just\n"
+	      "                        before the first request; SIGCONT starts the\n"
+	      "                        load (a benchmark reads its counters between)\n", f);
 }
 
 static int parse_aeads(const char *s, struct opts *o)
@@ -159,6 +164,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "drain", required_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pause", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +220,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'S':
+			o->pause = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -352,6 +361,9 @@ int main(int argc, char **argv)
 	cfg.duration = o.duration;
 	cfg.sources = o.sources;
 	cfg.drain_ms = o.drain_ms;
+	/* make bench: server CPU is counted from here, without the NTS-KE */
+	if (o.pause)
+		raise(SIGSTOP);
 	if (load_run(&pool, &cfg, &st, err, sizeof(err))) {
 		fprintf(stderr, "ntsload: %s\n", err);
 		pool_free(&pool);
