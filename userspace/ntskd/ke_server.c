@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NTS-KE server: listeners and per-connection state machines on the event
+ * loop (see ke_server.h). Each connection goes
+ *   HANDSHAKE -> READ (until End of Message) -> WRITE -> SHUTDOWN -> closed
+ * and waits for whatever OpenSSL asks for (readable or writable) in
+ * between, so no connection ever blocks another.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+#include "ke_record.h"
+#include "ke_response.h"
+#include "ke_server.h"
+#include "ke_tls.h"
+#include "log.h"
+
+#define KE_BACKLOG		128
+#define KE_PEER_LEN		(INET6_ADDRSTRLEN + 10)
+#define KE_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
+
+enum ke_state {
+	KE_HANDSHAKE,
+	KE_READ,
+	KE_WRITE,
+	KE_SHUTDOWN,
+};
+
+static const char *const ke_state_name[] = {
+	[KE_HANDSHAKE] = "in the TLS handshake",
+	[KE_READ] = "reading the request",
+	[KE_WRITE] = "writing the response",
+	[KE_SHUTDOWN] = "closing",
+};
+
+struct ke_conn {
+	struct ntskd_ke_server *srv;
+	struct ke_conn *prev, *next;
+	int fd;
+	struct ntskd_io *io;
+	struct ntskd_timer timer;
+	SSL *ssl;
+	enum ke_state state;
+	uint32_t events;		/* what we wait for */
+	char peer[KE_PEER_LEN];
+	struct ntskd_ke_tls_note note;
+	struct knts_ke_framer framer;
+	size_t in_len;
+	size_t out_len;
+	uint8_t in[KNTS_KE_REQ_LIMIT];
+	uint8_t out[NTSKD_KE_RESP_MAX];
+};
+
+struct ke_listener {
+	struct ntskd_ke_server *srv;
+	int fd;
+	struct ntskd_io *io;
+	struct ntskd_timer pause;
+	char name[KE_PEER_LEN];
+};
+
+struct ntskd_ke_server {
+	struct ntskd_loop *loop;
+	const struct ntskd_config *cfg;
+	const struct ntskd_masterkeys *keys;
+	SSL_CTX *ctx;
+	const char *keylog;
+	struct ke_listener listener[NTSKD_MAX_LISTEN];
+	unsigned int n_listener;
+	struct ke_conn *conns;
+	unsigned int n_conns;
+};
+
+static void ke_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	}
+}
+
+/* ---- connections --------------------------------------------------- */
+
+static void conn_close(struct ke_conn *c)
+{
+	struct ntskd_ke_server *s = c->srv;
+
+	ntskd_timer_cancel(s->loop, &c->timer);
+	ntskd_io_remove(c->io);
+	SSL_free(c->ssl);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	OPENSSL_cleanse(c->out, sizeof(c->out));
+	free(c);
+}
+
+static void conn_fail(struct ke_conn *c, int ret, const char *what)
+{
+	char why[512];
+
+	log_warn("NTS-KE with %s failed %s: %s", c->peer, what,
+		 ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why)));
+	conn_close(c);
+}
+
+/*
+ * OpenSSL returned @ret <= 0: wait for what it wants (0) or fail and
+ * close (-1).
+ */
+static int conn_wait(struct ke_conn *c, int ret, const char *what)
+{
+	uint32_t ev;
+
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		ev = EPOLLIN;
+		break;
+	case SSL_ERROR_WANT_WRITE:
+		ev = EPOLLOUT;
+		break;
+	default:
+		conn_fail(c, ret, what);
+		return -1;
+	}
+	if (ev != c->events && ntskd_io_set_events(c->io, ev)) {
+		log_err("NTS-KE with %s: epoll: %s", c->peer, strerror(errno));
+		conn_close(c);
+		return -1;
+	}
+	c->events = ev;
+	return 0;
+}
+
+static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
+{
+	if (o->internal)
+		log_err("NTS-KE with %s: %s; sent Error 2 (internal error)",
+			c->peer, o->internal);
+	else if (o->error_sent)
+		log_warn("bad NTS-KE request from %s: %s; sent Error %u (%s)",
+			 c->peer, knts_ke_strreason(o->reason), o->error_code,
+			 o->error_code == KNTS_KE_ERR_UNRECOGNIZED_CRITICAL ?
+			 "unrecognized critical record" : "bad request");
+	else if (o->no_ntpv4)
+		log_warn("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
+			 c->peer);
+	else if (o->aead == KNTS_KE_AEAD_NONE)
+		log_warn("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
+			 c->peer);
+	else
+		log_info("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
+			 c->peer, o->aead, o->n_cookies, o->key_id,
+			 SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
+}
+
+/* A complete request (or a framing error @framed < 0): build the answer. */
+static void conn_answer(struct ke_conn *c, int framed)
+{
+	struct ntskd_ke_outcome o;
+	int n;
+
+	if (framed < 0) {
+		/* too large, or an End of Message with a body */
+		memset(&o, 0, sizeof(o));
+		o.reason = framed;
+		o.error_sent = true;
+		o.error_code = knts_ke_reason_to_error(framed);
+		n = knts_ke_build_error(c->out, sizeof(c->out), o.error_code);
+	} else {
+		n = ntskd_ke_answer(c->ssl, c->in, c->in_len, c->srv->cfg,
+				    c->srv->keys, c->out, sizeof(c->out), &o);
+	}
+	conn_log_answer(c, &o);
+	c->out_len = n > 0 ? (size_t)n : 0;
+	c->state = KE_WRITE;
+}
+
+static int conn_handshake(struct ke_conn *c)
+{
+	const unsigned char *alpn;
+	unsigned int alpn_len = 0;
+	int ret;
+
+	ERR_clear_error();
+	ret = SSL_do_handshake(c->ssl);
+	if (ret != 1)
+		return conn_wait(c, ret, "in the TLS handshake");
+	SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
+	if (!alpn_len) {
+		/* the ALPN callback only runs when the client sends ALPN */
+		log_warn("NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
+			 c->peer);
+		conn_close(c);
+		return -1;
+	}
+	if (SSL_version(c->ssl) != TLS1_3_VERSION) {
+		log_warn("NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
+			 c->peer, SSL_get_version(c->ssl));
+		conn_close(c);
+		return -1;
+	}
+	log_debug("NTS-KE with %s: TLS handshake done (%s, %s)", c->peer,
+		  SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
+	knts_ke_framer_init(&c->framer, sizeof(c->in));
+	c->state = KE_READ;
+	return 0;
+}
+
+static int conn_read(struct ke_conn *c)
+{
+	int ret, framed;
+
+	for (;;) {
+		if (c->in_len == sizeof(c->in)) {
+			conn_answer(c, KNTS_KE_E_TOO_LARGE);
+			return 0;
+		}
+		ERR_clear_error();
+		ret = SSL_read(c->ssl, c->in + c->in_len,
+			       (int)(sizeof(c->in) - c->in_len));
+		if (ret <= 0) {
+			int e = SSL_get_error(c->ssl, ret);
+
+			if (e == SSL_ERROR_ZERO_RETURN ||
+			    (e == SSL_ERROR_SYSCALL && !ERR_peek_error())) {
+				log_warn("NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
+					 c->peer, c->in_len);
+				conn_close(c);
+				return -1;
+			}
+			return conn_wait(c, ret, "reading the request");
+		}
+		c->in_len += (size_t)ret;
+		framed = knts_ke_framer_feed(&c->framer, c->in, c->in_len);
+		if (framed) {
+			conn_answer(c, framed);
+			return 0;
+		}
+	}
+}
+
+static int conn_write(struct ke_conn *c)
+{
+	int ret;
+
+	if (!c->out_len) {
+		/* nothing could be built: only the caller's cap can cause it */
+		log_err("NTS-KE with %s: no response could be built", c->peer);
+		conn_close(c);
+		return -1;
+	}
+	ERR_clear_error();
+	ret = SSL_write(c->ssl, c->out, (int)c->out_len);
+	if (ret <= 0)
+		return conn_wait(c, ret, "writing the response");
+	c->state = KE_SHUTDOWN;
+	return 0;
+}
+
+static int conn_shutdown(struct ke_conn *c)
+{
+	int ret;
+
+	ERR_clear_error();
+	ret = SSL_shutdown(c->ssl);
+	if (ret == 1) {
+		conn_close(c);
+		return -1;
+	}
+	if (ret == 0) {
+		/* our close_notify is out; the next call waits for theirs */
+		if (c->events != EPOLLIN && !ntskd_io_set_events(c->io, EPOLLIN))
+			c->events = EPOLLIN;
+		return 0;
+	}
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		return conn_wait(c, ret, "closing");
+	}
+	/* the client went away without a close_notify: nothing lost */
+	conn_close(c);
+	return -1;
+}
+
+/* Run the state machine until it has to wait (0) or the conn is gone. */
+static void conn_step(struct ke_conn *c)
+{
+	enum ke_state before;
+	int ret;
+
+	do {
+		before = c->state;
+		switch (c->state) {
+		case KE_HANDSHAKE:
+			ret = conn_handshake(c);
+			break;
+		case KE_READ:
+			ret = conn_read(c);
+			break;
+		case KE_WRITE:
+			ret = conn_write(c);
+			break;
+		default:
+			ret = conn_shutdown(c);
+			break;
+		}
+		/* went on to the next state: run it now */
+	} while (ret == 0 && c->state != before);
+}
+
+static void conn_event(struct ntskd_io *io, int fd, uint32_t events, void *arg)
+{
+	conn_step(arg);
+}
+
+static void conn_timeout(struct ntskd_timer *t, void *arg)
+{
+	struct ke_conn *c = arg;
+
+	if (c->state == KE_SHUTDOWN)
+		log_debug("NTS-KE with %s: no close_notify from the client; closing",
+			  c->peer);
+	else
+		log_warn("NTS-KE with %s timed out after %d ms %s (%zu request bytes)",
+			 c->peer, NTSKD_KE_TIMEOUT_MS, ke_state_name[c->state],
+			 c->in_len);
+	conn_close(c);
+}
+
+static void conn_new(struct ntskd_ke_server *s, int fd, const char *peer)
+{
+	struct ke_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		log_err("NTS-KE with %s refused: out of memory", peer);
+		close(fd);
+		return;
+	}
+	c->srv = s;
+	c->fd = fd;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	c->ssl = SSL_new(s->ctx);
+	if (!c->ssl || !SSL_set_fd(c->ssl, fd)) {
+		log_err("NTS-KE with %s refused: cannot create the TLS session",
+			peer);
+		SSL_free(c->ssl);
+		close(fd);
+		free(c);
+		return;
+	}
+	SSL_set_app_data(c->ssl, &c->note);
+	SSL_set_accept_state(c->ssl);
+	c->events = EPOLLIN;
+	c->io = ntskd_loop_add_fd(s->loop, fd, c->events, conn_event, c);
+	if (!c->io) {
+		log_err("NTS-KE with %s refused: epoll: %s", peer, strerror(errno));
+		SSL_free(c->ssl);
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->n_conns++;
+	ntskd_timer_init(&c->timer, conn_timeout, c);
+	ntskd_timer_arm(s->loop, &c->timer, NTSKD_KE_TIMEOUT_MS);
+	log_debug("NTS-KE connection from %s (%u open)", peer, s->n_conns);
+	conn_step(c);
+}
+
+/* ---- listeners ------------------------------------------------------ */
+
+static void listener_resume(struct ntskd_timer *t, void *arg)
+{
+	struct ke_listener *l = arg;
+
+	ntskd_io_set_events(l->io, EPOLLIN);
+}
+
+static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
+			   void *arg)
+{
+	struct ke_listener *l = arg;
+	struct ntskd_ke_server *s = l->srv;
+	struct sockaddr_storage ss;
+	char peer[KE_PEER_LEN];
+	socklen_t sl;
+	int cfd;
+
+	for (;;) {
+		sl = sizeof(ss);
+		cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
+			      SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0) {
+			if (errno == EAGAIN || errno == EINTR ||
+			    errno == ECONNABORTED)
+				return;
+			/* out of fds or memory: stop accepting for a while */
+			log_err("NTS-KE listener %s: accept: %s; pausing %d ms",
+				l->name, strerror(errno), KE_ACCEPT_PAUSE_MS);
+			ntskd_io_set_events(l->io, 0);
+			ntskd_timer_arm(s->loop, &l->pause, KE_ACCEPT_PAUSE_MS);
+			return;
+		}
+		ke_sockaddr_text((struct sockaddr *)&ss, peer, sizeof(peer));
+		if (s->n_conns >= NTSKD_KE_MAX_CONNS) {
+			log_warn("NTS-KE with %s refused: %u connections in progress",
+				 peer, s->n_conns);
+			close(cfd);
+			continue;
+		}
+		conn_new(s, cfd, peer);
+	}
+}
+
+static int listener_open(struct ntskd_ke_server *s, int family,
+			 const void *addr, uint16_t port, bool optional)
+{
+	struct ke_listener *l = &s->listener[s->n_listener];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (void *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, addr, sizeof(s6->sin6_addr));
+		sl = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (void *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, addr, sizeof(s4->sin_addr));
+		sl = sizeof(*s4);
+	}
+	ke_sockaddr_text((struct sockaddr *)&ss, l->name, sizeof(l->name));
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* each ke-listen line is one address family */
+	if (family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, KE_BACKLOG))
+		goto fail;
+	l->srv = s;
+	l->fd = fd;
+	ntskd_timer_init(&l->pause, listener_resume, l);
+	l->io = ntskd_loop_add_fd(s->loop, fd, EPOLLIN, listener_event, l);
+	if (!l->io)
+		goto fail;
+	s->n_listener++;
+	log_info("NTS-KE server listening on %s", l->name);
+	return 0;
+fail:
+	if (optional) {
+		log_warn("not listening on %s: %s", l->name, strerror(errno));
+	} else {
+		log_err("cannot listen on %s: %s", l->name, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return optional ? 0 : -1;
+}
+
+static int listeners_open(struct ntskd_ke_server *s)
+{
+	const struct ntskd_config *cfg = s->cfg;
+	unsigned int i;
+
+	if (!cfg->n_listen) {
+		struct in_addr any4 = { .s_addr = htonl(INADDR_ANY) };
+
+		if (listener_open(s, AF_INET, &any4, NTSKD_KE_PORT, false))
+			return -1;
+		/* a host without IPv6 still serves IPv4 */
+		if (listener_open(s, AF_INET6, &in6addr_any, NTSKD_KE_PORT, true))
+			return -1;
+		return 0;
+	}
+	for (i = 0; i < cfg->n_listen; i++) {
+		const struct ntskd_listen *l = &cfg->listen[i];
+
+		if (listener_open(s, l->family, &l->addr, l->port, false))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the server ----------------------------------------------------- */
+
+static SSL_CTX *ke_load_ctx(struct ntskd_ke_server *s)
+{
+	char err[1024];
+	SSL_CTX *ctx;
+
+	ctx = ntskd_ke_tls_ctx(s->cfg->cert, s->cfg->key, s->keylog, err,
+			       sizeof(err));
+	if (!ctx)
+		log_err("%s", err);
+	return ctx;
+}
+
+struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
+					      const struct ntskd_config *cfg,
+					      const struct ntskd_masterkeys *keys)
+{
+	struct ntskd_ke_server *s = calloc(1, sizeof(*s));
+	const char *keylog = getenv("SSLKEYLOGFILE");
+
+	if (!s) {
+		log_err("NTS-KE server: out of memory");
+		return NULL;
+	}
+	s->loop = loop;
+	s->cfg = cfg;
+	s->keys = keys;
+	/* TLS secrets on disk are for decrypting test captures only */
+	if (keylog && keylog[0] && ntskd_log_debug_enabled()) {
+		log_warn("debug: writing TLS secrets to %s (SSLKEYLOGFILE)", keylog);
+		s->keylog = keylog;
+	}
+	s->ctx = ke_load_ctx(s);
+	if (!s->ctx || listeners_open(s)) {
+		ntskd_ke_server_stop(s);
+		return NULL;
+	}
+	return s;
+}
+
+int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
+{
+	SSL_CTX *ctx = ke_load_ctx(s);
+
+	if (!ctx) {
+		log_err("keeping the certificate and key already loaded");
+		return -1;
+	}
+	/* sessions in progress hold a reference to the old context */
+	SSL_CTX_free(s->ctx);
+	s->ctx = ctx;
+	log_info("reloaded cert %s and key %s", s->cfg->cert, s->cfg->key);
+	return 0;
+}
+
+void ntskd_ke_server_stop(struct ntskd_ke_server *s)
+{
+	unsigned int i;
+
+	if (!s)
+		return;
+	while (s->conns)
+		conn_close(s->conns);
+	for (i = 0; i < s->n_listener; i++) {
+		ntskd_timer_cancel(s->loop, &s->listener[i].pause);
+		ntskd_io_remove(s->listener[i].io);
+		close(s->listener[i].fd);
+	}
+	SSL_CTX_free(s->ctx);
+	free(s);
+}
