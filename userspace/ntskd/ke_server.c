@@ -77,6 +77,7 @@ struct ntskd_ke_server {
 	unsigned int n_listener;
 	struct ke_conn *conns;
 	unsigned int n_conns;
+	unsigned int timeout_ms;
 };
 
 static void ke_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
@@ -229,6 +230,17 @@ static int conn_handshake(struct ke_conn *c)
 	return 0;
 }
 
+/* The peer closed TCP without a close_notify (OpenSSL 3 calls it an error). */
+static bool ke_eof(int ssl_error)
+{
+	unsigned long e = ERR_peek_error();
+
+	if (ssl_error == SSL_ERROR_SYSCALL && !e)
+		return true;
+	return ssl_error == SSL_ERROR_SSL && ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	       ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}
+
 static int conn_read(struct ke_conn *c)
 {
 	int ret, framed;
@@ -244,8 +256,7 @@ static int conn_read(struct ke_conn *c)
 		if (ret <= 0) {
 			int e = SSL_get_error(c->ssl, ret);
 
-			if (e == SSL_ERROR_ZERO_RETURN ||
-			    (e == SSL_ERROR_SYSCALL && !ERR_peek_error())) {
+			if (e == SSL_ERROR_ZERO_RETURN || ke_eof(e)) {
 				log_warn("NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
 					 c->peer, c->in_len);
 				conn_close(c);
@@ -345,13 +356,14 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 		log_debug("NTS-KE with %s: no close_notify from the client; closing",
 			  c->peer);
 	else
-		log_warn("NTS-KE with %s timed out after %d ms %s (%zu request bytes)",
-			 c->peer, NTSKD_KE_TIMEOUT_MS, ke_state_name[c->state],
+		log_warn("NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
+			 c->peer, c->srv->timeout_ms, ke_state_name[c->state],
 			 c->in_len);
 	conn_close(c);
 }
 
-static void conn_new(struct ntskd_ke_server *s, int fd, const char *peer)
+void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
+			   const char *peer)
 {
 	struct ke_conn *c = calloc(1, sizeof(*c));
 
@@ -389,7 +401,7 @@ static void conn_new(struct ntskd_ke_server *s, int fd, const char *peer)
 	s->conns = c;
 	s->n_conns++;
 	ntskd_timer_init(&c->timer, conn_timeout, c);
-	ntskd_timer_arm(s->loop, &c->timer, NTSKD_KE_TIMEOUT_MS);
+	ntskd_timer_arm(s->loop, &c->timer, s->timeout_ms);
 	log_debug("NTS-KE connection from %s (%u open)", peer, s->n_conns);
 	conn_step(c);
 }
@@ -435,7 +447,7 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 			close(cfd);
 			continue;
 		}
-		conn_new(s, cfd, peer);
+		ntskd_ke_server_adopt(s, cfd, peer);
 	}
 }
 
@@ -532,9 +544,9 @@ static SSL_CTX *ke_load_ctx(struct ntskd_ke_server *s)
 	return ctx;
 }
 
-struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
-					      const struct ntskd_config *cfg,
-					      const struct ntskd_masterkeys *keys)
+struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
+					    const struct ntskd_config *cfg,
+					    const struct ntskd_masterkeys *keys)
 {
 	struct ntskd_ke_server *s = calloc(1, sizeof(*s));
 	const char *keylog = getenv("SSLKEYLOGFILE");
@@ -546,17 +558,46 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 	s->loop = loop;
 	s->cfg = cfg;
 	s->keys = keys;
+	s->timeout_ms = NTSKD_KE_TIMEOUT_MS;
 	/* TLS secrets on disk are for decrypting test captures only */
 	if (keylog && keylog[0] && ntskd_log_debug_enabled()) {
 		log_warn("debug: writing TLS secrets to %s (SSLKEYLOGFILE)", keylog);
 		s->keylog = keylog;
 	}
 	s->ctx = ke_load_ctx(s);
-	if (!s->ctx || listeners_open(s)) {
+	if (!s->ctx) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int ntskd_ke_server_listen(struct ntskd_ke_server *s)
+{
+	return listeners_open(s);
+}
+
+struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
+					      const struct ntskd_config *cfg,
+					      const struct ntskd_masterkeys *keys)
+{
+	struct ntskd_ke_server *s = ntskd_ke_server_new(loop, cfg, keys);
+
+	if (s && ntskd_ke_server_listen(s)) {
 		ntskd_ke_server_stop(s);
 		return NULL;
 	}
 	return s;
+}
+
+unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s)
+{
+	return s->n_conns;
+}
+
+void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s, unsigned int ms)
+{
+	s->timeout_ms = ms;
 }
 
 int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)

@@ -27,14 +27,35 @@
 struct ntskd_ke_server;
 
 /*
- * Load the certificate and key, open the listeners of @cfg (or 0.0.0.0 and
- * :: on 4460 when there are none) and start serving. @cfg and @keys must
- * outlive the server; @keys is read at every exchange (current key).
+ * Load the certificate and key of @cfg; no listener yet. @cfg and @keys
+ * must outlive the server; @keys is read at every exchange (current key).
  * Returns NULL after logging why.
  */
+struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
+					    const struct ntskd_config *cfg,
+					    const struct ntskd_masterkeys *keys);
+
+/* Open the listeners of cfg (or 0.0.0.0 and :: on 4460). 0 or -1 (logged). */
+int ntskd_ke_server_listen(struct ntskd_ke_server *s);
+
+/* new + listen; NULL after logging why. */
 struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 					      const struct ntskd_config *cfg,
 					      const struct ntskd_masterkeys *keys);
+
+/*
+ * Serve one connected, non-blocking stream socket (taken over: closed when
+ * done) as if accepted from @peer. Used by the listeners and by tests.
+ */
+void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
+			   const char *peer);
+
+/* Connections in progress. */
+unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s);
+
+/* Per-connection deadline, NTSKD_KE_TIMEOUT_MS unless changed (tests). */
+void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s,
+				 unsigned int ms);
 
 /*
  * Re-read the certificate and key (SIGHUP). New connections use them;

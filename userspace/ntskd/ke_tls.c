@@ -150,6 +150,9 @@ const char *ntskd_ke_tls_strerror(SSL *ssl, int ret, char *buf, size_t len)
 		snprintf(buf, len, "%s", ret == 0 || !errno ?
 			 "the client closed the connection" : strerror(errno));
 	} else if (ERR_GET_LIB(oe) == ERR_LIB_SSL &&
+		   ERR_GET_REASON(oe) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		snprintf(buf, len, "the client closed the connection");
+	} else if (ERR_GET_LIB(oe) == ERR_LIB_SSL &&
 		   ERR_GET_REASON(oe) == SSL_R_UNSUPPORTED_PROTOCOL) {
 		snprintf(buf, len, "the client does not offer TLS 1.3");
 	} else if (oe) {
