@@ -161,7 +161,7 @@ static void test_chrony_request(void)
 	check_cookies("800100020000 80040002000f 80000000", 15, off15, 1);
 	/* NTPsec's: AEAD record not critical */
 	check_cookies("800100020000 00040002000f 80000000", 15, off15, 1);
-	/* default ntp-port, no ntp-server: no records 6 and 7, 880 bytes */
+	/* default ntp-port, no ntp-server: no records 6 and 7, 848 bytes */
 	n = answer("800100020000 80040002000f 80000000", out, &o);
 	EXPECT_EQ(n, 6 + 6 + 8 * 104 + 4);
 	EXPECT_EQ(knts_ke_parse_response(out, (size_t)n, off15, 1, &resp), 0);

@@ -169,12 +169,13 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->loop = loop;
 	r->cfg = cfg;
 	ntskd_timer_init(&r->rotation, role_rotate, r);
-	if (role_load_keys(r, now) || role_push(r, &r->keys, true))
+	/* a bad certificate must fail the start before the kernel is touched */
+	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
+	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
 		goto fail;
 	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
 		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
-	r->ke = ntskd_ke_server_start(loop, cfg, &r->keys);
-	if (!r->ke)
+	if (ntskd_ke_server_listen(r->ke))
 		goto fail;
 	if (cfg->rotate)
 		role_schedule(r, now);
