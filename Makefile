@@ -64,13 +64,14 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv demo
 
 all: module userspace
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build knts.ko and the userspace (KVER=, KDIR= select the kernel)"
+	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
@@ -168,6 +169,14 @@ selftests: module userspace
 
 check:
 	scripts/check
+
+# The quick start: needs nothing before it (scripts/deps installs what is
+# missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
+# in the VM. Exits 0 only if the NTS client is authenticated.
+demo:
+	scripts/deps
+	$(MAKE) all
+	tests/vm/run -- tests/vm/demo.sh
 
 deps:
 	scripts/deps
