@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -115,9 +116,16 @@ int ntskd_mk_load(struct ntskd_masterkeys *mk, const char *path,
 		  int64_t now_ms, char *err, size_t errlen)
 {
 	struct knts_keyfile kf;
+	struct stat st;
 	int ret;
 
 	ret = knts_keyfile_load(path, &kf);
+	/*
+	 * The age in the file is as of its writing; the file may have sat on
+	 * disk since (ntskd stopped, or crashed), so count that time too.
+	 */
+	if (!ret && !stat(path, &st) && time(NULL) > st.st_mtime)
+		kf.age += (double)(time(NULL) - st.st_mtime);
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", path,
 			 ret == -EINVAL ? "not a chrony key file (NKS0 or NKS1) knts can read" :

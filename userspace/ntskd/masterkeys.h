@@ -58,7 +58,9 @@ int ntskd_mk_from_keyfile(struct ntskd_masterkeys *mk,
 			  char *err, size_t errlen);
 
 /*
- * Read @path into @mk: as ntskd_mk_from_keyfile(), or -ENOENT (no file),
+ * Read @path into @mk: as ntskd_mk_from_keyfile(), the key age counted
+ * from the file's modification time (its age field is as of writing), or
+ * -ENOENT (no file),
  * another -errno, -EFBIG or -EINVAL, with a message in @err. @mk is left
  * unchanged on failure.
  */
