@@ -210,6 +210,9 @@ int main(int argc, char **argv)
 	d.server = ntskd_server_role_start(d.loop, &d.cfg);
 	if (!d.server)
 		goto out;
+	if (d.cfg.n_servers)
+		log_warn("%s: %u 'server' lines ignored: this version has no NTS-KE client role",
+			 conf, d.cfg.n_servers);
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);
