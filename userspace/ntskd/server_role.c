@@ -44,10 +44,15 @@ static int role_push(const struct ntskd_server_role *r,
 		return err;
 	}
 	/* keys first: an enabled role without them NAKs every request */
+	log_debug("knts: KEYS_SET %08X %08X %08X %08X, current %08X",
+		  mk->slot[0].id, mk->slot[1].id, mk->slot[2].id,
+		  mk->slot[3].id, ntskd_mk_current(mk)->id);
 	err = knts_nl_keys_set(nl, mk->slot, NTSKD_MK_SLOTS,
 			       ntskd_mk_current(mk)->id);
 	if (!err && settings) {
 		what = "enable the server role";
+		log_debug("knts: SERVER_SET enable, port %u, policy %s",
+			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1]);
 		err = knts_nl_server_set(nl, true, r->cfg->ntp_port,
 					 r->cfg->policy);
 	}
