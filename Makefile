@@ -124,7 +124,8 @@ UNIT_EXTRA_test_config := userspace/ntskd/config.c
 UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
 UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
 	userspace/ntskd/config.c
-UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_tls.c \
+UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
+	userspace/ntskd/ke_tls.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,

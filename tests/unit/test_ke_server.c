@@ -324,6 +324,33 @@ static void test_slow_client(void)
 	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
+/* At NTSKD_KE_MAX_CONNS in progress, one more is closed at once. */
+static void test_max_conns(void)
+{
+	int peer[NTSKD_KE_MAX_CONNS + 1], sv[2], i, n = 0;
+	char b;
+
+	for (i = 0; i <= NTSKD_KE_MAX_CONNS; i++) {
+		peer[i] = -1;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			break;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		ntskd_ke_server_adopt(srv, sv[0], "crowd");
+		peer[i] = sv[1];
+		n++;
+	}
+	EXPECT_EQ(n, NTSKD_KE_MAX_CONNS + 1);
+	EXPECT_EQ(ntskd_ke_server_conns(srv), NTSKD_KE_MAX_CONNS);
+	if (peer[NTSKD_KE_MAX_CONNS] >= 0)
+		EXPECT_EQ(read(peer[NTSKD_KE_MAX_CONNS], &b, 1), 0);
+	EXPECT(log_has("NTS-KE with crowd refused: 128 connections in progress"));
+	/* the crowd hangs up: every slot is freed */
+	for (i = 0; i < n; i++)
+		close(peer[i]);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
 static void test_reload(void)
 {
 	char broken[NTSKD_PATH_MAX];
@@ -376,6 +403,7 @@ int main(void)
 	RUN(test_tls_policy);
 	RUN(test_limits);
 	RUN(test_slow_client);
+	RUN(test_max_conns);
 	RUN(test_reload);
 	ntskd_ke_server_stop(srv);
 	ntskd_loop_free(loop);

@@ -1,31 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NTS-KE server: listeners and per-connection state machines on the event
- * loop (see ke_server.h). Each connection goes
+ * NTS-KE server: per-connection state machines on the event loop (see
+ * ke_server.h; the listening sockets are in ke_listen.c). Each connection
+ * goes
  *   HANDSHAKE -> READ (until End of Message) -> WRITE -> SHUTDOWN -> closed
  * and waits for whatever OpenSSL asks for (readable or writable) in
  * between, so no connection ever blocks another.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+#include "ke_listen.h"
 #include "ke_record.h"
 #include "ke_response.h"
 #include "ke_server.h"
 #include "ke_tls.h"
 #include "log.h"
 
-#define KE_BACKLOG		128
-#define KE_PEER_LEN		(INET6_ADDRSTRLEN + 10)
-#define KE_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
 
 enum ke_state {
 	KE_HANDSHAKE,
@@ -50,7 +47,7 @@ struct ke_conn {
 	SSL *ssl;
 	enum ke_state state;
 	uint32_t events;		/* what we wait for */
-	char peer[KE_PEER_LEN];
+	char peer[NTSKD_PEER_LEN];
 	struct ntskd_ke_tls_note note;
 	struct knts_ke_framer framer;
 	size_t in_len;
@@ -59,43 +56,17 @@ struct ke_conn {
 	uint8_t out[NTSKD_KE_RESP_MAX];
 };
 
-struct ke_listener {
-	struct ntskd_ke_server *srv;
-	int fd;
-	struct ntskd_io *io;
-	struct ntskd_timer pause;
-	char name[KE_PEER_LEN];
-};
-
 struct ntskd_ke_server {
 	struct ntskd_loop *loop;
 	const struct ntskd_config *cfg;
 	const struct ntskd_masterkeys *keys;
 	SSL_CTX *ctx;
 	const char *keylog;
-	struct ke_listener listener[NTSKD_MAX_LISTEN];
-	unsigned int n_listener;
+	struct ntskd_ke_listeners *listeners;
 	struct ke_conn *conns;
 	unsigned int n_conns;
 	unsigned int timeout_ms;
 };
-
-static void ke_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)sa;
-
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
-	} else {
-		const struct sockaddr_in *s4 = (const void *)sa;
-
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
-	}
-}
 
 /* ---- connections --------------------------------------------------- */
 
@@ -365,8 +336,15 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer)
 {
-	struct ke_conn *c = calloc(1, sizeof(*c));
+	struct ke_conn *c;
 
+	if (s->n_conns >= NTSKD_KE_MAX_CONNS) {
+		log_warn("NTS-KE with %s refused: %u connections in progress",
+			 peer, s->n_conns);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c) {
 		log_err("NTS-KE with %s refused: out of memory", peer);
 		close(fd);
@@ -404,130 +382,6 @@ void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 	ntskd_timer_arm(s->loop, &c->timer, s->timeout_ms);
 	log_debug("NTS-KE connection from %s (%u open)", peer, s->n_conns);
 	conn_step(c);
-}
-
-/* ---- listeners ------------------------------------------------------ */
-
-static void listener_resume(struct ntskd_timer *t, void *arg)
-{
-	struct ke_listener *l = arg;
-
-	ntskd_io_set_events(l->io, EPOLLIN);
-}
-
-static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
-			   void *arg)
-{
-	struct ke_listener *l = arg;
-	struct ntskd_ke_server *s = l->srv;
-	struct sockaddr_storage ss;
-	char peer[KE_PEER_LEN];
-	socklen_t sl;
-	int cfd;
-
-	for (;;) {
-		sl = sizeof(ss);
-		cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
-			      SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (cfd < 0) {
-			if (errno == EAGAIN || errno == EINTR ||
-			    errno == ECONNABORTED)
-				return;
-			/* out of fds or memory: stop accepting for a while */
-			log_err("NTS-KE listener %s: accept: %s; pausing %d ms",
-				l->name, strerror(errno), KE_ACCEPT_PAUSE_MS);
-			ntskd_io_set_events(l->io, 0);
-			ntskd_timer_arm(s->loop, &l->pause, KE_ACCEPT_PAUSE_MS);
-			return;
-		}
-		ke_sockaddr_text((struct sockaddr *)&ss, peer, sizeof(peer));
-		if (s->n_conns >= NTSKD_KE_MAX_CONNS) {
-			log_warn("NTS-KE with %s refused: %u connections in progress",
-				 peer, s->n_conns);
-			close(cfd);
-			continue;
-		}
-		ntskd_ke_server_adopt(s, cfd, peer);
-	}
-}
-
-static int listener_open(struct ntskd_ke_server *s, int family,
-			 const void *addr, uint16_t port, bool optional)
-{
-	struct ke_listener *l = &s->listener[s->n_listener];
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, one = 1;
-
-	memset(&ss, 0, sizeof(ss));
-	if (family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, addr, sizeof(s6->sin6_addr));
-		sl = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, addr, sizeof(s4->sin_addr));
-		sl = sizeof(*s4);
-	}
-	ke_sockaddr_text((struct sockaddr *)&ss, l->name, sizeof(l->name));
-	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* each ke-listen line is one address family */
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
-		goto fail;
-	if (bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, KE_BACKLOG))
-		goto fail;
-	l->srv = s;
-	l->fd = fd;
-	ntskd_timer_init(&l->pause, listener_resume, l);
-	l->io = ntskd_loop_add_fd(s->loop, fd, EPOLLIN, listener_event, l);
-	if (!l->io)
-		goto fail;
-	s->n_listener++;
-	log_info("NTS-KE server listening on %s", l->name);
-	return 0;
-fail:
-	if (optional) {
-		log_warn("not listening on %s: %s", l->name, strerror(errno));
-	} else {
-		log_err("cannot listen on %s: %s", l->name, strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
-	return optional ? 0 : -1;
-}
-
-static int listeners_open(struct ntskd_ke_server *s)
-{
-	const struct ntskd_config *cfg = s->cfg;
-	unsigned int i;
-
-	if (!cfg->n_listen) {
-		struct in_addr any4 = { .s_addr = htonl(INADDR_ANY) };
-
-		if (listener_open(s, AF_INET, &any4, NTSKD_KE_PORT, false))
-			return -1;
-		/* a host without IPv6 still serves IPv4 */
-		if (listener_open(s, AF_INET6, &in6addr_any, NTSKD_KE_PORT, true))
-			return -1;
-		return 0;
-	}
-	for (i = 0; i < cfg->n_listen; i++) {
-		const struct ntskd_listen *l = &cfg->listen[i];
-
-		if (listener_open(s, l->family, &l->addr, l->port, false))
-			return -1;
-	}
-	return 0;
 }
 
 /* ---- the server ----------------------------------------------------- */
@@ -572,9 +426,15 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	return s;
 }
 
+static void ke_accepted(int fd, const char *peer, void *arg)
+{
+	ntskd_ke_server_adopt(arg, fd, peer);
+}
+
 int ntskd_ke_server_listen(struct ntskd_ke_server *s)
 {
-	return listeners_open(s);
+	s->listeners = ntskd_ke_listen(s->loop, s->cfg, ke_accepted, s);
+	return s->listeners ? 0 : -1;
 }
 
 struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
@@ -617,17 +477,11 @@ int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
 
 void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 {
-	unsigned int i;
-
 	if (!s)
 		return;
 	while (s->conns)
 		conn_close(s->conns);
-	for (i = 0; i < s->n_listener; i++) {
-		ntskd_timer_cancel(s->loop, &s->listener[i].pause);
-		ntskd_io_remove(s->listener[i].io);
-		close(s->listener[i].fd);
-	}
+	ntskd_ke_listeners_close(s->listeners);
 	SSL_CTX_free(s->ctx);
 	free(s);
 }

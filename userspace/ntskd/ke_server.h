@@ -35,7 +35,7 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 					    const struct ntskd_config *cfg,
 					    const struct ntskd_masterkeys *keys);
 
-/* Open the listeners of cfg (or 0.0.0.0 and :: on 4460). 0 or -1 (logged). */
+/* Open the listeners (ke_listen.h) for cfg. 0 or -1 (logged). */
 int ntskd_ke_server_listen(struct ntskd_ke_server *s);
 
 /* new + listen; NULL after logging why. */
@@ -45,7 +45,8 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 
 /*
  * Serve one connected, non-blocking stream socket (taken over: closed when
- * done) as if accepted from @peer. Used by the listeners and by tests.
+ * done) as if accepted from @peer; refused (closed, logged) when
+ * NTSKD_KE_MAX_CONNS are in progress. Used by the listeners and by tests.
  */
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer);
