@@ -65,7 +65,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv rpi-check script-tests \
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
 	bench bench-timing bench-module bench-smoke
 
 all: module userspace
@@ -73,6 +73,7 @@ all: module userspace
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build knts.ko and the userspace (KVER=, KDIR= select the kernel)"
+	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
@@ -123,9 +124,21 @@ $(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 
 # A unit test may also link sources outside the library (UNIT_EXTRA_<name>).
 UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
+UNIT_EXTRA_test_config := userspace/ntskd/config.c
+UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
+UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
+	userspace/ntskd/config.c
+UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
+	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
+	userspace/ntskd/loop.c userspace/ntskd/log.c
+# Tests of ntskd's files see the system's kernel headers, as ntskd does,
+# rather than the shim.
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
+		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
@@ -134,9 +147,10 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
+	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib -Iuserspace/ntskd $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
 FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
 	userspace/lib/siv_keyed.c kmod/ef.c
 FUZZ_LIBS_fuzz_ntsc := -lcrypto
@@ -191,6 +205,14 @@ selftests: module userspace
 
 check:
 	scripts/check
+
+# The quick start: needs nothing before it (scripts/deps installs what is
+# missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
+# in the VM. Exits 0 only if the NTS client is authenticated.
+demo:
+	scripts/deps
+	$(MAKE) all
+	tests/vm/run -- tests/vm/demo.sh
 
 deps:
 	scripts/deps
