@@ -13,8 +13,9 @@ with chronyd and with NTPsec's ntpd as the protected daemon:
     rate with < 1 % loss (a step whose offered rate falls short of the
     asked one by > 5 % counts as a failure of the generator, flagged).
 
-Configurations are interleaved (one of each per round, the order rotated
-every round), BENCH_REPS rounds; every step is one JSON line in
+Configurations are interleaved (one of each per round; the order of the
+module groups rotates every round and each group is walked forwards and
+backwards in turn), BENCH_REPS rounds; every step is one JSON line in
 BENCH_OUT/results.jsonl, and report.py turns them into the table.
 
   bench.py bench     the benchmark (make bench)
@@ -23,9 +24,11 @@ BENCH_OUT/results.jsonl, and report.py turns them into the table.
 """
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from lab import Lab, SRV_IP, KE_IP, CLI, SRV_CPU, CLI_CPU
@@ -35,9 +38,13 @@ PROJECT = os.path.abspath(os.path.join(HERE, '..', '..'))
 NTSLOAD = os.path.join(PROJECT, 'build', 'ntsload')
 USER_HZ = os.sysconf('SC_CLK_TCK')
 
-# (daemon, configuration); B and C are the daemons' own NTS servers
-RUNS = [('chrony', 'A'), ('-', 'B'), ('chrony', 'D'), ('-', 'C'),
-        ('chrony', 'E'), ('ntpsec', 'A'), ('ntpsec', 'D'), ('ntpsec', 'E')]
+# (daemon, configuration); B and C are the daemons' own NTS servers.
+# Grouped by the module they need (none, knts.ko, the no-crypto one):
+# swapping modules runs the load-time self-tests, which under TCG costs
+# seconds, so a round swaps only twice or three times.
+GROUPS = [[('chrony', 'A'), ('-', 'B'), ('ntpsec', 'A'), ('-', 'C')],
+          [('chrony', 'D'), ('ntpsec', 'D')],
+          [('chrony', 'E'), ('ntpsec', 'E')]]
 
 # R20-style ladder: about x1.12 per step
 LADDER = [100, 112, 125, 140, 160, 180, 200, 224, 250, 280, 315, 355, 400,
@@ -60,6 +67,7 @@ STEP = env('BENCH_STEP', 1.5 if QUICK else 2.0)
 COST_RATE = env('BENCH_COST_RATE', 300)
 COST_SECONDS = env('BENCH_COST_SECONDS', 2.0 if QUICK else 3.0)
 START_RATE = env('BENCH_START', 1000)
+WARMUP_SECONDS = 0.5
 DAEMONS = env('BENCH_DAEMONS', 'chrony ntpsec').split()
 CONFIGS = env('BENCH_CONFIGS', 'A B C D E').split()
 POOL = env('BENCH_POOL', 4096)
@@ -126,47 +134,78 @@ def ntsload_args(daemon, cfg):
     return ['--ke', KE_IP, '--ca', ca]
 
 
-def step(daemon, cfg, pid, rate, seconds):
-    """One ntsload run at a fixed rate; server CPU counted from --pause on"""
-    cmd = ['ip', 'netns', 'exec', CLI, NTSLOAD, *ntsload_args(daemon, cfg),
-           '--rate', str(rate), '--duration', str(seconds),
-           '--sources', str(SOURCES), '--pool', str(POOL),
-           '--cpu', str(CLI_CPU), '--drain', str(DRAIN_MS), '--json', '--pause']
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    deadline = time.monotonic() + 60
-    while proc_state(p.pid) != 'T':
-        if p.poll() is not None or time.monotonic() > deadline:
-            p.kill()
-            out, err = p.communicate()
-            return {'error': 'ntsload never started: ' + err.strip()}
-        time.sleep(0.02)
-    s0 = snapshot(pid)
-    os.kill(p.pid, signal.SIGCONT)
-    try:
-        out, err = p.communicate(timeout=seconds + DRAIN_MS / 1000 + 60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
-        return {'error': 'ntsload hung'}
-    s1 = snapshot(pid)
-    try:
-        d = json.loads(out)
-    except ValueError:
-        return {'error': 'ntsload: %s' % err.strip()}
-    r = {k: d[k] for k in ('sent', 'answered', 'valid', 'invalid', 'naks',
-                           'unsync', 'offered_rate', 'invalid_by',
-                           'request_len')}
-    r['lat_p50_us'] = d['latency_us']['p50']
-    r['lat_p99_us'] = d['latency_us']['p99']
-    r.update(cpu_delta(s0, s1))
-    # E signs nothing: its replies fail the authenticator check by design
-    # (UID echoed, cookies in place, tag zero), so answered ones count
-    r['good'] = d['answered'] - d['naks'] if cfg == 'E' else d['valid']
-    r['loss'] = 1 - r['good'] / d['sent'] if d['sent'] else 1.0
-    r['gen_limited'] = d['offered_rate'] < 0.95 * rate
-    r['ok'] = bool(d['sent'] and r['loss'] < LOSS_MAX and not r['gen_limited'])
-    return r
+class Load:
+    """One ntsload per configuration and round: one NTS-KE and one signed
+    pool, then one run per step (--steps), each stopped before its first
+    request (--pause) so that the server CPU is read around the load only"""
+
+    def __init__(self, daemon, cfg):
+        self.cfg = cfg
+        self.err = tempfile.TemporaryFile('w+')
+        cmd = ['ip', 'netns', 'exec', CLI, NTSLOAD, *ntsload_args(daemon, cfg),
+               '--sources', str(SOURCES), '--pool', str(POOL),
+               '--cpu', str(CLI_CPU), '--drain', str(DRAIN_MS), '--json',
+               '--pause', '--steps']
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=self.err, text=True, bufsize=1)
+        self.first = True
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read().strip()
+
+    def run(self, pid, rate, seconds):
+        if self.p.poll() is not None:
+            return {'error': 'ntsload exited: ' + self.stderr()}
+        self.p.stdin.write('%s %s\n' % (rate, seconds))
+        self.p.stdin.flush()
+        # the first run waits for the NTS-KE and the signing
+        deadline = time.monotonic() + (90 if self.first else 20)
+        self.first = False
+        while proc_state(self.p.pid) != 'T':
+            if self.p.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                return {'error': 'ntsload never started: ' + self.stderr()}
+            time.sleep(0.02)
+        s0 = snapshot(pid)
+        os.kill(self.p.pid, signal.SIGCONT)
+        ready, _, _ = select.select([self.p.stdout], [], [],
+                                    seconds + DRAIN_MS / 1000 + 60)
+        line = self.p.stdout.readline() if ready else ''
+        s1 = snapshot(pid)
+        try:
+            d = json.loads(line)
+        except ValueError:
+            self.close()
+            return {'error': 'ntsload: no report: ' + self.stderr()}
+        r = {k: d[k] for k in ('sent', 'answered', 'valid', 'invalid', 'naks',
+                               'unsync', 'offered_rate', 'invalid_by',
+                               'request_len')}
+        r['lat_p50_us'] = d['latency_us']['p50']
+        r['lat_p99_us'] = d['latency_us']['p99']
+        r.update(cpu_delta(s0, s1))
+        # E signs nothing: its replies fail the authenticator check by
+        # design (UID echoed, cookies in place, tag zero): answered count
+        r['good'] = d['answered'] - d['naks'] if self.cfg == 'E' else d['valid']
+        r['loss'] = 1 - r['good'] / d['sent'] if d['sent'] else 1.0
+        r['gen_limited'] = d['offered_rate'] < 0.95 * rate
+        r['ok'] = bool(d['sent'] and r['loss'] < LOSS_MAX and not r['gen_limited'])
+        return r
+
+    def close(self):
+        if self.p.poll() is None:
+            try:
+                self.p.stdin.close()
+            except OSError:
+                pass
+            if proc_state(self.p.pid) == 'T':
+                os.kill(self.p.pid, signal.SIGCONT)
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.err.close()
 
 
 class Bench:
@@ -174,7 +213,11 @@ class Bench:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self.f = open(path, 'w')
         self.lab = lab
+        self.load = None
         self.start_idx = {}
+
+    def measure(self, pid, rate, seconds):
+        return self.load.run(pid, rate, seconds)
 
     def record(self, daemon, cfg, rep, kind, rate, seconds, r):
         rec = {'daemon': daemon, 'cfg': cfg, 'rep': rep, 'kind': kind,
@@ -207,7 +250,7 @@ class Bench:
         def run(j):
             if j not in tried:
                 for attempt in range(2):
-                    r = step(daemon, cfg, pid, LADDER[j], STEP)
+                    r = self.measure(pid, LADDER[j], STEP)
                     self.record(daemon, cfg, rep, 'step', LADDER[j], STEP, r)
                     # the generator fell short of the rate: that says
                     # nothing about the server; try once more
@@ -248,30 +291,40 @@ class Bench:
         t0 = time.monotonic()
         pid = self.lab.start(cfg, daemon if daemon != '-' else 'chrony')
         log('%s %s rep %d: server up in %.1f s' % (daemon, cfg, rep, time.monotonic() - t0))
+        self.load = Load(daemon, cfg)
         try:
-            if smoke:
-                r = step(daemon, cfg, pid, COST_RATE, COST_SECONDS)
-                self.record(daemon, cfg, rep, 'cost', COST_RATE, COST_SECONDS, r)
-                return
-            r = step(daemon, cfg, pid, COST_RATE, COST_SECONDS)
+            # warm-up: a daemon just started (NTPsec most) answers its
+            # first requests slowly; this also does the NTS-KE, which a
+            # server just up may refuse once
+            r = self.measure(pid, COST_RATE, WARMUP_SECONDS)
+            if 'error' in r:
+                self.load.close()
+                time.sleep(1)
+                self.load = Load(daemon, cfg)
+                r = self.measure(pid, COST_RATE, WARMUP_SECONDS)
+            self.record(daemon, cfg, rep, 'warmup', COST_RATE, WARMUP_SECONDS, r)
+            r = self.measure(pid, COST_RATE, COST_SECONDS)
             self.record(daemon, cfg, rep, 'cost', COST_RATE, COST_SECONDS, r)
+            if smoke:
+                return
             cap = self.search(daemon, cfg, rep, pid)
             self.record(daemon, cfg, rep, 'max', cap, STEP, {})
             log('%s %s rep %d: highest rate with < 1%% loss: %d/s' % (
                 daemon, cfg, rep, cap))
         finally:
+            self.load.close()
             self.lab.stop()
 
 
-def runs():
-    out = []
-    for daemon, cfg in RUNS:
-        if cfg not in CONFIGS:
-            continue
-        if daemon != '-' and daemon not in DAEMONS:
-            continue
-        out.append((daemon, cfg))
-    return out
+def round_order(rep):
+    """The configurations of round rep (1-based), interleaved"""
+    k = (rep - 1) % len(GROUPS)
+    order = []
+    for g in GROUPS[k:] + GROUPS[:k]:
+        g = g if rep % 2 else g[::-1]
+        order += [(d, c) for d, c in g if c in CONFIGS and
+                  (d == '-' or d in DAEMONS)]
+    return order
 
 
 def main_bench(smoke):
@@ -291,10 +344,8 @@ def main_bench(smoke):
     lab.setup()
     log('lab up in %.0f s' % (time.monotonic() - t0))
     try:
-        todo = runs()
         for rep in range(1, (1 if smoke else REPS) + 1):
-            k = (3 * (rep - 1)) % len(todo)
-            order = todo[k:] + todo[:k]
+            order = round_order(rep)
             log('round %d of %d: %s' % (rep, REPS, ' '.join(
                 '%s/%s' % (c, d) for d, c in order)))
             for daemon, cfg in order:
