@@ -10,8 +10,9 @@ with chronyd and with NTPsec's ntpd as the protected daemon:
     server CPU (CPU1) busy time, the daemon's schedstat and CPU1's softirq
     time, each divided by the replies;
   * a capacity search over one fixed ladder of offered rates: the highest
-    rate with < 1 % loss (a step whose offered rate falls short of the
-    asked one by > 5 % counts as a failure of the generator, flagged).
+    rate with < 1 % loss; a step that fails is tried once more (host
+    stalls and a generator that falls short of the rate by > 5 % make
+    false failures, nothing makes a false pass).
 
 Configurations are interleaved (one of each per round; the order of the
 module groups rotates every round and each group is walked forwards and
@@ -68,6 +69,7 @@ COST_RATE = env('BENCH_COST_RATE', 300)
 COST_SECONDS = env('BENCH_COST_SECONDS', 2.0 if QUICK else 3.0)
 START_RATE = env('BENCH_START', 1000)
 WARMUP_SECONDS = 0.5
+TRIES = env('BENCH_TRIES', 2)
 DAEMONS = env('BENCH_DAEMONS', 'chrony ntpsec').split()
 CONFIGS = env('BENCH_CONFIGS', 'A B C D E').split()
 POOL = env('BENCH_POOL', 4096)
@@ -248,13 +250,14 @@ class Bench:
         tried = {}
 
         def run(j):
+            # A pass is a fact: the server answered that rate. A failure
+            # may be the host stalling a vCPU (the VM shares 2 cores with
+            # other work) or the generator falling short: try it twice.
             if j not in tried:
-                for attempt in range(2):
+                for attempt in range(TRIES):
                     r = self.measure(pid, LADDER[j], STEP)
                     self.record(daemon, cfg, rep, 'step', LADDER[j], STEP, r)
-                    # the generator fell short of the rate: that says
-                    # nothing about the server; try once more
-                    if not r.get('gen_limited'):
+                    if r.get('ok'):
                         break
                 tried[j] = r.get('ok', False)
             return tried[j]

@@ -175,18 +175,20 @@ def main():
         for name in ('D/A', 'D/B', 'D/C'):
             p('%s = %s' % (name, fmt(got[name], '%.2f')))
         p('E/A = %s' % fmt(ratio(e.get('cap'), a.get('cap')), '%.2f'))
-        # the same ratios from CPU per request (capacity ~ 1 / cost)
-        cpu = {'D/A': ratio(a.get('busy'), d.get('busy')),
-               'D/B': ratio(b.get('busy'), d.get('busy')),
-               'D/C': ratio(c.get('busy'), d.get('busy'))}
-        p('from CPU/req at the cost point: %s' % ', '.join(
-            '%s %s' % (k, fmt(v, '%.2f')) for k, v in cpu.items()))
-        if a.get('busy') and d.get('busy'):
-            line = 'CPU per request added by knts: D-A = %.1f us' % (d['busy'] - a['busy'])
-            if e.get('busy'):
-                line += ' (hooks and parsing E-A = %.1f us, crypto D-E = %.1f us)' % (
-                    e['busy'] - a['busy'], d['busy'] - e['busy'])
-            p(line)
+        # the same ratios from CPU per request (capacity ~ 1 / cost), at
+        # the common rate and at each configuration's max rate
+        for label, k in (('the cost point', 'busy'), ('max rate', 'busy_at_max')):
+            cpu = {'D/A': ratio(a.get(k), d.get(k)), 'D/B': ratio(b.get(k), d.get(k)),
+                   'D/C': ratio(c.get(k), d.get(k))}
+            p('from CPU/req at %s: %s' % (label, ', '.join(
+                '%s %s' % (n, fmt(v, '%.2f')) for n, v in cpu.items())))
+        for label, k in (('at the cost point', 'busy'), ('at max rate', 'busy_at_max')):
+            if a.get(k) and d.get(k):
+                line = 'CPU per request added by knts %s: D-A = %.1f us' % (label, d[k] - a[k])
+                if e.get(k):
+                    line += ' (hooks and parsing E-A = %.1f us, crypto D-E = %.1f us)' % (
+                        e[k] - a[k], d[k] - e[k])
+                p(line)
         for name, goal, stretch in GOALS:
             v = got[name]
             if v is None:

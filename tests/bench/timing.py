@@ -19,7 +19,7 @@ in phases that alternate, BENCH_TIMING_ROUNDS times:
 The first samples of each phase (start-up, iburst) are dropped.
 """
 import os
-import statistics
+import shutil
 import sys
 import time
 
@@ -72,7 +72,8 @@ def main(lab, out_dir):
     os.sched_setaffinity(0, {0})
     samples = {m: [] for m, _, _ in PHASES}
     per_round = {m: [] for m, _, _ in PHASES}
-    os.makedirs(out_dir, exist_ok=True)
+    logs = os.path.join(out_dir, 'timing-logs')
+    os.makedirs(logs, exist_ok=True)
     raw = open(os.path.join(out_dir, 'timing.txt'), 'w')
     lab.setup()
     try:
@@ -85,6 +86,8 @@ def main(lab, out_dir):
                     lab.client_stop()
                 finally:
                     lab.stop()
+                if os.path.exists(path):
+                    shutil.copy(path, os.path.join(logs, 'round%d-%s.log' % (r, mode)))
                 got = parse(path)[SKIP:]
                 samples[mode] += got
                 per_round[mode].append(got)
