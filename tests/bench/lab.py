@@ -278,14 +278,18 @@ class Lab:
 
     # --- timing client ----------------------------------------------------------
     def client(self, mode, poll):
-        """A chrony client on the generator side logging its measurements"""
+        """A chrony client on the generator side logging its measurements:
+        mode plain, nts (through knts) or nts-own (chronyd's own NTS)"""
         d = self.path('client')
         sh('rm', '-rf', d)
         if mode == 'plain':
             src = ['server %s minpoll %d maxpoll %d iburst' % (SRV_IP, poll, poll)]
         else:
-            src = ['server %s nts minpoll %d maxpoll %d iburst' % (KE_IP, poll, poll),
-                   'ntstrustedcerts ' + self.path('pki', 'ca.crt')]
+            # nts: NTS-KE on the generator side, NTP through knts;
+            # nts-own: NTS-KE and NTS by the server (configuration B)
+            src = ['server %s nts minpoll %d maxpoll %d iburst' % (
+                KE_IP if mode == 'nts' else SRV_IP, poll, poll),
+                'ntstrustedcerts ' + self.path('pki', 'ca.crt')]
         os.makedirs(d, mode=0o700)
         self.client_d = self.chronyd('client', CLI, CLI_CPU, [
             'port 0', 'logdir ' + d, 'log measurements', *src])
