@@ -15,13 +15,14 @@ in phases that alternate, BENCH_TIMING_ROUNDS times:
   nts    NTS: chrony's NTS-KE (ntsrotate 0) + knts server role (D)
   mixed  plain NTP through the knts hooks (policy mixed): the cost of the
          hooks on traffic they pass unchanged
-  own    NTS by chronyd itself (B): the same client-side NTS work, and
-         chronyd's own server-side NTS, for comparison
+  own    NTS by chronyd itself (B), for comparison: chronyd 4.3 also
+         reads its transmit timestamp before it signs a reply, so its own
+         signing lands on the reply leg as knts's does; nts - own is what
+         knts adds beyond an NTS server that signs in the daemon
 
-The client's own NTS work can land in the measured delay too (chrony reads
-its transmit timestamp before it authenticates the request); it is the
-same in nts and own, so nts - own is what knts adds beyond an NTS server
-that does its crypto in the daemon.
+With true offset 0, the offset is (request leg - reply leg) / 2: an extra
+delay x that moves the offset by s puts x/2 + s on the request leg and
+x/2 - s on the reply leg.
 
 The first samples of each phase (start-up, iburst) are dropped.
 """
