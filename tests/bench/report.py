@@ -81,6 +81,7 @@ def summarise(recs):
                 passed[(key, r['rep'], r['rate'])] = r
         elif r['kind'] == 'smoke':
             row['smoke'].append(r)
+            row['at_max'].append(per_req(r))	# the one point there is
     for row in rows.values():
         row['cap'] = med(row['max'])
         for k in ('busy', 'daemon', 'softirq', 'p50', 'p99'):
@@ -159,7 +160,8 @@ def main():
             for r in row['smoke']:
                 p('smoke %s %s: %d of %d answered%s, invalid %s' % (
                     key[0], key[1], r['good'], r['sent'],
-                    ' (no crypto: authenticator unchecked by design)' if key[1] == 'E' else '',
+                    ' (no crypto: each fails the authenticator check, by design)'
+                    if key[1] == 'E' else '',
                     {k: v for k, v in r['invalid_by'].items() if v} or 0))
             if not row['smoke']:
                 p('smoke %s %s: NO ANSWER' % key)
