@@ -64,7 +64,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv compat-check check-arm64 \
+	dkms-src dkms-install dkms-remove dkms-check
 
 all: module userspace
 
@@ -78,6 +79,11 @@ help:
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
+	@echo "make dkms-install  sources to /usr/src/knts-VERSION, dkms add/build/install (KVER=)"
+	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
+	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
+	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
 	@echo "$(KVER)"
@@ -165,6 +171,47 @@ install: all
 	install -D -m 0755 $(B)/ntsctl $(DESTDIR)$(SBINDIR)/ntsctl
 	install -D -m 0644 kmod/knts.ko $(DESTDIR)/lib/modules/$(KVER)/updates/knts.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+# DKMS. DKMS_SRCTREE, DKMS_TREE, DKMS_INSTALLTREE and DKMS_FLAGS point
+# dkms at private trees (tests/dkms/build does); the defaults are the
+# system's (/usr/src, /var/lib/dkms, /lib/modules).
+DKMS_NAME := knts
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?=
+DKMS_INSTALLTREE ?=
+DKMS_FLAGS ?=
+DKMS_SRC := $(DESTDIR)$(DKMS_SRCTREE)/$(DKMS_NAME)-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Makefile Kbuild LICENSE kmod/Kbuild include/uapi/linux/knts.h \
+	$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+DKMS = dkms --sourcetree $(DKMS_SRCTREE) $(if $(DKMS_TREE),--dkmstree $(DKMS_TREE)) \
+	$(if $(DKMS_INSTALLTREE),--installtree $(DKMS_INSTALLTREE)) $(DKMS_FLAGS)
+DKMS_MV := -m $(DKMS_NAME) -v $(DKMS_VERSION)
+
+# The source tree only (also what a -dkms package ships; DESTDIR= works).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+
+dkms-install: dkms-src
+	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
+	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
+	$(DKMS) build $(DKMS_MV) -k $(KVER)
+	$(DKMS) install $(DKMS_MV) -k $(KVER)
+
+dkms-remove:
+	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
+	rm -rf $(DKMS_SRC)
+
+dkms-check: module userspace
+	tests/dkms/build
+	tests/vm/run-selftests 07-dkms
+
+compat-check:
+	scripts/compat-check $(TARGETS)
+
+check-arm64:
+	tests/arm64/run
 
 clean:
 	rm -rf $(B)
