@@ -64,7 +64,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv compat-check check-arm64 \
+	deps install clean help fuzz kver bench-siv compat-check compat-check-7 check-arm64 \
 	dkms-src dkms-install dkms-remove dkms-check
 
 all: module userspace
@@ -83,6 +83,7 @@ help:
 	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
 	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
 	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make compat-check-7  the same for Debian's newest 7.x (trixie chroot; optional)"
 	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
@@ -209,6 +210,10 @@ dkms-check: module userspace
 
 compat-check:
 	scripts/compat-check $(TARGETS)
+
+# Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
+compat-check-7:
+	scripts/compat-check-7
 
 # Host half of check-arm64's NTS exchange (builds and checks the packets).
 $(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
