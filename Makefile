@@ -197,8 +197,9 @@ dkms-src:
 dkms-install: dkms-src
 	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
 	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
-	$(DKMS) build $(DKMS_MV) -k $(KVER)
-	$(DKMS) install $(DKMS_MV) -k $(KVER)
+	@# --force: dkms-src has just replaced the sources; rebuild from them.
+	$(DKMS) build $(DKMS_MV) -k $(KVER) --force
+	$(DKMS) install $(DKMS_MV) -k $(KVER) --force
 
 dkms-remove:
 	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
