@@ -224,8 +224,12 @@ $(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
 check-arm64: $(B)/arm64/ntsvec
 	tests/arm64/run
 
+# Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
+# .*.cmd under the project, .cache/ included (cross sysroots, the arm64
+# kernel's modules, the trixie chroot's libc).
 clean:
 	rm -rf $(B)
-	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f Module.symvers modules.order .*.cmd kmod/modules.order \
+		$(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd .*.d)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
