@@ -58,13 +58,16 @@ LIB_SRCS := $(wildcard userspace/lib/*.c)
 NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Tools the selftests run in the VM (not installed: test-only).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
 
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv test-tools
 
 all: module userspace
 
@@ -112,6 +115,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+test-tools: $(TOOL_BINS)
+
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -139,7 +148,7 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:
@@ -151,7 +160,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace
+selftests: module userspace test-tools
 	tests/vm/run-selftests $(T)
 
 check:
