@@ -35,11 +35,6 @@
 #include "siv.h"
 #include "skb.h"
 
-/*
- * Cookies asked for per request, in bytes: chrony's bound (8 * 108), which
- * keeps a request well under the 1280 bytes IPv6 never fragments.
- */
-#define KNTS_CLI_MAX_COOKIE_BYTES	(8 * 108)
 /* A jar this low after a request is worth telling ntskd about. */
 #define KNTS_CLI_LOW_WATER		2
 /* Decrypted reply fields: 8 of the largest cookies, and then some. */
@@ -105,16 +100,6 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 	return knts_assoc_lookup(&kn->assocs, &id);
 }
 
-/* Placeholders so that the reply brings the jar (@held before) back to 8. */
-static u32 knts_cli_placeholders(u32 held, u32 cookie_len)
-{
-	u32 fit = KNTS_CLI_MAX_COOKIE_BYTES / (KNTS_EF_HDR_LEN + cookie_len);
-	u32 n = KNTS_ASSOC_MAX_COOKIES - held;
-
-	n = min_t(u32, n, fit ? fit - 1 : 0);
-	return min_t(u32, n, KNTS_EF_MAX_PLACEHOLDERS);
-}
-
 /*
  * Take a cookie into @s and note the request in the ring. Returns the
  * number of placeholders to send, or -ENOENT when the jar is empty.
@@ -148,7 +133,7 @@ static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
 
 	if (held - 1 <= KNTS_CLI_LOW_WATER)
 		knts_event_raise(kn, a, KNTS_EVENT_COOKIES_LOW);
-	return knts_cli_placeholders(held, a->cookie_len);
+	return knts_ef_request_placeholders(held, a->cookie_len);
 }
 
 /* Write UID, cookie, placeholders and the authenticator after the header. */

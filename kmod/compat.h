@@ -19,4 +19,9 @@
 #define KNTS_GENL_MCGRP(n) { .name = (n) }
 #endif
 
+/* The missing-attribute report in extack came with 6.0. */
+#ifndef NL_SET_ERR_ATTR_MISS
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type) do { } while (0)
+#endif
+
 #endif /* _KNTS_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <net/ipv6.h>
 
 #include "assoc.h"
+#include "compat.h"
 #include "event.h"
 #include "knts.h"
 #include "netlink.h"

@@ -11,7 +11,7 @@
  * production: a real client gets its keys from NTS-KE (ntskd).
  *
  *   knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N]
- *                  [state FILE]
+ *                  [state FILE] [count N]
  *   knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]
  *   knts-assoc del ADDR [port N]
  *   knts-assoc probe CASE ADDR [port N]
@@ -19,7 +19,8 @@
  *
  * state FILE (mode 0600) records the AEAD, the keys and the cookies, so
  * that `add` can seal more cookies for the same keys and a test can look
- * for those bytes where they must never appear.
+ * for those bytes where they must never appear. count N installs N
+ * associations at ADDR, ADDR+1, ... (one process: fast under TCG).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,7 +55,7 @@ struct assoc {
 static int usage(void)
 {
 	fprintf(stderr,
-		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N] [state FILE]\n"
+		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N] [state FILE] [count N]\n"
 		"       knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]\n"
 		"       knts-assoc del ADDR [port N]\n"
 		"       knts-assoc probe CASE ADDR [port N]\n"
@@ -283,6 +284,15 @@ static int run(int cmd, int flags, int (*fill)(struct nl_msg *, void *),
 	return err ? 1 : 0;
 }
 
+/* The next address: ADDR + 1, big-endian with carry. */
+static void next_addr(struct assoc *a)
+{
+	int i = a->v6 ? 15 : 3;
+
+	while (i >= 0 && ++a->addr[i] == 0)
+		i--;
+}
+
 static int parse_addr(const char *s, struct assoc *a)
 {
 	if (inet_pton(AF_INET, s, a->addr) == 1)
@@ -299,7 +309,7 @@ int main(int argc, char **argv)
 	static struct assoc a;
 	struct knts_keyfile kf;
 	const char *cmd, *keyfile = NULL, *state = NULL, *addr;
-	unsigned long n_cookies = 8;
+	unsigned long n_cookies = 8, count = 1;
 	int i = 2, rc, err;
 
 	if (argc < 2)
@@ -333,10 +343,12 @@ int main(int argc, char **argv)
 			keyfile = argv[i + 1];
 		else if (!strcmp(argv[i], "state"))
 			state = argv[i + 1];
+		else if (!strcmp(argv[i], "count"))
+			count = strtoul(argv[i + 1], NULL, 10);
 		else
 			return usage();
 	}
-	if (i != argc || n_cookies > MAX_COOKIES)
+	if (i != argc || n_cookies > MAX_COOKIES || !count || count > 1024)
 		return usage();
 
 	if (!strcmp(cmd, "del"))
@@ -383,10 +395,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	knts_keyfile_wipe(&kf);
-	if (!strcmp(cmd, "set"))
-		rc = run(KNTS_CMD_ASSOC_SET, 0, fill_set, &a, NULL, 0);
-	else
+	if (!strcmp(cmd, "set")) {
+		for (rc = 0; !rc && count--; next_addr(&a))
+			rc = run(KNTS_CMD_ASSOC_SET, 0, fill_set, &a, NULL, 0);
+	} else {
 		rc = run(KNTS_CMD_ASSOC_COOKIES_ADD, 0, fill_add, &a, NULL, 0);
+	}
 	if (!rc && state)
 		rc = (!strcmp(cmd, "set") ? save_state(state, &a) :
 		      append_state(state, &a)) ? 1 : 0;
