@@ -78,6 +78,7 @@ help:
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
+	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
