@@ -208,9 +208,11 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 	pl = len ? knts_skb_resize(skb, u, len) : NULL;
 	if (!pl || knts_cli_build(a, pl, len, uid, s->cookie, n_ph)) {
 		/* The cookie is spent: it may have been half written. */
+		memzero_explicit(s->cookie, a->cookie_len);
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
 		return NF_DROP;
 	}
+	memzero_explicit(s->cookie, a->cookie_len);
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_PROTECTED);
 	return NF_ACCEPT;

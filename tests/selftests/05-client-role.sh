@@ -20,7 +20,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 PKT=$SELFTEST_DIR/ntspkt.py
 
-ktap_plan 65
+ktap_plan 67
 knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1 fd77::1 10.78.0.1 10.79.0.4
@@ -310,6 +310,18 @@ out=$(ip netns exec "$full" "$KNTS_ASSOC" set 10.88.1.1 keyfile "$LAB/k1" cookie
 ok $? "the 65th association is refused: $out"
 check "an association can be removed" ip netns exec "$full" "$KNTS_ASSOC" del 10.88.0.1
 check "... and is gone" test "$(assoc_field "$full" 10.88.0.1 cookies)" -eq -1
+# The slot freed above takes one more, on another port.
+ip netns exec "$full" "$KNTS_ASSOC" set 10.88.1.7 port 4123 keyfile "$LAB/k1" cookies 2 \
+	state "$LAB/jar.state"
+jar() { assoc_field "$full" 10.88.1.7 cookies; }
+ip netns exec "$full" "$KNTS_ASSOC" add 10.88.1.7 port 4123 keyfile "$LAB/k1" cookies 3 \
+	state "$LAB/jar.state"
+[ "$(jar)" -eq 5 ]
+ok $? "ASSOC_COOKIES_ADD puts cookies in the jar (2 + 3 = $(jar))"
+ip netns exec "$full" "$KNTS_ASSOC" add 10.88.1.7 port 4123 keyfile "$LAB/k1" cookies 8 \
+	state "$LAB/jar.state"
+[ "$(jar)" -eq 8 ]
+ok $? "the jar holds at most 8 cookies (5 + 8 = $(jar))"
 echo 2 > /sys/module/knts/parameters/client_idle_secs
 new_netns idle
 ip netns exec "$idle" "$KNTS_ASSOC" set 10.88.0.1 keyfile "$LAB/k1" cookies 1
