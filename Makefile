@@ -57,6 +57,7 @@ SHARED_CFLAGS := -Iuserspace/kshim -Ikmod
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
+NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 # Tools the selftests run in the VM (not installed: test-only).
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -67,7 +68,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv test-tools
+	deps install clean help fuzz kver bench-siv rpi-check script-tests test-tools
 
 all: module userspace
 
@@ -81,7 +82,9 @@ help:
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
-	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
+	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
+	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
+	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
 
 kver:
 	@echo "$(KVER)"
@@ -112,9 +115,17 @@ $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libknts.a
+# ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
+# with the userspace (the VM selftests use it) but never installed.
+userspace: $(B)/ntsload
+$(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
+	$(CC) $(CFLAGS) -o $@ $^ $(SSL_LIBS)
+
+# A unit test may also link sources outside the library (UNIT_EXTRA_<name>).
+UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
+$(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
 	@mkdir -p $(dir $@)
@@ -132,10 +143,13 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
+	userspace/lib/siv_keyed.c kmod/ef.c
+FUZZ_LIBS_fuzz_ntsc := -lcrypto
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIBS_$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -179,5 +193,19 @@ install: all
 clean:
 	rm -rf $(B)
 	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+include packaging/install.mk
+
+# Raspberry Pi: is this system ready to build knts.ko, and if not, what to do.
+rpi-check:
+	scripts/rpi-setup
+
+# Cheap shell tests of scripts, packaging, man pages and completion.
+script-tests: userspace
+	tests/scripts/run
+
+# make print-VAR: the value of a make variable (used by tests).
+print-%:
+	@echo '$($*)'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes, documented in `ntsctl help`. */
 enum {
@@ -31,6 +32,10 @@ int ntsctl_show_assocs(struct knts_nl *nl, const struct ntsctl_opts *o);
 struct nlattr;
 /* The association address in @tb as text, or NULL. */
 const char *ntsctl_assoc_addr(struct nlattr **tb, char *buf, size_t len);
+
+/* help.c: the exit codes, and a subcommand's long help followed by them. */
+void ntsctl_print_exit_codes(FILE *f);
+void ntsctl_print_details(FILE *f, const char *name);
 
 /* Print an error about a netlink failure; return the matching exit code. */
 int ntsctl_nl_fail(const char *what, int err, const char *kmsg);
