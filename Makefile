@@ -113,8 +113,9 @@ $(B)/libknts.a: $(LIB_OBJS)
 $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
+# -pthread: name lookups run in helper threads (ntskd/resolve.c)
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
 # ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
 # with the userspace (the VM selftests use it) but never installed.
@@ -132,9 +133,12 @@ UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_list
 	userspace/ntskd/ke_tls.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
+UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
-UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
+	test_client_policy test_client_state
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \

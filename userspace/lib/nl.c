@@ -248,6 +248,11 @@ int knts_nl_wait(struct knts_nl *nl, int timeout_ms, knts_nl_reply_fn fn,
 	return ev.n;
 }
 
+int knts_nl_fd(const struct knts_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
 const char *knts_nl_strerror(int err)
 {
 	switch (-err) {

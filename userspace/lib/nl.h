@@ -42,6 +42,9 @@ int knts_nl_subscribe(struct knts_nl *nl, const char *group);
 int knts_nl_wait(struct knts_nl *nl, int timeout_ms, knts_nl_reply_fn fn,
 		 void *arg);
 
+/* The socket's file descriptor, for an event loop (events sockets). */
+int knts_nl_fd(const struct knts_nl *nl);
+
 /* A one-line explanation of an error from knts_nl_open/knts_nl_request. */
 const char *knts_nl_strerror(int err);
 

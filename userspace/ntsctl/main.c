@@ -30,6 +30,8 @@ static const struct subcommand subcommands[] = {
 	  "load master keys from a chrony ntskeys file (NKS0/NKS1, algorithm 15)" },
 	{ "monitor", ntsctl_monitor, "monitor [--json] [--count N] [--timeout S]",
 	  "print client role events (cookies low, jar empty, NAK, idle) as they come" },
+	{ "refresh", ntsctl_refresh, "refresh [SERVER]",
+	  "ask ntskd to run NTS-KE now (one server line or all)" },
 	{ "help", help_main, "help [SUBCOMMAND]", "show this help" },
 };
 

@@ -25,6 +25,7 @@ int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
 
 int ntsctl_monitor(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o);
 
 struct knts_nl;
 /* The client role's associations, for `show` (JSON: a member to append). */
