@@ -6,11 +6,17 @@
 LAB=$(mktemp -d /tmp/knts-lab.XXXXXX)
 at_exit "rm -rf '$LAB'"
 
-# make_pki CN IP...: CA and a server certificate with these IP SANs.
+# make_pki CN IP...: CA and a server certificate with these IP SANs
+# (an argument DNS:NAME adds a DNS SAN instead).
 make_pki() {
 	local cn=$1 san="" ip
 	shift
-	for ip in "$@"; do san+="${san:+,}IP:$ip"; done
+	for ip in "$@"; do
+		case $ip in
+		DNS:*) san+="${san:+,}$ip" ;;
+		*) san+="${san:+,}IP:$ip" ;;
+		esac
+	done
 	mkdir -p "$LAB/pki" && (
 		cd "$LAB/pki" &&
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
