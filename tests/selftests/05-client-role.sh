@@ -159,8 +159,9 @@ wait_for 5 test $(( $(cstat cli_reply_replay) + $(cstat cli_reply_unmatched) )) 
 ok $? "a captured real reply, sent again later, is dropped (${#old} hex digits)"
 # On path: every reply twice; the copy answers an answered request.
 n=$(cstat cli_reply_replay)
-rxa=$(chrony_rx client 10.77.0.1)
+# Read good before RX and RX before good: a reply in between only helps.
 good=$(field 10.77.0.1 good)
+rxa=$(chrony_rx client 10.77.0.1)
 check "netem duplicates every packet the server sends" replies_tc "$srv" kv0 duplicate
 replays() { [ "$(cstat cli_reply_replay)" -ge $((n + 3)) ]; }
 check "each copy is dropped as a replay (cli_reply_replay)" wait_for 20 replays
