@@ -14,7 +14,7 @@
  *                  [state FILE] [count N]
  *   knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]
  *   knts-assoc del ADDR [port N]
- *   knts-assoc probe CASE ADDR [port N]
+ *   knts-assoc probe CASE[,CASE...] ADDR [port N]
  *   knts-assoc dump-hex
  *
  * state FILE (mode 0600) records the AEAD, the keys and the cookies, so
@@ -58,7 +58,7 @@ static int usage(void)
 		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N] [state FILE] [count N]\n"
 		"       knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]\n"
 		"       knts-assoc del ADDR [port N]\n"
-		"       knts-assoc probe CASE ADDR [port N]\n"
+		"       knts-assoc probe CASE[,CASE...] ADDR [port N]\n"
 		"       knts-assoc dump-hex\n");
 	return 2;
 }
@@ -284,6 +284,53 @@ static int run(int cmd, int flags, int (*fill)(struct nl_msg *, void *),
 	return err ? 1 : 0;
 }
 
+/* One malformed request; 0 when the kernel refused it with a message. */
+static int probe_one(struct assoc *a)
+{
+	const char *p = a->probe;
+
+	/* Keys and cookies of the right shapes, unless the case breaks them. */
+	if (new_keys(a))
+		return 1;
+	for (a->n_cookies = 0; a->n_cookies < 2; a->n_cookies++)
+		a->cookie_len[a->n_cookies] = 100;
+	if (!strcmp(p, "nine-cookies"))
+		for (; a->n_cookies < 9; a->n_cookies++)
+			a->cookie_len[a->n_cookies] = 100;
+	if (!strcmp(p, "odd-cookie"))
+		a->cookie_len[0] = a->cookie_len[1] = 101;
+	if (!strcmp(p, "mixed-cookies"))
+		a->cookie_len[1] = 104;
+	if (!strcmp(p, "empty-cookies"))
+		a->n_cookies = 0;
+	printf("%s: ", p);
+	if (!strcmp(p, "add-unknown") || !strcmp(p, "add-wrong-len")) {
+		a->cookie_len[0] = a->cookie_len[1] = 104;
+		return run(KNTS_CMD_ASSOC_COOKIES_ADD, 0, fill_add, a, NULL, 1);
+	}
+	if (!strcmp(p, "del-unknown"))
+		return run(KNTS_CMD_ASSOC_DEL, 0, fill_id, a, NULL, 1);
+	if (!strcmp(p, "get-unknown"))
+		return run(KNTS_CMD_ASSOC_GET, 0, fill_id, a, NULL, 1);
+	return run(KNTS_CMD_ASSOC_SET, 0, fill_set, a, NULL, 1);
+}
+
+/* CASE[,CASE...]: run each; the exit code counts those not refused. */
+static int probe_all(struct assoc *a)
+{
+	char *list = strdup(a->probe), *save = NULL, *c;
+	int failed = 0;
+
+	if (!list)
+		return 1;
+	for (c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		a->probe = c;
+		failed += probe_one(a);
+	}
+	free(list);
+	return failed > 100 ? 100 : failed;
+}
+
 /* The next address: ADDR + 1, big-endian with carry. */
 static void next_addr(struct assoc *a)
 {
@@ -353,32 +400,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "del"))
 		return run(KNTS_CMD_ASSOC_DEL, 0, fill_id, &a, NULL, 0);
-	if (!strcmp(cmd, "probe")) {
-		/* Keys and cookies of the right shapes, unless the case breaks them. */
-		if (new_keys(&a))
-			return 1;
-		for (a.n_cookies = 0; a.n_cookies < 2; a.n_cookies++)
-			a.cookie_len[a.n_cookies] = 100;
-		if (!strcmp(a.probe, "nine-cookies"))
-			for (; a.n_cookies < 9; a.n_cookies++)
-				a.cookie_len[a.n_cookies] = 100;
-		if (!strcmp(a.probe, "odd-cookie"))
-			a.cookie_len[0] = a.cookie_len[1] = 101;
-		if (!strcmp(a.probe, "mixed-cookies"))
-			a.cookie_len[1] = 104;
-		if (!strcmp(a.probe, "empty-cookies"))
-			a.n_cookies = 0;
-		if (!strcmp(a.probe, "add-unknown") ||
-		    !strcmp(a.probe, "add-wrong-len")) {
-			a.cookie_len[0] = a.cookie_len[1] = 104;
-			return run(KNTS_CMD_ASSOC_COOKIES_ADD, 0, fill_add, &a, NULL, 1);
-		}
-		if (!strcmp(a.probe, "del-unknown"))
-			return run(KNTS_CMD_ASSOC_DEL, 0, fill_id, &a, NULL, 1);
-		if (!strcmp(a.probe, "get-unknown"))
-			return run(KNTS_CMD_ASSOC_GET, 0, fill_id, &a, NULL, 1);
-		return run(KNTS_CMD_ASSOC_SET, 0, fill_set, &a, NULL, 1);
-	}
+	if (!strcmp(cmd, "probe"))
+		return probe_all(&a);
 
 	if (!keyfile || (strcmp(cmd, "set") && strcmp(cmd, "add")) ||
 	    (!strcmp(cmd, "add") && !state))
