@@ -21,18 +21,20 @@ command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 NTPLIB=$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp
 
-ktap_plan 66
+ktap_plan 68
 knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1 fd77::1 10.76.0.1 10.78.0.1 10.79.0.2 10.80.0.2 DNS:ntsa.test
 CA=$LAB/pki/ca.crt
-# chrony_nts NS NAME ADDR...: chrony 4.3 as an NTS server on port 123 with
-# its own NTS-KE; no ntsdumpdir, so each start makes fresh master keys.
+# chrony_nts NS NAME ADDR... [-- LINE...]: chrony 4.3 as an NTS server on
+# port 123 with its own NTS-KE; no ntsdumpdir, so each start makes fresh
+# master keys. LINEs after -- are added to its configuration.
 chrony_nts() {
 	local ns=$1 name=$2 a
 	shift 2
 	{
-		for a in "$@"; do echo "bindaddress $a"; done
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do echo "bindaddress $1"; shift; done
+		[ $# -gt 0 ] && shift && printf '%s\n' "$@"
 		printf '%s\n' "port 123" "ntsport 4460" "ntsprocesses 0" "allow" \
 			"local stratum 10" "ntsservercert $LAB/pki/server.crt" \
 			"ntsserverkey $LAB/pki/server.key"
@@ -58,10 +60,13 @@ veth_link "$cli" kv2 "$evil" kv3
 addr_add "$cli" kv2 10.75.0.2/24; addr_add "$evil" kv3 10.75.0.1/24
 ip -n "$evil" route add 10.77.0.2/32 dev kv3
 ip netns exec "$cli" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.kv2.rp_filter=0
-# the NTS-KE server by name: /etc/netns/NS/hosts is cli's /etc/hosts
-mkdir -p "/etc/netns/$cli" && echo "10.77.0.1 ntsa.test" > "/etc/netns/$cli/hosts"
+# the NTS-KE server by name: /etc/netns/NS/hosts is cli's /etc/hosts. The
+# server also names its NTP server ntsa.test (record 6): ntskd resolves it
+# and takes the address of the family it reached NTS-KE over.
+mkdir -p "/etc/netns/$cli" &&
+	printf '%s\n' "10.77.0.1 ntsa.test" "fd77::1 ntsa.test" > "/etc/netns/$cli/hosts"
 at_exit "rm -rf '/etc/netns/$cli'"
-chrony_nts "$srv" upA 10.77.0.1 fd77::1
+chrony_nts "$srv" upA 10.77.0.1 fd77::1 -- "ntsntpserver ntsa.test"
 ip netns exec "$cli" dumpcap -q -i kv1 -f "udp port 123" -w "$LAB/cli.pcap" 2>/dev/null &
 cap_pid=$!
 at_exit "kill $cap_pid"
@@ -115,6 +120,9 @@ check "A: ntskd installed the association of ntsa.test (10.77.0.1, by name)" \
 check "A: ... and of fd77::1 (IPv6)" wait_for 30 has_assoc "$cli" fd77::1
 check "A: ntskd logged the address the NTP client must use" \
 	logged kda "knts now protects NTP to 10.77.0.1; the NTP client must use 'server 10.77.0.1'"
+[ "$(nlogged kda "resolving the NTP server name ntsa.test")" -ge 2 ] &&
+	logged kda "server fd77::1: knts now protects NTP to fd77::1;"
+ok $? "A: the Server record (6) named ntsa.test: resolved, in the family NTS-KE used"
 chronyd_start "$cli" client "port 0" \
 	"server 10.77.0.1 iburst minpoll 0 maxpoll 0" \
 	"server fd77::1 iburst minpoll 0 maxpoll 1"
@@ -239,7 +247,7 @@ ok $? "A: tshark: no request left without NTS ($plain)"
 phase "A: NAK"
 chronyd_stop upA
 sleep 1
-chrony_nts "$srv" upA2 10.77.0.1 fd77::1
+chrony_nts "$srv" upA2 10.77.0.1 fd77::1 -- "ntsntpserver ntsa.test"
 naks() { [ "$(field 10.77.0.1 naks)" -gt 0 ]; }
 check "A: the server lost its keys: knts counts NAKs" wait_for 40 naks
 check "A: ntskd re-keys after the NAK (no verified reply followed)" \
@@ -334,6 +342,11 @@ done
 ok $? "D: no packet went to the wrong role (refusals: $never)"
 kill -USR1 "$(ntskd_pid kdd)"
 check "D: SIGUSR1 makes down2's ntskd re-key" wait_for 30 logged kdd "NTS-KE (refresh requested)"
+wait_for 30 logged kdd "NTS-KE with 10.80.0.2 done" && sleep 1
+kill "$(ntskd_pid kdd)"
+gone() { ! kill -0 "$(ntskd_pid kdd)" 2>/dev/null; }
+wait_for 10 gone && has_assoc "$down2" 10.80.0.2
+ok $? "D: SIGTERM: ntskd exits and leaves the association in the kernel"
 phase "done"
 check "no WARN/BUG in the kernel log" dmesg_clean
 # on failure, what the daemons said (debug lines left out)
