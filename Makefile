@@ -59,13 +59,16 @@ NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
 NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Tools the selftests run in the VM (not installed: test-only).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
 
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check
 
 all: module userspace
@@ -78,6 +81,7 @@ help:
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
+	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -116,8 +120,9 @@ $(B)/libknts.a: $(LIB_OBJS)
 $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
+# -pthread: name lookups run in helper threads (ntskd/resolve.c)
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
 # ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
 # with the userspace (the VM selftests use it) but never installed.
@@ -135,13 +140,22 @@ UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_list
 	userspace/ntskd/ke_tls.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
+UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
-UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
+	test_client_policy test_client_state
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
 		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+test-tools: $(TOOL_BINS)
 
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
@@ -174,7 +188,7 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:
@@ -186,7 +200,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace
+selftests: module userspace test-tools
 	tests/vm/run-selftests $(T)
 
 check:
