@@ -64,7 +64,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv bench-kernel
 
 all: module userspace
 
@@ -77,6 +77,7 @@ help:
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
+	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
 
 kver:
@@ -138,6 +139,13 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
+
+# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, medians
+# of BENCH_ROUNDS loads, the userspace figures of siv_bench beside them.
+BENCH_N ?= 4096
+BENCH_ROUNDS ?= 5
+bench-kernel: module $(B)/siv_bench
+	tests/vm/run -- tests/bench/kernel-bench.sh $(BENCH_N) $(BENCH_ROUNDS)
 
 unit: $(UNIT_BINS)
 	tests/unit/run $(UNIT_BINS)

@@ -4,6 +4,10 @@
  * crypto self-tests: if the AEAD underneath NTS is wrong, knts must not
  * load, because every packet it touched would be wrong too.
  */
+#if IS_ENABLED(CONFIG_X86)
+#include <asm/fpu/api.h>
+#endif
+#include <linux/bottom_half.h>
 #include <linux/errno.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -12,6 +16,7 @@
 
 #include "knts.h"
 #include "siv.h"
+#include "siv_impl.h"
 #include "kat_vectors.h"
 
 #define KAT_BUF 256
@@ -103,10 +108,75 @@ static int kat_chrony_request(u8 *pkt)
 	return 0;
 }
 
+/* The five known-answer tests on whatever backend the dispatcher picks. */
+static int kat_all(const char *on, u8 *buf, u8 *ad0, const u8 *c2s,
+		   const u8 *s2c, const u8 *cookie_ef)
+{
+	const struct kat_case cases[] = {
+		{ "rfc5297-a1", kat_a1_key, 32,
+		  { { kat_a1_ad, sizeof(kat_a1_ad) } }, 1,
+		  kat_a1_pt, sizeof(kat_a1_pt),
+		  kat_a1_out, kat_a1_out + 16 },
+		{ "rfc5297-a2", kat_a2_key, 32,
+		  { { kat_a2_ad1, sizeof(kat_a2_ad1) },
+		    { kat_a2_ad2, sizeof(kat_a2_ad2) },
+		    { kat_a2_nonce, sizeof(kat_a2_nonce) } }, 3,
+		  kat_a2_pt, sizeof(kat_a2_pt),
+		  kat_a2_out, kat_a2_out + 16 },
+		{ "nts-synthetic-request", c2s, 32,
+		  { { kat_syn_req, 188 }, { kat_syn_req + 196, 16 } }, 2,
+		  NULL, 0, kat_syn_req + 212, NULL },
+		{ "nts-synthetic-response", s2c, 32,
+		  { { kat_syn_resp, 84 }, { kat_syn_resp + 92, 16 } }, 2,
+		  cookie_ef, 104, kat_syn_resp + 108, kat_syn_resp + 124 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (kat_one(&cases[i], buf, ad0)) {
+			pr_err("self-test %s failed on %s\n", cases[i].name, on);
+			return -EINVAL;
+		}
+	}
+	if (kat_chrony_request(buf)) {
+		pr_err("self-test chrony-request failed on %s\n", on);
+		return -EINVAL;
+	}
+	pr_info("self-tests: %zu passed on %s\n", ARRAY_SIZE(cases) + 1, on);
+	return 0;
+}
+
+/*
+ * The fallback as the packet path meets it: inside a kernel FPU section
+ * SIMD is not usable, so the dispatcher must take the lib backend.
+ */
+static int kat_fallback(u8 *buf, u8 *ad0, const u8 *c2s, const u8 *s2c,
+			const u8 *cookie_ef)
+{
+#if IS_ENABLED(CONFIG_X86)
+	int err = -EINVAL;
+
+	if (knts_siv_impl_fast() != KNTS_SIV_SIMD)
+		return 0;
+	local_bh_disable();
+	kernel_fpu_begin();
+	if (!knts_siv_simd_usable())
+		err = kat_all("lib, as the fallback with SIMD not usable", buf,
+			      ad0, c2s, s2c, cookie_ef);
+	else
+		pr_err("self-test: SIMD still usable inside kernel_fpu_begin()\n");
+	kernel_fpu_end();
+	local_bh_enable();
+	return err;
+#else
+	return 0;
+#endif
+}
+
 int knts_kat_run(void)
 {
 	u8 *buf, *ad0, *c2s, *s2c, *cookie_ef;
-	unsigned int i, passed = 0;
+	unsigned int i;
 	int err = 0;
 
 	buf = kzalloc(4 * KAT_BUF, GFP_KERNEL);
@@ -128,43 +198,17 @@ int knts_kat_run(void)
 	for (i = 0; i < 100; i++)
 		cookie_ef[4 + i] = 0x30 + i;
 
-	{
-		const struct kat_case cases[] = {
-			{ "rfc5297-a1", kat_a1_key, 32,
-			  { { kat_a1_ad, sizeof(kat_a1_ad) } }, 1,
-			  kat_a1_pt, sizeof(kat_a1_pt),
-			  kat_a1_out, kat_a1_out + 16 },
-			{ "rfc5297-a2", kat_a2_key, 32,
-			  { { kat_a2_ad1, sizeof(kat_a2_ad1) },
-			    { kat_a2_ad2, sizeof(kat_a2_ad2) },
-			    { kat_a2_nonce, sizeof(kat_a2_nonce) } }, 3,
-			  kat_a2_pt, sizeof(kat_a2_pt),
-			  kat_a2_out, kat_a2_out + 16 },
-			{ "nts-synthetic-request", c2s, 32,
-			  { { kat_syn_req, 188 }, { kat_syn_req + 196, 16 } }, 2,
-			  NULL, 0, kat_syn_req + 212, NULL },
-			{ "nts-synthetic-response", s2c, 32,
-			  { { kat_syn_resp, 84 }, { kat_syn_resp + 92, 16 } }, 2,
-			  cookie_ef, 104, kat_syn_resp + 108, kat_syn_resp + 124 },
-		};
-
-		for (i = 0; i < ARRAY_SIZE(cases) && !err; i++) {
-			err = kat_one(&cases[i], buf, ad0);
-			if (err)
-				pr_err("self-test %s failed\n", cases[i].name);
-			else
-				passed++;
-		}
+	/* Every backend the dispatcher may pick, each forced in turn. */
+	for (i = 0; i < KNTS_SIV_NR_IMPL && !err; i++) {
+		if (!knts_siv_impl_ready(i))
+			continue;
+		knts_siv_force = i;
+		err = kat_all(knts_siv_impl_name(i), buf, ad0, c2s, s2c,
+			      cookie_ef);
 	}
-	if (!err) {
-		err = kat_chrony_request(buf);
-		if (err)
-			pr_err("self-test chrony-request failed\n");
-		else
-			passed++;
-	}
-	kfree_sensitive(buf);
+	knts_siv_force = KNTS_SIV_AUTO;
 	if (!err)
-		pr_info("self-tests: %u passed\n", passed);
+		err = kat_fallback(buf, ad0, c2s, s2c, cookie_ef);
+	kfree_sensitive(buf);
 	return err;
 }
