@@ -38,6 +38,7 @@
 
 #include "cookie.h"
 #include "ef.h"
+#include "keys.h"
 #include "knts.h"
 #include "pending.h"
 #include "server.h"
@@ -174,6 +175,9 @@ static int bench_setup(struct knts_bench *b)
 	b->ks->n = 1;
 	b->ks->keys[0].id = BENCH_KEY_ID;
 	bench_fill(b->ks->keys[0].key, KNTS_MASTER_KEY_LEN, 0x90);
+	ret = knts_keyset_prepare(b->ks);
+	if (ret)
+		return ret;
 
 	bench_fill(nonce, sizeof(nonce), 0x33);
 	ret = knts_cookie_seal(b->ks->keys[0].key, BENCH_KEY_ID, nonce,
@@ -206,7 +210,7 @@ static void bench_teardown(struct knts_bench *b)
 			knts_stats_free(b->kn->stats);
 		kfree(b->kn);
 	}
-	kfree_sensitive(b->ks);
+	knts_keyset_free(b->ks);
 }
 
 /* The raw AES-SIV operations of one request, each timed on its own. */
@@ -217,12 +221,15 @@ enum bench_op {
 	BENCH_REPLY_OPEN,
 	BENCH_COOKIE_SEAL,
 	BENCH_COOKIE_OPEN,
+	BENCH_COOKIE_SEAL_KEY,
+	BENCH_COOKIE_OPEN_KEY,
 	BENCH_NR_OPS
 };
 
 static const char *const bench_op_names[BENCH_NR_OPS] = {
 	"siv-request-seal", "siv-request-open", "siv-reply-seal",
-	"siv-reply-open", "cookie-seal", "cookie-open",
+	"siv-reply-open", "cookie-seal", "cookie-open", "cookie-seal-prep",
+	"cookie-open-prep",
 };
 
 static int bench_op(struct knts_bench *b, enum bench_op op)
@@ -259,6 +266,13 @@ static int bench_op(struct knts_bench *b, enum bench_op op)
 	case BENCH_COOKIE_OPEN:
 		return knts_cookie_open(master, BENCH_KEY_ID, b->cookie,
 					b->cookie_len, k);
+	case BENCH_COOKIE_SEAL_KEY:
+		return knts_cookie_seal_key(&b->ks->prep[0], BENCH_KEY_ID,
+					    b->req, k, b->out + 256,
+					    KNTS_COOKIE_MAX_LEN) < 0;
+	case BENCH_COOKIE_OPEN_KEY:
+		return knts_cookie_open_key(&b->ks->prep[0], BENCH_KEY_ID,
+					    b->cookie, b->cookie_len, k);
 	default:
 		return -EINVAL;
 	}
@@ -603,6 +617,19 @@ static int bench_on(struct knts_bench *b, int impl)
 	       knts_bench_client(b, on);
 }
 
+/* The server path as it was before master keys were prepared at install. */
+static int bench_unprepared(struct knts_bench *b)
+{
+	struct knts_siv_key *prep = b->ks->prep;
+	int err;
+
+	knts_siv_force = KNTS_SIV_AUTO;
+	b->ks->prep = NULL;
+	err = bench_server(b, "raw");
+	b->ks->prep = prep;
+	return err;
+}
+
 int knts_bench_run(void)
 {
 	struct knts_bench *b;
@@ -626,7 +653,7 @@ int knts_bench_run(void)
 		if (knts_siv_impl_ready(impl))
 			err = bench_on(b, impl);
 	if (!err)
-		err = bench_on(b, KNTS_SIV_AUTO);
+		err = bench_on(b, KNTS_SIV_AUTO) ?: bench_unprepared(b);
 	knts_siv_force = KNTS_SIV_AUTO;
 	if (err)
 		pr_err("bench: failed (%d)\n", err);

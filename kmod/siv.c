@@ -25,6 +25,7 @@
 #include "knts.h"
 #include "siv.h"
 #include "siv_impl.h"
+#include "siv_key.h"
 
 #define SIV_BLOCK	KNTS_SIV_BLOCK
 /* CMAC input per backend call; NTS associated data mostly fits in one. */
@@ -32,7 +33,7 @@
 
 struct siv_pcpu {
 	u8 *scratch;			/* SIV_SCRATCH bytes, heap (scatterlists) */
-	struct knts_siv_blk *sess;	/* the lib schedules are too big for a stack */
+	struct knts_siv_key *sess;	/* a per-packet key: too big for a stack */
 };
 
 static DEFINE_PER_CPU(struct siv_pcpu, siv_pcpu);
@@ -80,19 +81,28 @@ static unsigned int siv_pick(void)
 	return siv_fallback;
 }
 
-/* One block-backend operation: the key, the scratch and how much got dirty. */
+/*
+ * One block-backend operation: where its keys are (this CPU's transforms
+ * or lib schedules; subkeys from a prepared key or derived into the
+ * per-CPU one), the scratch buffer and how much of it got dirty.
+ */
 struct siv_run {
-	struct knts_siv_blk *k;
-	u8 *scratch;
+	unsigned int impl;
+	struct knts_siv_simd_tfms *tfms;
+	const struct crypto_aes_ctx *mac, *ctr;
+	const u8 *k1, *k2, *d0;
+	struct siv_pcpu *pc;
 	unsigned int dirty;
+	bool sess;			/* pc->sess holds key material */
 };
 
 static int siv_cbcmac(struct siv_run *r, u8 state[SIV_BLOCK], unsigned int n)
 {
 	r->dirty = max(r->dirty, n * SIV_BLOCK);
-	if (r->k->impl == KNTS_SIV_SIMD)
-		return knts_siv_simd_cbcmac(r->k, state, r->scratch, n);
-	knts_siv_lib_cbcmac(r->k, state, r->scratch, n);
+	if (r->impl == KNTS_SIV_SIMD)
+		return knts_siv_simd_cbcmac(r->tfms->cbc, state, r->pc->scratch,
+					    n);
+	knts_siv_lib_cbcmac(r->mac, state, r->pc->scratch, n);
 	return 0;
 }
 
@@ -108,10 +118,10 @@ static int siv_ctr(struct siv_run *r, const u8 v[SIV_BLOCK], const u8 *in,
 	memcpy(q, v, SIV_BLOCK);
 	q[8] &= 0x7f;
 	q[12] &= 0x7f;
-	if (r->k->impl == KNTS_SIV_SIMD)
-		err = knts_siv_simd_ctr(r->k, q, in, out, len);
+	if (r->impl == KNTS_SIV_SIMD)
+		err = knts_siv_simd_ctr(r->tfms->ctr, q, in, out, len);
 	else
-		knts_siv_lib_ctr(r->k, q, in, out, len);
+		knts_siv_lib_ctr(r->ctr, q, in, out, len);
 	memzero_explicit(q, sizeof(q));
 	return err;
 }
@@ -128,7 +138,7 @@ static int siv_cmac(struct siv_run *r, const u8 *msg, size_t len,
 	size_t padded = len ? round_up(len, SIV_BLOCK) : SIV_BLOCK;
 	size_t xo = xorend ? len - SIV_BLOCK : 0;
 	size_t off, clen, dlen, start, end;
-	u8 *s = r->scratch;
+	u8 *s = r->pc->scratch;
 	int err = 0;
 
 	memset(out, 0, SIV_BLOCK);
@@ -150,7 +160,7 @@ static int siv_cmac(struct siv_run *r, const u8 *msg, size_t len,
 		}
 		if (off + clen == padded)
 			crypto_xor(s + clen - SIV_BLOCK,
-				   len && !(len % SIV_BLOCK) ? r->k->k1 : r->k->k2,
+				   len && !(len % SIV_BLOCK) ? r->k1 : r->k2,
 				   SIV_BLOCK);
 		err = siv_cbcmac(r, out, clen / SIV_BLOCK);
 	}
@@ -165,7 +175,7 @@ static int siv_s2v(struct siv_run *r, const struct knts_siv_ad *ad,
 	unsigned int i;
 	int err = 0;
 
-	memcpy(d, r->k->d0, SIV_BLOCK);
+	memcpy(d, r->d0, SIV_BLOCK);
 	for (i = 0; !err && i < n_ad; i++) {
 		knts_siv_dbl(d);
 		err = siv_cmac(r, ad[i].data, ad[i].len, NULL, t);
@@ -187,29 +197,14 @@ static int siv_s2v(struct siv_run *r, const struct knts_siv_ad *ad,
 	return err;
 }
 
-/*
- * Key the backend with K1 (and K2 unless @need_ctr is false), then derive
- * the CMAC subkeys from L = E(K1, 0^128) and D0 = CMAC(K1, 0^128).
- */
-static int siv_prepare(struct siv_run *r, unsigned int impl, const u8 *key,
-		       unsigned int key_len, bool need_ctr)
+/* From L = E(K1, 0^128): the CMAC subkeys, then D0 = CMAC(K1, 0^128). */
+static int siv_derive(struct siv_run *r, struct knts_siv_key *k)
 {
-	struct knts_siv_blk *k = r->k;
-	unsigned int half = key_len / 2;
-	const u8 *k2 = need_ctr ? key + half : NULL;
+	u8 *s = r->pc->scratch;
 	int err;
 
-	if (impl == KNTS_SIV_SIMD) {
-		knts_siv_simd_this_cpu(k);
-		err = knts_siv_simd_setkey(k, key, k2, half);
-	} else {
-		err = knts_siv_lib_setkey(k, key, k2, half);
-	}
-	if (err)
-		return err;
-
 	memset(k->k1, 0, SIV_BLOCK);
-	memset(r->scratch, 0, SIV_BLOCK);
+	memset(s, 0, SIV_BLOCK);
 	err = siv_cbcmac(r, k->k1, 1);
 	if (err)
 		return err;
@@ -218,60 +213,105 @@ static int siv_prepare(struct siv_run *r, unsigned int impl, const u8 *key,
 	knts_siv_dbl(k->k2);
 	/* The all-zero block is complete: M xor K1 = K1. */
 	memset(k->d0, 0, SIV_BLOCK);
-	memcpy(r->scratch, k->k1, SIV_BLOCK);
+	memcpy(s, k->k1, SIV_BLOCK);
 	return siv_cbcmac(r, k->d0, 1);
 }
 
-static void siv_run_start(struct siv_run *r)
+/* Point @r at this CPU's state for @impl; bottom halves disabled. */
+static void siv_run_start(struct siv_run *r, unsigned int impl)
 {
-	struct siv_pcpu *pc = this_cpu_ptr(&siv_pcpu);
+	memset(r, 0, sizeof(*r));
+	r->impl = impl;
+	r->pc = this_cpu_ptr(&siv_pcpu);
+	if (impl == KNTS_SIV_SIMD)
+		r->tfms = knts_siv_simd_this_cpu();
+}
 
-	r->k = pc->sess;
-	r->scratch = pc->scratch;
-	r->dirty = 0;
+/*
+ * A prepared key: simd still keys this CPU's transforms (they hold one
+ * key at a time), everything else comes ready. A raw key is prepared in
+ * this CPU's session key; @need_ctr is false for a MAC-only operation.
+ */
+static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
+		       const u8 *key, unsigned int key_len, bool need_ctr)
+{
+	struct knts_siv_key *k = r->pc->sess;
+	unsigned int half = key_len / 2;
+	int err = 0;
+
+	if (pk) {
+		key = pk->key;
+		r->mac = &pk->mac;
+		r->ctr = &pk->ctr;
+	} else {
+		r->sess = true;
+		r->mac = &k->mac;
+		r->ctr = &k->ctr;
+	}
+	if (r->impl == KNTS_SIV_SIMD) {
+		err = knts_siv_simd_setkey(r->tfms->cbc, key, half);
+		if (!err && need_ctr)
+			err = knts_siv_simd_setkey(r->tfms->ctr, key + half,
+						   half);
+	} else if (!pk) {
+		err = aes_expandkey(&k->mac, key, half);
+		if (!err && need_ctr)
+			err = aes_expandkey(&k->ctr, key + half, half);
+	}
+	if (!err && !pk)
+		err = siv_derive(r, k);
+	if (!pk)
+		pk = k;
+	r->k1 = pk->k1;
+	r->k2 = pk->k2;
+	r->d0 = pk->d0;
+	return err;
 }
 
 /* The per-CPU state held plaintext and key material: wipe what we used. */
 static void siv_run_end(struct siv_run *r)
 {
-	memzero_explicit(r->scratch, r->dirty);
-	if (r->k->impl == KNTS_SIV_LIB)
-		memzero_explicit(&r->k->lib, sizeof(r->k->lib));
-	memzero_explicit(r->k->k1, sizeof(r->k->k1));
-	memzero_explicit(r->k->k2, sizeof(r->k->k2));
-	memzero_explicit(r->k->d0, sizeof(r->k->d0));
+	struct knts_siv_key *k = r->pc->sess;
+
+	memzero_explicit(r->pc->scratch, r->dirty);
+	if (!r->sess)
+		return;
+	if (r->impl == KNTS_SIV_LIB) {
+		memzero_explicit(&k->mac, sizeof(k->mac));
+		memzero_explicit(&k->ctr, sizeof(k->ctr));
+	}
+	memzero_explicit(k->k1, sizeof(k->k1));
+	memzero_explicit(k->k2, sizeof(k->k2));
+	memzero_explicit(k->d0, sizeof(k->d0));
 }
 
-static int siv_blk_seal(unsigned int impl, const u8 *key,
-			unsigned int key_len, const struct knts_siv_ad *ad,
-			unsigned int n_ad, const u8 *pt, size_t len,
-			u8 v[SIV_BLOCK], u8 *ct)
+static int siv_blk_seal(struct siv_run *r, const struct knts_siv_key *pk,
+			const u8 *key, unsigned int key_len,
+			const struct knts_siv_ad *ad, unsigned int n_ad,
+			const u8 *pt, size_t len, u8 v[SIV_BLOCK], u8 *ct)
 {
-	struct siv_run r;
 	int err;
 
-	siv_run_start(&r);
-	err = siv_prepare(&r, impl, key, key_len, len) ?:
-	      siv_s2v(&r, ad, n_ad, pt, len, v) ?:
-	      siv_ctr(&r, v, pt, ct, len);
-	siv_run_end(&r);
+	err = siv_run_key(r, pk, key, key_len, len != 0) ?:
+	      siv_s2v(r, ad, n_ad, pt, len, v) ?:
+	      siv_ctr(r, v, pt, ct, len);
+	siv_run_end(r);
 	return err;
 }
 
-static int siv_blk_open(unsigned int impl, const u8 *key,
-			unsigned int key_len, const struct knts_siv_ad *ad,
-			unsigned int n_ad, const u8 want[SIV_BLOCK],
-			const u8 *ct, size_t len, u8 *pt)
+static int siv_blk_open(struct siv_run *r, const struct knts_siv_key *pk,
+			const u8 *key, unsigned int key_len,
+			const struct knts_siv_ad *ad, unsigned int n_ad,
+			const u8 want[SIV_BLOCK], const u8 *ct, size_t len,
+			u8 *pt)
 {
-	struct siv_run r;
 	u8 v[SIV_BLOCK];
 	int err;
 
-	siv_run_start(&r);
-	err = siv_prepare(&r, impl, key, key_len, len) ?:
-	      siv_ctr(&r, want, ct, pt, len) ?:
-	      siv_s2v(&r, ad, n_ad, pt, len, v);
-	siv_run_end(&r);
+	err = siv_run_key(r, pk, key, key_len, len != 0) ?:
+	      siv_ctr(r, want, ct, pt, len) ?:
+	      siv_s2v(r, ad, n_ad, pt, len, v);
+	siv_run_end(r);
 	if (!err && crypto_memneq(v, want, SIV_BLOCK))
 		err = -EBADMSG;
 	memzero_explicit(v, sizeof(v));
@@ -284,10 +324,13 @@ static bool siv_args_ok(unsigned int key_len, unsigned int n_ad)
 	       n_ad <= KNTS_SIV_MAX_AD;
 }
 
-int knts_siv_seal(const u8 *key, unsigned int key_len,
-		  const struct knts_siv_ad *ad, unsigned int n_ad,
-		  const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN], u8 *ct)
+/* Seal with a raw key (@pk NULL) or a prepared one. */
+static int siv_seal(const struct knts_siv_key *pk, const u8 *key,
+		    unsigned int key_len, const struct knts_siv_ad *ad,
+		    unsigned int n_ad, const u8 *pt, size_t len,
+		    u8 tag[KNTS_SIV_TAG_LEN], u8 *ct)
 {
+	struct siv_run r;
 	unsigned int impl;
 	u8 v[SIV_BLOCK];
 	int err;
@@ -296,11 +339,14 @@ int knts_siv_seal(const u8 *key, unsigned int key_len,
 		return -EINVAL;
 	local_bh_disable();
 	impl = siv_pick();
-	if (impl == KNTS_SIV_API)
-		err = knts_siv_api_seal(key, key_len, ad, n_ad, pt, len, v, ct);
-	else
-		err = siv_blk_seal(impl, key, key_len, ad, n_ad, pt, len, v,
+	if (impl == KNTS_SIV_API) {
+		err = knts_siv_api_seal(key, key_len, pk ? pk->d0 : NULL, ad,
+					n_ad, pt, len, v, ct);
+	} else {
+		siv_run_start(&r, impl);
+		err = siv_blk_seal(&r, pk, key, key_len, ad, n_ad, pt, len, v,
 				   ct);
+	}
 	local_bh_enable();
 	if (!err)
 		memcpy(tag, v, SIV_BLOCK);
@@ -308,11 +354,12 @@ int knts_siv_seal(const u8 *key, unsigned int key_len,
 	return err;
 }
 
-int knts_siv_open(const u8 *key, unsigned int key_len,
-		  const struct knts_siv_ad *ad, unsigned int n_ad,
-		  const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
-		  u8 *pt)
+static int siv_open(const struct knts_siv_key *pk, const u8 *key,
+		    unsigned int key_len, const struct knts_siv_ad *ad,
+		    unsigned int n_ad, const u8 tag[KNTS_SIV_TAG_LEN],
+		    const u8 *ct, size_t len, u8 *pt)
 {
+	struct siv_run r;
 	unsigned int impl;
 	u8 want[SIV_BLOCK];
 	int err;
@@ -323,17 +370,85 @@ int knts_siv_open(const u8 *key, unsigned int key_len,
 	memcpy(want, tag, SIV_BLOCK);
 	local_bh_disable();
 	impl = siv_pick();
-	if (impl == KNTS_SIV_API)
-		err = knts_siv_api_open(key, key_len, ad, n_ad, want, ct, len,
-					pt);
-	else
-		err = siv_blk_open(impl, key, key_len, ad, n_ad, want, ct, len,
-				   pt);
+	if (impl == KNTS_SIV_API) {
+		err = knts_siv_api_open(key, key_len, pk ? pk->d0 : NULL, ad,
+					n_ad, want, ct, len, pt);
+	} else {
+		siv_run_start(&r, impl);
+		err = siv_blk_open(&r, pk, key, key_len, ad, n_ad, want, ct,
+				   len, pt);
+	}
 	local_bh_enable();
 	if (err)
 		memzero_explicit(pt, len);
 	memzero_explicit(want, sizeof(want));
 	return err;
+}
+
+int knts_siv_seal(const u8 *key, unsigned int key_len,
+		  const struct knts_siv_ad *ad, unsigned int n_ad,
+		  const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN], u8 *ct)
+{
+	return siv_seal(NULL, key, key_len, ad, n_ad, pt, len, tag, ct);
+}
+
+int knts_siv_open(const u8 *key, unsigned int key_len,
+		  const struct knts_siv_ad *ad, unsigned int n_ad,
+		  const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
+		  u8 *pt)
+{
+	return siv_open(NULL, key, key_len, ad, n_ad, tag, ct, len, pt);
+}
+
+int knts_siv_seal_key(const struct knts_siv_key *k,
+		      const struct knts_siv_ad *ad, unsigned int n_ad,
+		      const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN],
+		      u8 *ct)
+{
+	return siv_seal(k, k->key, k->key_len, ad, n_ad, pt, len, tag, ct);
+}
+
+int knts_siv_open_key(const struct knts_siv_key *k,
+		      const struct knts_siv_ad *ad, unsigned int n_ad,
+		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
+		      u8 *pt)
+{
+	return siv_open(k, k->key, k->key_len, ad, n_ad, tag, ct, len, pt);
+}
+
+/*
+ * With lib AES, so it runs anywhere (process context at key install, or
+ * the benchmark) and its result serves every backend.
+ */
+int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
+			 unsigned int key_len)
+{
+	unsigned int half = key_len / 2;
+	u8 zero[SIV_BLOCK] = { };
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!siv_args_ok(key_len, 0))
+		return -EINVAL;
+	memcpy(k->key, key, key_len);
+	k->key_len = key_len;
+	err = aes_expandkey(&k->mac, key, half) ?:
+	      aes_expandkey(&k->ctr, key + half, half);
+	if (err) {
+		knts_siv_key_wipe(k);
+		return err;
+	}
+	knts_siv_lib_cbcmac(&k->mac, k->k1, zero, 1);
+	knts_siv_dbl(k->k1);
+	memcpy(k->k2, k->k1, SIV_BLOCK);
+	knts_siv_dbl(k->k2);
+	knts_siv_lib_cbcmac(&k->mac, k->d0, k->k1, 1);
+	return 0;
+}
+
+void knts_siv_key_wipe(struct knts_siv_key *k)
+{
+	memzero_explicit(k, sizeof(*k));
 }
 
 void knts_siv_exit(void)

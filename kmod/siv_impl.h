@@ -18,8 +18,8 @@
  *         otherwise (e.g. in a softirq that interrupted kernel FPU use).
  *
  * lib and simd share the mode code in siv.c (S2V by hand over CBC-MAC
- * with the CMAC subkeys, CTR) and differ only in the three primitives
- * declared below.
+ * with the CMAC subkeys, CTR) and differ only in the primitives declared
+ * below.
  */
 #ifndef _KNTS_SIV_IMPL_H
 #define _KNTS_SIV_IMPL_H
@@ -30,8 +30,7 @@
 #include <linux/types.h>
 
 #include "siv.h"
-
-#define KNTS_SIV_BLOCK		16
+#include "siv_key.h"
 
 enum knts_siv_impl {
 	KNTS_SIV_API,
@@ -69,66 +68,51 @@ unsigned int knts_siv_impl_fallback(void);
 /* Driver names behind the api backend, for the logs of the benchmark. */
 const char *knts_siv_api_driver(bool ctr);
 
-/* api backend (siv_api.c): whole SIV operations, bottom halves disabled. */
+/*
+ * api backend (siv_api.c): whole SIV operations, bottom halves disabled.
+ * @d0 is CMAC(K1, 0^128) when the key is prepared, else NULL.
+ */
 int knts_siv_api_init(void);
 void knts_siv_api_exit(void);
-int knts_siv_api_seal(const u8 *key, unsigned int key_len,
+int knts_siv_api_seal(const u8 *key, unsigned int key_len, const u8 *d0,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN],
 		      u8 *ct);
-int knts_siv_api_open(const u8 *key, unsigned int key_len,
+int knts_siv_api_open(const u8 *key, unsigned int key_len, const u8 *d0,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		      u8 *pt);
 
 /*
- * One SIV key (K1 || K2) ready for a block backend: the AES schedules,
- * the CMAC subkeys of K1 and CMAC(K1, 0^128), with which S2V starts.
+ * The primitives of the block backends. cbcmac: @state = CBC-MAC
+ * continued over @n blocks at @buf, a scratch buffer the backend may
+ * overwrite (simd encrypts it in place). ctr: CTR from @iv over @len
+ * bytes; for simd @in and @out must not be on the stack (scatterlists).
  */
-struct knts_siv_blk {
-	u8 impl;
-	u8 k1[KNTS_SIV_BLOCK];
-	u8 k2[KNTS_SIV_BLOCK];
-	u8 d0[KNTS_SIV_BLOCK];
-	union {
-		struct {
-			struct crypto_aes_ctx mac;
-			struct crypto_aes_ctx ctr;
-		} lib;
-		struct {
-			struct crypto_sync_skcipher *cbc;
-			struct crypto_sync_skcipher *ctr;
-		} simd;
-	};
-};
-
-/*
- * The primitives of a block backend. @mac_key/@ctr_key are @half bytes;
- * a NULL @ctr_key skips the CTR key (a MAC-only operation needs none).
- * cbcmac: @state = CBC-MAC continued over @n blocks at @buf; @buf is
- * scratch the backend may overwrite. ctr: CTR from @iv over @len bytes;
- * for simd @in and @out must not be on the stack (scatterlists).
- */
-int knts_siv_lib_setkey(struct knts_siv_blk *k, const u8 *mac_key,
-			const u8 *ctr_key, unsigned int half);
-void knts_siv_lib_cbcmac(const struct knts_siv_blk *k,
-			 u8 state[KNTS_SIV_BLOCK], u8 *buf, unsigned int n);
-void knts_siv_lib_ctr(const struct knts_siv_blk *k,
+void knts_siv_lib_cbcmac(const struct crypto_aes_ctx *mac,
+			 u8 state[KNTS_SIV_BLOCK], const u8 *buf,
+			 unsigned int n);
+void knts_siv_lib_ctr(const struct crypto_aes_ctx *ctr,
 		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
 		      size_t len);
+
+struct knts_siv_simd_tfms {
+	struct crypto_sync_skcipher *cbc;	/* keyed with K1 */
+	struct crypto_sync_skcipher *ctr;	/* keyed with K2 */
+};
 
 #if IS_ENABLED(CONFIG_X86)
 int knts_siv_simd_init(void);
 void knts_siv_simd_exit(void);
 bool knts_siv_simd_ready(void);
 bool knts_siv_simd_usable(void);
-/* The per-CPU transforms; call with bottom halves disabled. */
-void knts_siv_simd_this_cpu(struct knts_siv_blk *k);
-int knts_siv_simd_setkey(struct knts_siv_blk *k, const u8 *mac_key,
-			 const u8 *ctr_key, unsigned int half);
-int knts_siv_simd_cbcmac(const struct knts_siv_blk *k,
+/* This CPU's transforms; call with bottom halves disabled. */
+struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void);
+int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
+			 unsigned int len);
+int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 			 u8 state[KNTS_SIV_BLOCK], u8 *buf, unsigned int n);
-int knts_siv_simd_ctr(const struct knts_siv_blk *k,
+int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
 		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
 		      size_t len);
 #else
@@ -136,22 +120,25 @@ static inline int knts_siv_simd_init(void) { return 0; }
 static inline void knts_siv_simd_exit(void) { }
 static inline bool knts_siv_simd_ready(void) { return false; }
 static inline bool knts_siv_simd_usable(void) { return false; }
-static inline void knts_siv_simd_this_cpu(struct knts_siv_blk *k) { }
-static inline int knts_siv_simd_setkey(struct knts_siv_blk *k,
-				       const u8 *mac_key, const u8 *ctr_key,
-				       unsigned int half)
+static inline struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void)
+{
+	return NULL;
+}
+
+static inline int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm,
+				       const u8 *key, unsigned int len)
 {
 	return -EOPNOTSUPP;
 }
 
-static inline int knts_siv_simd_cbcmac(const struct knts_siv_blk *k,
+static inline int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 				       u8 state[KNTS_SIV_BLOCK], u8 *buf,
 				       unsigned int n)
 {
 	return -EOPNOTSUPP;
 }
 
-static inline int knts_siv_simd_ctr(const struct knts_siv_blk *k,
+static inline int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
 				    const u8 iv[KNTS_SIV_BLOCK], const u8 *in,
 				    u8 *out, size_t len)
 {

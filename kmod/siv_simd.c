@@ -30,12 +30,7 @@
 #define KNTS_SIMD_CBC	"__cbc-aes-aesni"
 #define KNTS_SIMD_CTR	"__ctr-aes-aesni"
 
-struct knts_simd_tfms {
-	struct crypto_sync_skcipher *cbc;
-	struct crypto_sync_skcipher *ctr;
-};
-
-static DEFINE_PER_CPU(struct knts_simd_tfms, knts_simd_tfms);
+static DEFINE_PER_CPU(struct knts_siv_simd_tfms, knts_simd_tfms);
 static bool knts_simd_ready;
 
 bool knts_siv_simd_ready(void)
@@ -48,36 +43,27 @@ bool knts_siv_simd_usable(void)
 	return knts_simd_ready && crypto_simd_usable();
 }
 
-void knts_siv_simd_this_cpu(struct knts_siv_blk *k)
+struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void)
 {
-	struct knts_simd_tfms *t = this_cpu_ptr(&knts_simd_tfms);
-
-	k->impl = KNTS_SIV_SIMD;
-	k->simd.cbc = t->cbc;
-	k->simd.ctr = t->ctr;
+	return this_cpu_ptr(&knts_simd_tfms);
 }
 
-int knts_siv_simd_setkey(struct knts_siv_blk *k, const u8 *mac_key,
-			 const u8 *ctr_key, unsigned int half)
+int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
+			 unsigned int len)
 {
-	int err;
-
-	err = crypto_sync_skcipher_setkey(k->simd.cbc, mac_key, half);
-	if (!err && ctr_key)
-		err = crypto_sync_skcipher_setkey(k->simd.ctr, ctr_key, half);
-	return err;
+	return crypto_sync_skcipher_setkey(tfm, key, len);
 }
 
 /* CBC encryption in place with @state as IV: the last block is the MAC. */
-int knts_siv_simd_cbcmac(const struct knts_siv_blk *k,
+int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 			 u8 state[KNTS_SIV_BLOCK], u8 *buf, unsigned int n)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->simd.cbc);
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, cbc);
 	struct scatterlist sg;
 	int err;
 
 	sg_init_one(&sg, buf, n * KNTS_SIV_BLOCK);
-	skcipher_request_set_sync_tfm(req, k->simd.cbc);
+	skcipher_request_set_sync_tfm(req, cbc);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, n * KNTS_SIV_BLOCK, state);
 	err = crypto_skcipher_encrypt(req);
@@ -87,11 +73,11 @@ int knts_siv_simd_cbcmac(const struct knts_siv_blk *k,
 	return err;
 }
 
-int knts_siv_simd_ctr(const struct knts_siv_blk *k,
+int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
 		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
 		      size_t len)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->simd.ctr);
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, ctr);
 	struct scatterlist sg_in, sg_out;
 	u8 q[KNTS_SIV_BLOCK];
 	int err;
@@ -100,7 +86,7 @@ int knts_siv_simd_ctr(const struct knts_siv_blk *k,
 	sg_init_one(&sg_in, in, len);
 	if (in != out)
 		sg_init_one(&sg_out, out, len);
-	skcipher_request_set_sync_tfm(req, k->simd.ctr);
+	skcipher_request_set_sync_tfm(req, ctr);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg_in, in == out ? &sg_in : &sg_out,
 				   len, q);
@@ -116,7 +102,7 @@ void knts_siv_simd_exit(void)
 
 	knts_simd_ready = false;
 	for_each_possible_cpu(cpu) {
-		struct knts_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
+		struct knts_siv_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
 
 		if (t->cbc)
 			crypto_free_sync_skcipher(t->cbc);
@@ -162,7 +148,7 @@ int knts_siv_simd_init(void)
 	crypto_free_sync_skcipher(probe);
 
 	for_each_possible_cpu(cpu) {
-		struct knts_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
+		struct knts_siv_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
 
 		t->cbc = knts_simd_alloc(KNTS_SIMD_CBC);
 		t->ctr = knts_simd_alloc(KNTS_SIMD_CTR);
