@@ -125,6 +125,8 @@ static int kat_chrony_request(u8 *pkt)
 	return 0;
 }
 
+static const char *const kat_how[] = { "", " with a prepared key" };
+
 /*
  * The known-answer tests on whatever backend the dispatcher picks: each
  * vector with the key as it comes and prepared (@pk is heap scratch),
@@ -168,7 +170,7 @@ static int kat_all(const char *on, u8 *buf, u8 *ad0, const u8 *c2s,
 		}
 		if (err) {
 			pr_err("self-test %s failed on %s%s\n", cases[i].name, on,
-			       prepared ? " with a prepared key" : "");
+			       kat_how[prepared]);
 			return -EINVAL;
 		}
 		passed++;
