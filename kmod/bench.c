@@ -330,42 +330,54 @@ struct bench_tfms {
 	struct crypto_aes_ctx *aes;
 };
 
+/* Separate frames: a hash descriptor and a request do not share a stack. */
+static noinline int bench_prim_cmac(struct knts_bench *b,
+				    struct bench_tfms *t, unsigned int len)
+{
+	SHASH_DESC_ON_STACK(desc, t->cmac);
+	int err;
+
+	desc->tfm = t->cmac;
+	err = crypto_shash_digest(desc, b->buf, len, b->out);
+	shash_desc_zero(desc);
+	return err;
+}
+
+static noinline int bench_prim_cbc(struct knts_bench *b, struct bench_tfms *t,
+				   unsigned int len)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, t->cbc);
+	struct scatterlist sg;
+	u8 iv[16] = { 0 };
+	int err;
+
+	sg_init_one(&sg, b->out, len);
+	skcipher_request_set_sync_tfm(req, t->cbc);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	return err;
+}
+
 static int bench_prim(struct knts_bench *b, struct bench_tfms *t,
 		      enum bench_prim p)
 {
-	SHASH_DESC_ON_STACK(desc, t->cmac);
-	struct scatterlist sg;
-	u8 iv[16] = { 0 };
-	int err = 0;
-
 	switch (p) {
 	case PRIM_API_CMAC_SETKEY:
 		return crypto_shash_setkey(t->cmac, b->keys.key, 16);
 	case PRIM_API_CTR_SETKEY:
 		return crypto_sync_skcipher_setkey(t->ctr, b->keys.key, 16);
 	case PRIM_API_CMAC_16:
+		return bench_prim_cmac(b, t, 16);
 	case PRIM_API_CMAC_192:
-		desc->tfm = t->cmac;
-		err = crypto_shash_digest(desc, b->buf,
-					  p == PRIM_API_CMAC_16 ? 16 : 192,
-					  b->out);
-		shash_desc_zero(desc);
-		return err;
+		return bench_prim_cmac(b, t, 192);
 	case PRIM_SIMD_SETKEY:
 		return crypto_sync_skcipher_setkey(t->cbc, b->keys.key, 16);
 	case PRIM_SIMD_CBC_16:
-	case PRIM_SIMD_CBC_192: {
-		SYNC_SKCIPHER_REQUEST_ON_STACK(req, t->cbc);
-		unsigned int len = p == PRIM_SIMD_CBC_16 ? 16 : 192;
-
-		sg_init_one(&sg, b->out, len);
-		skcipher_request_set_sync_tfm(req, t->cbc);
-		skcipher_request_set_callback(req, 0, NULL, NULL);
-		skcipher_request_set_crypt(req, &sg, &sg, len, iv);
-		err = crypto_skcipher_encrypt(req);
-		skcipher_request_zero(req);
-		return err;
-	}
+		return bench_prim_cbc(b, t, 16);
+	case PRIM_SIMD_CBC_192:
+		return bench_prim_cbc(b, t, 192);
 	case PRIM_LIB_EXPANDKEY:
 		return aes_expandkey(t->aes, b->keys.key, 16);
 	case PRIM_LIB_BLOCK:
