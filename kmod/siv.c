@@ -15,6 +15,7 @@
  * Bottom halves are disabled around every use of the per-CPU state.
  */
 #include <crypto/algapi.h>
+#include <linux/atomic.h>
 #include <linux/bottom_half.h>
 #include <linux/errno.h>
 #include <linux/percpu.h>
@@ -39,6 +40,7 @@ struct siv_pcpu {
 static DEFINE_PER_CPU(struct siv_pcpu, siv_pcpu);
 
 int knts_siv_force = KNTS_SIV_AUTO;
+static atomic64_t siv_key_gen = ATOMIC64_INIT(0);
 static unsigned int siv_fast = KNTS_SIV_API;
 static unsigned int siv_fallback = KNTS_SIV_API;
 
@@ -223,13 +225,32 @@ static void siv_run_start(struct siv_run *r, unsigned int impl)
 	memset(r, 0, sizeof(*r));
 	r->impl = impl;
 	r->pc = this_cpu_ptr(&siv_pcpu);
-	if (impl == KNTS_SIV_SIMD)
-		r->tfms = knts_siv_simd_this_cpu();
 }
 
 /*
- * A prepared key: simd still keys this CPU's transforms (they hold one
- * key at a time), everything else comes ready. A raw key is prepared in
+ * Key this CPU's simd transforms, unless they hold the prepared key @pk
+ * already: both halves then, so that the pair stays complete.
+ */
+static int siv_simd_key(struct knts_siv_simd_tfms *t,
+			const struct knts_siv_key *pk, const u8 *key,
+			unsigned int half, bool need_ctr)
+{
+	int err;
+
+	if (pk && t->gen == pk->gen)
+		return 0;
+	t->gen = 0;
+	err = knts_siv_simd_setkey(t->cbc, key, half);
+	if (!err && (pk || need_ctr))
+		err = knts_siv_simd_setkey(t->ctr, key + half, half);
+	if (!err && pk)
+		t->gen = pk->gen;
+	return err;
+}
+
+/*
+ * A prepared key: simd keys this CPU's transforms when they hold another
+ * key, everything else comes ready. A raw key is prepared in
  * this CPU's session key; @need_ctr is false for a MAC-only operation.
  */
 static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
@@ -249,10 +270,8 @@ static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
 		r->ctr = &k->ctr;
 	}
 	if (r->impl == KNTS_SIV_SIMD) {
-		err = knts_siv_simd_setkey(r->tfms->cbc, key, half);
-		if (!err && need_ctr)
-			err = knts_siv_simd_setkey(r->tfms->ctr, key + half,
-						   half);
+		r->tfms = knts_siv_simd_this_cpu(pk != NULL);
+		err = siv_simd_key(r->tfms, pk, key, half, need_ctr);
 	} else if (!pk) {
 		err = aes_expandkey(&k->mac, key, half);
 		if (!err && need_ctr)
@@ -432,6 +451,7 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 		return -EINVAL;
 	memcpy(k->key, key, key_len);
 	k->key_len = key_len;
+	k->gen = atomic64_inc_return(&siv_key_gen);
 	err = aes_expandkey(&k->mac, key, half) ?:
 	      aes_expandkey(&k->ctr, key + half, half);
 	if (err) {

@@ -99,6 +99,7 @@ void knts_siv_lib_ctr(const struct crypto_aes_ctx *ctr,
 struct knts_siv_simd_tfms {
 	struct crypto_sync_skcipher *cbc;	/* keyed with K1 */
 	struct crypto_sync_skcipher *ctr;	/* keyed with K2 */
+	u64 gen;		/* the prepared key they hold, 0: none */
 };
 
 #if IS_ENABLED(CONFIG_X86)
@@ -106,8 +107,13 @@ int knts_siv_simd_init(void);
 void knts_siv_simd_exit(void);
 bool knts_siv_simd_ready(void);
 bool knts_siv_simd_usable(void);
-/* This CPU's transforms; call with bottom halves disabled. */
-struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void);
+/*
+ * This CPU's transforms for per-packet keys, or (@prepared) the pair that
+ * keeps the last prepared key it was given, so that the master keys,
+ * which come back packet after packet, are not keyed again each time.
+ * Call with bottom halves disabled.
+ */
+struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(bool prepared);
 int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
 			 unsigned int len);
 int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
@@ -120,7 +126,7 @@ static inline int knts_siv_simd_init(void) { return 0; }
 static inline void knts_siv_simd_exit(void) { }
 static inline bool knts_siv_simd_ready(void) { return false; }
 static inline bool knts_siv_simd_usable(void) { return false; }
-static inline struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void)
+static inline struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(bool prepared)
 {
 	return NULL;
 }

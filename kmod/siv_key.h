@@ -19,6 +19,7 @@
 struct knts_siv_key {
 	u8 key[KNTS_SIV_MAX_KEY_LEN];	/* K1 || K2, to key the transforms */
 	unsigned int key_len;
+	u64 gen;			/* unique per preparation, never 0 */
 	u8 k1[KNTS_SIV_BLOCK];		/* CMAC subkeys of K1 */
 	u8 k2[KNTS_SIV_BLOCK];
 	u8 d0[KNTS_SIV_BLOCK];		/* CMAC(K1, 0^128) */

@@ -13,8 +13,11 @@
  * and ends its own section, and kernel_fpu_begin() does not nest (with
  * CONFIG_X86_DEBUG_FPU, as Debian builds it, nesting WARNs).
  *
- * Per-CPU transforms, re-keyed on every call, as in the api backend; the
- * dispatcher disables bottom halves around their use.
+ * Per-CPU transforms, as in the api backend: one pair re-keyed for every
+ * per-packet key, one that keeps the master key it last held. The
+ * dispatcher disables bottom halves around their use. Like the api
+ * backend's, they keep the last schedule they were given until the next
+ * key or the module unload.
  */
 #include <asm/cpufeature.h>
 #include <asm/simd.h>
@@ -30,7 +33,12 @@
 #define KNTS_SIMD_CBC	"__cbc-aes-aesni"
 #define KNTS_SIMD_CTR	"__ctr-aes-aesni"
 
-static DEFINE_PER_CPU(struct knts_siv_simd_tfms, knts_simd_tfms);
+struct knts_simd_cpu {
+	struct knts_siv_simd_tfms sess;		/* per-packet keys */
+	struct knts_siv_simd_tfms prep;		/* the last prepared key */
+};
+
+static DEFINE_PER_CPU(struct knts_simd_cpu, knts_simd_cpu);
 static bool knts_simd_ready;
 
 bool knts_siv_simd_ready(void)
@@ -43,9 +51,11 @@ bool knts_siv_simd_usable(void)
 	return knts_simd_ready && crypto_simd_usable();
 }
 
-struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(void)
+struct knts_siv_simd_tfms *knts_siv_simd_this_cpu(bool prepared)
 {
-	return this_cpu_ptr(&knts_simd_tfms);
+	struct knts_simd_cpu *c = this_cpu_ptr(&knts_simd_cpu);
+
+	return prepared ? &c->prep : &c->sess;
 }
 
 int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
@@ -96,20 +106,28 @@ int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
 	return err;
 }
 
+/* Freeing a transform wipes its context, the key schedule with it. */
+static void knts_simd_free(struct knts_siv_simd_tfms *t)
+{
+	if (!IS_ERR_OR_NULL(t->cbc))
+		crypto_free_sync_skcipher(t->cbc);
+	if (!IS_ERR_OR_NULL(t->ctr))
+		crypto_free_sync_skcipher(t->ctr);
+	t->cbc = NULL;
+	t->ctr = NULL;
+	t->gen = 0;
+}
+
 void knts_siv_simd_exit(void)
 {
 	int cpu;
 
 	knts_simd_ready = false;
 	for_each_possible_cpu(cpu) {
-		struct knts_siv_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
+		struct knts_simd_cpu *c = per_cpu_ptr(&knts_simd_cpu, cpu);
 
-		if (t->cbc)
-			crypto_free_sync_skcipher(t->cbc);
-		if (t->ctr)
-			crypto_free_sync_skcipher(t->ctr);
-		t->cbc = NULL;
-		t->ctr = NULL;
+		knts_simd_free(&c->sess);
+		knts_simd_free(&c->prep);
 	}
 }
 
@@ -117,6 +135,15 @@ static struct crypto_sync_skcipher *knts_simd_alloc(const char *driver)
 {
 	return crypto_alloc_sync_skcipher(driver, CRYPTO_ALG_INTERNAL,
 					  CRYPTO_ALG_INTERNAL);
+}
+
+static long knts_simd_alloc_pair(struct knts_siv_simd_tfms *t)
+{
+	t->cbc = knts_simd_alloc(KNTS_SIMD_CBC);
+	t->ctr = knts_simd_alloc(KNTS_SIMD_CTR);
+	if (IS_ERR(t->cbc))
+		return PTR_ERR(t->cbc);
+	return IS_ERR(t->ctr) ? PTR_ERR(t->ctr) : 0;
 }
 
 /*
@@ -148,17 +175,12 @@ int knts_siv_simd_init(void)
 	crypto_free_sync_skcipher(probe);
 
 	for_each_possible_cpu(cpu) {
-		struct knts_siv_simd_tfms *t = per_cpu_ptr(&knts_simd_tfms, cpu);
+		struct knts_simd_cpu *c = per_cpu_ptr(&knts_simd_cpu, cpu);
+		long err;
 
-		t->cbc = knts_simd_alloc(KNTS_SIMD_CBC);
-		t->ctr = knts_simd_alloc(KNTS_SIMD_CTR);
-		if (IS_ERR(t->cbc) || IS_ERR(t->ctr)) {
-			long err = PTR_ERR(IS_ERR(t->cbc) ? t->cbc : t->ctr);
-
-			if (IS_ERR(t->cbc))
-				t->cbc = NULL;
-			if (IS_ERR(t->ctr))
-				t->ctr = NULL;
+		err = knts_simd_alloc_pair(&c->sess) ?:
+		      knts_simd_alloc_pair(&c->prep);
+		if (err) {
 			knts_siv_simd_exit();
 			pr_info("cannot allocate the AES-NI skciphers (%ld): AES-SIV stays on the crypto API templates\n",
 				err);
