@@ -270,7 +270,7 @@ static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
 		r->ctr = &k->ctr;
 	}
 	if (r->impl == KNTS_SIV_SIMD) {
-		r->tfms = knts_siv_simd_this_cpu(pk != NULL);
+		r->tfms = knts_siv_simd_this_cpu(!!pk);
 		err = siv_simd_key(r->tfms, pk, key, half, need_ctr);
 	} else if (!pk) {
 		err = aes_expandkey(&k->mac, key, half);
