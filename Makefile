@@ -140,12 +140,16 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
 
-# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, medians
-# of BENCH_ROUNDS loads, the userspace figures of siv_bench beside them.
-BENCH_N ?= 4096
+# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, first
+# under qemu -icount (deterministic instruction counts, one CPU), then on
+# the guest clock (medians of BENCH_ROUNDS loads); the userspace figures
+# of siv_bench beside them.
+BENCH_N ?= 2048
 BENCH_ROUNDS ?= 5
 bench-kernel: module $(B)/siv_bench
-	tests/vm/run -- tests/bench/kernel-bench.sh $(BENCH_N) $(BENCH_ROUNDS)
+	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
+		tests/bench/kernel-bench.sh icount 256 1
+	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS)
 
 unit: $(UNIT_BINS)
 	tests/unit/run $(UNIT_BINS)
