@@ -93,6 +93,7 @@ struct siv_run {
 	struct knts_siv_simd_tfms *tfms;
 	const struct crypto_aes_ctx *mac, *ctr;
 	const u8 *k1, *k2, *d0;
+	const u8 *d_empty;		/* prepared keys only */
 	struct siv_pcpu *pc;
 	unsigned int dirty;
 	bool sess;			/* pc->sess holds key material */
@@ -177,8 +178,14 @@ static int siv_s2v(struct siv_run *r, const struct knts_siv_ad *ad,
 	unsigned int i;
 	int err = 0;
 
-	memcpy(d, r->d0, SIV_BLOCK);
-	for (i = 0; !err && i < n_ad; i++) {
+	i = 0;
+	if (r->d_empty && n_ad && !ad[0].len) {
+		memcpy(d, r->d_empty, SIV_BLOCK);
+		i = 1;
+	} else {
+		memcpy(d, r->d0, SIV_BLOCK);
+	}
+	for (; !err && i < n_ad; i++) {
 		knts_siv_dbl(d);
 		err = siv_cmac(r, ad[i].data, ad[i].len, NULL, t);
 		crypto_xor(d, t, SIV_BLOCK);
@@ -284,6 +291,8 @@ static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
 	r->k1 = pk->k1;
 	r->k2 = pk->k2;
 	r->d0 = pk->d0;
+	if (!r->sess)
+		r->d_empty = pk->d_empty;
 	return err;
 }
 
@@ -359,8 +368,8 @@ static int siv_seal(const struct knts_siv_key *pk, const u8 *key,
 	local_bh_disable();
 	impl = siv_pick();
 	if (impl == KNTS_SIV_API) {
-		err = knts_siv_api_seal(key, key_len, pk ? pk->d0 : NULL, ad,
-					n_ad, pt, len, v, ct);
+		err = knts_siv_api_seal(key, key_len, pk, ad, n_ad, pt, len, v,
+					ct);
 	} else {
 		siv_run_start(&r, impl);
 		err = siv_blk_seal(&r, pk, key, key_len, ad, n_ad, pt, len, v,
@@ -390,8 +399,8 @@ static int siv_open(const struct knts_siv_key *pk, const u8 *key,
 	local_bh_disable();
 	impl = siv_pick();
 	if (impl == KNTS_SIV_API) {
-		err = knts_siv_api_open(key, key_len, pk ? pk->d0 : NULL, ad,
-					n_ad, want, ct, len, pt);
+		err = knts_siv_api_open(key, key_len, pk, ad, n_ad, want, ct,
+					len, pt);
 	} else {
 		siv_run_start(&r, impl);
 		err = siv_blk_open(&r, pk, key, key_len, ad, n_ad, want, ct,
@@ -443,7 +452,7 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 			 unsigned int key_len)
 {
 	unsigned int half = key_len / 2;
-	u8 zero[SIV_BLOCK] = { };
+	u8 blk[SIV_BLOCK] = { };
 	int err;
 
 	memset(k, 0, sizeof(*k));
@@ -458,11 +467,20 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 		knts_siv_key_wipe(k);
 		return err;
 	}
-	knts_siv_lib_cbcmac(&k->mac, k->k1, zero, 1);
+	/* L = E(0^128), the subkeys, then D0 = CMAC(0^128) = E(0 ^ K1). */
+	knts_siv_lib_cbcmac(&k->mac, k->k1, blk, 1);
 	knts_siv_dbl(k->k1);
 	memcpy(k->k2, k->k1, SIV_BLOCK);
 	knts_siv_dbl(k->k2);
 	knts_siv_lib_cbcmac(&k->mac, k->d0, k->k1, 1);
+	/* CMAC(""): 10^127 is an incomplete block, so it takes K2. */
+	memcpy(blk, k->k2, SIV_BLOCK);
+	blk[0] ^= 0x80;
+	knts_siv_lib_cbcmac(&k->mac, k->d_empty, blk, 1);
+	memcpy(blk, k->d0, SIV_BLOCK);
+	knts_siv_dbl(blk);
+	crypto_xor(k->d_empty, blk, SIV_BLOCK);
+	memzero_explicit(blk, sizeof(blk));
 	return 0;
 }
 

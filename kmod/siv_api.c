@@ -35,21 +35,26 @@ static DEFINE_PER_CPU(struct knts_siv_tfms, knts_siv_tfms);
 
 static const u8 siv_zero[SIV_BLOCK];
 
-static int siv_s2v(struct crypto_shash *cmac, const u8 *d0,
+/* A prepared key @pk saves the first CMACs, which depend on K1 alone. */
+static int siv_s2v(struct crypto_shash *cmac, const struct knts_siv_key *pk,
 		   const struct knts_siv_ad *ad, unsigned int n_ad,
 		   const u8 *pt, size_t len, u8 v[SIV_BLOCK])
 {
 	SHASH_DESC_ON_STACK(desc, cmac);
 	u8 d[SIV_BLOCK], t[SIV_BLOCK];
-	unsigned int i;
+	unsigned int i = 0;
 	int err = 0;
 
 	desc->tfm = cmac;
-	if (d0)
-		memcpy(d, d0, SIV_BLOCK);
-	else
+	if (pk && n_ad && !ad[0].len) {
+		memcpy(d, pk->d_empty, SIV_BLOCK);
+		i = 1;
+	} else if (pk) {
+		memcpy(d, pk->d0, SIV_BLOCK);
+	} else {
 		err = crypto_shash_digest(desc, siv_zero, SIV_BLOCK, d);
-	for (i = 0; !err && i < n_ad; i++) {
+	}
+	for (; !err && i < n_ad; i++) {
 		knts_siv_dbl(d);
 		err = crypto_shash_digest(desc, ad[i].data, ad[i].len, t);
 		crypto_xor(d, t, SIV_BLOCK);
@@ -124,7 +129,8 @@ static int siv_setkey(struct knts_siv_tfms *tfms, const u8 *key,
 	return err;
 }
 
-int knts_siv_api_seal(const u8 *key, unsigned int key_len, const u8 *d0,
+int knts_siv_api_seal(const u8 *key, unsigned int key_len,
+		      const struct knts_siv_key *pk,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN],
 		      u8 *ct)
@@ -132,11 +138,12 @@ int knts_siv_api_seal(const u8 *key, unsigned int key_len, const u8 *d0,
 	struct knts_siv_tfms *tfms = this_cpu_ptr(&knts_siv_tfms);
 
 	return siv_setkey(tfms, key, key_len) ?:
-	       siv_s2v(tfms->cmac, d0, ad, n_ad, pt, len, tag) ?:
+	       siv_s2v(tfms->cmac, pk, ad, n_ad, pt, len, tag) ?:
 	       siv_ctr(tfms->ctr, tag, pt, ct, len);
 }
 
-int knts_siv_api_open(const u8 *key, unsigned int key_len, const u8 *d0,
+int knts_siv_api_open(const u8 *key, unsigned int key_len,
+		      const struct knts_siv_key *pk,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		      u8 *pt)
@@ -147,7 +154,7 @@ int knts_siv_api_open(const u8 *key, unsigned int key_len, const u8 *d0,
 
 	err = siv_setkey(tfms, key, key_len) ?:
 	      siv_ctr(tfms->ctr, tag, ct, pt, len) ?:
-	      siv_s2v(tfms->cmac, d0, ad, n_ad, pt, len, v);
+	      siv_s2v(tfms->cmac, pk, ad, n_ad, pt, len, v);
 	if (!err && crypto_memneq(v, tag, SIV_BLOCK))
 		err = -EBADMSG;
 	memzero_explicit(v, sizeof(v));

@@ -70,15 +70,17 @@ const char *knts_siv_api_driver(bool ctr);
 
 /*
  * api backend (siv_api.c): whole SIV operations, bottom halves disabled.
- * @d0 is CMAC(K1, 0^128) when the key is prepared, else NULL.
+ * @pk is the key prepared (then @key is its raw form), or NULL.
  */
 int knts_siv_api_init(void);
 void knts_siv_api_exit(void);
-int knts_siv_api_seal(const u8 *key, unsigned int key_len, const u8 *d0,
+int knts_siv_api_seal(const u8 *key, unsigned int key_len,
+		      const struct knts_siv_key *pk,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN],
 		      u8 *ct);
-int knts_siv_api_open(const u8 *key, unsigned int key_len, const u8 *d0,
+int knts_siv_api_open(const u8 *key, unsigned int key_len,
+		      const struct knts_siv_key *pk,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		      u8 *pt);

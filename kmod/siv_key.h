@@ -4,7 +4,9 @@
  * master keys. Kernel only (the shared code in cookie.c reaches it under
  * __KERNEL__). Preparing runs the part of every AES-SIV operation that
  * depends on the key alone: the lib AES schedules of K1 and K2, the CMAC
- * subkeys of K1 and CMAC(K1, 0^128), with which S2V starts.
+ * subkeys of K1 and CMAC(K1, 0^128), with which S2V starts, and S2V's
+ * state after an empty first component, which every chrony-format cookie
+ * has.
  */
 #ifndef _KNTS_SIV_KEY_H
 #define _KNTS_SIV_KEY_H
@@ -23,6 +25,8 @@ struct knts_siv_key {
 	u8 k1[KNTS_SIV_BLOCK];		/* CMAC subkeys of K1 */
 	u8 k2[KNTS_SIV_BLOCK];
 	u8 d0[KNTS_SIV_BLOCK];		/* CMAC(K1, 0^128) */
+	/* dbl(D0) xor CMAC(K1, ""): S2V past an empty first component */
+	u8 d_empty[KNTS_SIV_BLOCK];
 	struct crypto_aes_ctx mac;	/* lib schedules of K1 and K2 */
 	struct crypto_aes_ctx ctr;
 };
