@@ -57,6 +57,7 @@ SHARED_CFLAGS := -Iuserspace/kshim -Ikmod
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
+NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 
@@ -64,13 +65,15 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv bench-kernel
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
+	bench-kernel
 
 all: module userspace
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build knts.ko and the userspace (KVER=, KDIR= select the kernel)"
+	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
@@ -78,7 +81,9 @@ help:
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
-	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
+	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
+	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
+	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
 
 kver:
 	@echo "$(KVER)"
@@ -109,9 +114,29 @@ $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libknts.a
+# ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
+# with the userspace (the VM selftests use it) but never installed.
+userspace: $(B)/ntsload
+$(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
+	$(CC) $(CFLAGS) -o $@ $^ $(SSL_LIBS)
+
+# A unit test may also link sources outside the library (UNIT_EXTRA_<name>).
+UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
+UNIT_EXTRA_test_config := userspace/ntskd/config.c
+UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
+UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
+	userspace/ntskd/config.c
+UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
+	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
+	userspace/ntskd/loop.c userspace/ntskd/log.c
+# Tests of ntskd's files see the system's kernel headers, as ntskd does,
+# rather than the shim.
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
+$(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
+		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
@@ -120,13 +145,17 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
+	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib -Iuserspace/ntskd $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
+	userspace/lib/siv_keyed.c kmod/ef.c
+FUZZ_LIBS_fuzz_ntsc := -lcrypto
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIBS_$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -169,6 +198,14 @@ selftests: module userspace
 check:
 	scripts/check
 
+# The quick start: needs nothing before it (scripts/deps installs what is
+# missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
+# in the VM. Exits 0 only if the NTS client is authenticated.
+demo:
+	scripts/deps
+	$(MAKE) all
+	tests/vm/run -- tests/vm/demo.sh
+
 deps:
 	scripts/deps
 
@@ -181,5 +218,19 @@ install: all
 clean:
 	rm -rf $(B)
 	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+include packaging/install.mk
+
+# Raspberry Pi: is this system ready to build knts.ko, and if not, what to do.
+rpi-check:
+	scripts/rpi-setup
+
+# Cheap shell tests of scripts, packaging, man pages and completion.
+script-tests: userspace
+	tests/scripts/run
+
+# make print-VAR: the value of a make variable (used by tests).
+print-%:
+	@echo '$($*)'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

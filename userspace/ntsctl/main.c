@@ -39,8 +39,7 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-22s %s\n", subcommands[i].usage, subcommands[i].help);
 	fprintf(f, "  %-22s %s\n", "--version", "print the version");
-	fprintf(f, "\nExit codes: 0 success, 1 failure, 2 usage error,\n"
-		   "3 knts module not loaded, 4 permission denied (needs CAP_NET_ADMIN).\n");
+	ntsctl_print_exit_codes(f);
 }
 
 static const struct subcommand *find(const char *name)
@@ -67,6 +66,7 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o)
 		return NTSCTL_USAGE;
 	}
 	printf("Usage: ntsctl %s\n  %s\n", s->usage, s->help);
+	ntsctl_print_details(stdout, s->name);
 	return NTSCTL_OK;
 }
 
@@ -112,5 +112,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return NTSCTL_USAGE;
 	}
+	/* "ntsctl CMD --help" is "ntsctl help CMD": nothing reaches the module. */
+	if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))
+		return help_main(2, (char *[]){ "help", argv[i], NULL }, &o);
 	return s->run(argc - i, argv + i, &o);
 }

@@ -3,6 +3,7 @@
 #define NTSCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit codes, documented in `ntsctl help`. */
 enum {
@@ -21,6 +22,10 @@ int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
+
+/* help.c: the exit codes, and a subcommand's long help followed by them. */
+void ntsctl_print_exit_codes(FILE *f);
+void ntsctl_print_details(FILE *f, const char *name);
 
 /* Print an error about a netlink failure; return the matching exit code. */
 int ntsctl_nl_fail(const char *what, int err, const char *kmsg);
