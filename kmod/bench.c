@@ -51,6 +51,7 @@ module_param(bench, uint, 0444);
 MODULE_PARM_DESC(bench, "testing only: at load, time N iterations of the AES-SIV and server paths and print ns/op");
 
 #define BENCH_BATCH	32
+#define BENCH_PENDING_SLOTS	1024
 #define BENCH_CHUNKS	256	/* figures kept per measurement */
 #define BENCH_KEY_ID	0x4b4e5453
 #define BENCH_PORT	123
@@ -196,7 +197,8 @@ static int bench_setup(struct knts_bench *b)
 	ratelimit_state_init(&kn->nak_limit, HZ, 1);
 	RCU_INIT_POINTER(kn->keys, b->ks);
 	kn->stats = knts_stats_alloc();
-	kn->pending = knts_pending_alloc(4 * BENCH_BATCH);
+	/* As many slots as the default: a batch fills them as little. */
+	kn->pending = knts_pending_alloc(BENCH_PENDING_SLOTS);
 	if (!kn->stats || !kn->pending)
 		return -ENOMEM;
 	return 0;
@@ -583,6 +585,21 @@ static int bench_server_batch(struct knts_bench *b, bool check)
 	return err;
 }
 
+/* Why the server path refused a packet: its non-zero counters. */
+static void bench_explain(struct knts_bench *b)
+{
+	struct knts_stats_sum *sum = kzalloc(sizeof(*sum), GFP_KERNEL);
+	unsigned int i;
+
+	if (!sum)
+		return;
+	knts_stats_sum(b->kn->stats, sum);
+	for (i = 0; i < __KNTS_STAT_MAX; i++)
+		if (sum->ctr[i])
+			pr_err("bench: counter %u = %llu\n", i, sum->ctr[i]);
+	kfree(sum);
+}
+
 static int bench_server(struct knts_bench *b, const char *on)
 {
 	unsigned int n = 0;
@@ -597,6 +614,7 @@ static int bench_server(struct knts_bench *b, const char *on)
 	}
 	if (err) {
 		pr_err("bench: server path failed on %s (%d)\n", on, err);
+		bench_explain(b);
 		return err;
 	}
 	bench_print("server-in", on, &b->st[0], "");
