@@ -69,7 +69,8 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
-	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check
+	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
+	bench-kernel
 
 all: module userspace
 
@@ -84,6 +85,7 @@ help:
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
+	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
@@ -187,6 +189,17 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
+
+# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, first
+# under qemu -icount (deterministic instruction counts, one CPU), then on
+# the guest clock (medians of BENCH_ROUNDS loads); the userspace figures
+# of siv_bench beside them.
+BENCH_N ?= 2048
+BENCH_ROUNDS ?= 5
+bench-kernel: module $(B)/siv_bench
+	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
+		tests/bench/kernel-bench.sh icount 256 1
+	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS)
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)

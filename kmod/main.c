@@ -149,6 +149,9 @@ static int __init knts_init(void)
 		pr_err("known-answer self-tests failed: refusing to load\n");
 		goto err_siv;
 	}
+	err = knts_bench_run();
+	if (err)
+		goto err_siv;
 	err = register_pernet_subsys(&knts_net_ops);
 	if (err)
 		goto err_siv;

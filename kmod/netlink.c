@@ -211,12 +211,15 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 		goto fail;
 	}
 	ks->installed = jiffies;
+	err = knts_keyset_prepare(ks);
+	if (err)
+		goto fail;
 	mutex_lock(&kn->lock);
 	knts_keyset_replace(&kn->keys, ks, &kn->lock);
 	mutex_unlock(&kn->lock);
 	return 0;
 fail:
-	kfree_sensitive(ks);
+	knts_keyset_free(ks);
 	return err;
 }
 
