@@ -122,6 +122,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_keyfile := userspace/lib/keyfile.c
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
