@@ -21,6 +21,7 @@ static const char *const names[__KNTS_STAT_MAX] = {
 	[KNTS_STAT_SRV_PLAIN_DROPPED] = "srv_plain_dropped",
 	[KNTS_STAT_SRV_FRAGMENT_DROPPED] = "srv_fragment_dropped",
 	[KNTS_STAT_SRV_ERROR] = "srv_error",
+	[KNTS_STAT_SRV_BAD_CSUM] = "srv_bad_csum",
 };
 
 const char *knts_stat_name(unsigned int stat)
