@@ -64,9 +64,9 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv
+	deps install clean help fuzz kver bench-siv tools stress fuzz-deep
 
-all: module userspace
+all: module userspace tools
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
@@ -140,6 +140,19 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
 
+# Robustness tools run by the VM selftests (issue 8): hostile packets,
+# the stand-in daemon, floods, netlink abuse.
+TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
+TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
+TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood)
+
+$(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -Ikmod -Itests/tools -o $@ $< \
+		$(TOOL_LIB) $(TOOL_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+tools: $(TOOLS)
+
 unit: $(UNIT_BINS)
 	tests/unit/run $(UNIT_BINS)
 
@@ -152,7 +165,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace
+selftests: module userspace tools
 	tests/vm/run-selftests $(T)
 
 check:
