@@ -5,6 +5,7 @@
  * entries that expire by themselves. Keys are secret-keyed hashes so a
  * client cannot aim all its requests at one window.
  */
+#include <linux/bits.h>
 #include <linux/jiffies.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -13,6 +14,7 @@
 #include "pending.h"
 
 #define KNTS_PENDING_PROBES	4
+#define KNTS_PENDING_MAX_SLOTS	BIT(20)
 /* A reply comes within milliseconds; 2 s covers a slow daemon. */
 #define KNTS_PENDING_TTL	(2 * HZ)
 
@@ -32,8 +34,15 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 	struct knts_pending *p;
 	unsigned int i;
 
-	slots = roundup_pow_of_two(max(slots, KNTS_PENDING_PROBES));
-	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL);
+	/* The module parameter is not trusted to stay in 32 bits. */
+	slots = roundup_pow_of_two(clamp_t(unsigned int, slots,
+					   KNTS_PENDING_PROBES,
+					   KNTS_PENDING_MAX_SLOTS));
+	/*
+	 * A user namespace owner may enable the server role in each network
+	 * namespace it creates: charge the table to its memory cgroup.
+	 */
+	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
 	p->mask = slots - 1;

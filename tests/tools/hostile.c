@@ -33,13 +33,14 @@
 #include "sink_state.h"
 
 #define WINDOW		256		/* requests in flight before we wait */
-#define RING		16384		/* sent packets kept to match replies */
+#define RING		65536		/* sent requests kept to match replies */
+#define PROBES		8
 #define SETTLE_MS	30000
 
 struct sent {
-	uint16_t len;
+	uint64_t seq;		/* 0: free */
 	uint8_t gi;
-	uint8_t pkt[NTSGEN_MAX_PKT + 64];
+	struct ntsgen_sent s;
 };
 
 struct phase {
@@ -84,11 +85,11 @@ static uint64_t now_ms(void)
 /*
  * Replies are matched to requests by what they echo: the origin (our
  * transmit timestamp) and, for NTS answers, the UID. Many mutations of
- * one request share its timestamp; their UIDs, as knts parsed them, tell
- * them apart where it matters (a NAK echoes the UID it saw).
+ * one request share its timestamp and UID; their answers are then alike
+ * too (a NAK holds only those), so any one of them serves as the match.
  */
-static unsigned int ring_idx(const uint8_t *ts, const uint8_t *uid,
-			     uint32_t uid_len)
+static uint64_t key_hash(const uint8_t *ts, const uint8_t *uid,
+			 uint32_t uid_len)
 {
 	uint64_t v = knts_get_be64(ts);
 	uint32_t i;
@@ -97,25 +98,61 @@ static unsigned int ring_idx(const uint8_t *ts, const uint8_t *uid,
 		v = (v ^ uid[i]) * 0x100000001b3ull;
 	v ^= v >> 29;
 	v *= 0xbf58476d1ce4e5b9ull;
-	return (unsigned int)(v >> 40) % RING;
+	return v >> 16;
 }
 
-static unsigned int req_idx(const uint8_t *p, uint32_t len)
+static int same_key(const struct ntsgen_sent *s, const uint8_t *ts,
+		    const uint8_t *uid, uint32_t uid_len)
 {
-	struct knts_ef_req r;
-
-	if (knts_ef_parse_request(p, len, &r))
-		return ring_idx(p + KNTS_NTP_OFF_TX, NULL, 0);
-	return ring_idx(p + KNTS_NTP_OFF_TX, p + r.uid_off, r.uid_len);
+	return !memcmp(s->tx, ts, 8) && s->uid_len == uid_len &&
+	       !memcmp(s->uid, uid, uid_len);
 }
 
-static unsigned int reply_idx(const uint8_t *p, uint32_t len)
+static void ring_put(const uint8_t *pkt, uint32_t len, unsigned int gi)
+{
+	static uint64_t seq;
+	struct ntsgen_sent n;
+	struct sent *victim = NULL;
+	uint64_t h;
+	int i;
+
+	ntsgen_sent_init(&n, pkt, len);
+	h = key_hash(n.tx, n.uid, n.uid_len);
+	for (i = 0; i < PROBES; i++) {
+		struct sent *e = &H.ring[(h + (uint64_t)i) % RING];
+
+		if (!e->seq || same_key(&e->s, n.tx, n.uid, n.uid_len)) {
+			victim = e;
+			break;
+		}
+		if (!victim || e->seq < victim->seq)
+			victim = e;
+	}
+	victim->seq = ++seq;
+	victim->gi = (uint8_t)gi;
+	victim->s = n;
+}
+
+static struct sent *ring_find(const uint8_t *p, uint32_t len)
 {
 	struct knts_ef_resp r;
+	const uint8_t *uid = NULL;
+	uint32_t uid_len = 0;
+	uint64_t h;
+	int i;
 
-	if (knts_ef_parse_response(p, len, &r) < 0)
-		return ring_idx(p + KNTS_NTP_OFF_ORIGIN, NULL, 0);
-	return ring_idx(p + KNTS_NTP_OFF_ORIGIN, p + r.uid_off, r.uid_len);
+	if (knts_ef_parse_response(p, len, &r) >= 0) {
+		uid = p + r.uid_off;
+		uid_len = r.uid_len;
+	}
+	h = key_hash(p + KNTS_NTP_OFF_ORIGIN, uid, uid_len);
+	for (i = 0; i < PROBES; i++) {
+		struct sent *e = &H.ring[(h + (uint64_t)i) % RING];
+
+		if (e->seq && same_key(&e->s, p + KNTS_NTP_OFF_ORIGIN, uid, uid_len))
+			return e;
+	}
+	return NULL;
 }
 
 /* Largest request that leaves the veth (MTU 1500) unfragmented. */
@@ -169,13 +206,12 @@ static void on_reply(const uint8_t *p, size_t n)
 			 "a %zu-byte reply", n);
 		return;
 	}
-	s = &H.ring[reply_idx(p, (uint32_t)n)];
-	if (!s->len || memcmp(s->pkt + KNTS_NTP_OFF_TX, p + KNTS_NTP_OFF_ORIGIN, 8)) {
+	s = ring_find(p, (uint32_t)n);
+	if (!s) {
 		ph->unmatched_rx++;
 		return;
 	}
-	switch (ntsgen_check_reply(&H.c.g[s->gi], p, n, s->pkt, s->len,
-				   &cookies)) {
+	switch (ntsgen_check_reply(&H.c.g[s->gi], p, n, &s->s, &cookies)) {
 	case NTSGEN_REPLY_SIGNED:
 		ph->signed_rx++;
 		ph->cookies += cookies;
@@ -190,7 +226,7 @@ static void on_reply(const uint8_t *p, size_t n)
 		ph->bad_rx++;
 		snprintf(ph->bad_reason, sizeof(ph->bad_reason),
 			 "bad %zu-byte reply to a %u-byte request (first byte %02x)",
-			 n, s->len, p[0]);
+			 n, s->s.len, p[0]);
 	}
 }
 
@@ -245,13 +281,8 @@ void hsend(struct hctx *c, const uint8_t *pkt, uint32_t len, unsigned int gi,
 {
 	int r;
 
-	if (len >= KNTS_NTP_HDR_LEN) {
-		struct sent *s = &H.ring[req_idx(pkt, len)];
-
-		s->len = (uint16_t)len;
-		s->gi = (uint8_t)gi;
-		memcpy(s->pkt, pkt, len);
-	}
+	if (len >= KNTS_NTP_HDR_LEN)
+		ring_put(pkt, len, gi);
 	for (;;) {
 		if (o)
 			r = raw_send(H.raw, &H.ep, pkt, len, o);
@@ -292,7 +323,8 @@ static void settle(const struct hcase *hc, struct knstat *d, uint64_t *stripped,
 		*stripped = H.sink->stripped[hc->cat] - sink0;
 		if (H.ph.outcomes_seen >= H.ph.acct &&
 		    *stripped >= d->c[KNTS_STAT_SRV_REQ_VERIFIED] &&
-		    H.ph.signed_rx + H.ph.nak_rx + H.ph.bad_rx >=
+		    H.ph.signed_rx + H.ph.nak_rx + H.ph.bad_rx +
+		    H.ph.unmatched_rx >=
 		    d->c[KNTS_STAT_SRV_REPLY_SIGNED] + d->c[KNTS_STAT_SRV_NAK_SENT] &&
 		    (hc->kind != HK_VALID ||
 		     d->c[KNTS_STAT_SRV_REPLY_SIGNED] >=

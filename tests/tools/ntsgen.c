@@ -148,20 +148,24 @@ uint32_t ntsgen_request(const struct ntsgen *g, uint8_t *buf,
 	return off;
 }
 
-static int same_uid(const uint8_t *pkt, uint32_t uid_off, uint32_t uid_len,
-		    const uint8_t *req, size_t req_len)
+void ntsgen_sent_init(struct ntsgen_sent *s, const uint8_t *req,
+		      uint32_t len)
 {
 	struct knts_ef_req r;
 
-	if (knts_ef_parse_request(req, req_len, &r))
-		return 0;
-	return r.uid_len == uid_len &&
-	       !memcmp(pkt + uid_off, req + r.uid_off, uid_len);
+	memset(s, 0, sizeof(*s));
+	s->len = (uint16_t)len;
+	if (len >= KNTS_NTP_HDR_LEN)
+		memcpy(s->tx, req + KNTS_NTP_OFF_TX, KNTS_NTP_TS_LEN);
+	if (!knts_ef_parse_request(req, len, &r)) {
+		s->uid_len = (uint8_t)r.uid_len;
+		memcpy(s->uid, req + r.uid_off, r.uid_len);
+	}
 }
 
 enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 				     const uint8_t *pkt, size_t len,
-				     const uint8_t *req, size_t req_len,
+				     const struct ntsgen_sent *req,
 				     unsigned int *cookies)
 {
 	static uint8_t pt[NTSGEN_MAX_PKT];
@@ -175,9 +179,10 @@ enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 	ret = knts_ef_parse_response(pkt, len, &s);
 	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4)
 		return NTSGEN_REPLY_PLAIN;
-	if (ret < 0 || len > req_len ||
-	    memcmp(pkt + KNTS_NTP_OFF_ORIGIN, req + KNTS_NTP_OFF_TX, 8) ||
-	    !same_uid(pkt, s.uid_off, s.uid_len, req, req_len))
+	if (ret < 0 || len > req->len ||
+	    memcmp(pkt + KNTS_NTP_OFF_ORIGIN, req->tx, KNTS_NTP_TS_LEN) ||
+	    s.uid_len != req->uid_len ||
+	    memcmp(pkt + s.uid_off, req->uid, s.uid_len))
 		return NTSGEN_REPLY_BAD;
 	if (ret == KNTS_EF_NAK)
 		return len == KNTS_NTP_HDR_LEN + 4 + s.uid_len ?

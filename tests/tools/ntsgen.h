@@ -76,14 +76,26 @@ enum ntsgen_reply {
 	NTSGEN_REPLY_BAD,	/* NTS-looking but wrong: a finding */
 };
 
+/* What a reply is checked against: the request as it was sent. */
+struct ntsgen_sent {
+	uint8_t tx[KNTS_NTP_TS_LEN];
+	uint16_t len;
+	uint8_t uid_len;	/* 0: the request did not parse as NTS */
+	uint8_t uid[KNTS_EF_UID_MAX];
+};
+
+/* Fill @s from a request about to be sent. */
+void ntsgen_sent_init(struct ntsgen_sent *s, const uint8_t *req,
+		      uint32_t len);
+
 /*
- * Classify @pkt, a reply to a request of ours. For SIGNED, the UID and
- * origin must equal those of @req (the request as sent). @cookies gets the
- * number of cookies in a signed reply.
+ * Classify @pkt, a reply to request @req. A signed reply or a NAK must
+ * echo its UID and transmit timestamp and be no larger than it; a signed
+ * one must verify under S2C and carry cookies (*@cookies).
  */
 enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 				     const uint8_t *pkt, size_t len,
-				     const uint8_t *req, size_t req_len,
+				     const struct ntsgen_sent *req,
 				     unsigned int *cookies);
 
 /* UID offset/length of a request we built (for matching replies). */
