@@ -76,6 +76,8 @@ help:
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-deep   run each fuzzer for FUZZ_RUNS executions (default 10^7)"
+	@echo "make stress      long robustness selftests (>= 10^6 packets) and fuzz-deep"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
 
@@ -130,6 +132,18 @@ $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# Each fuzzer to FUZZ_RUNS executions (issue 8: >= 10^7), one at a time.
+FUZZ_RUNS ?= 10000000
+fuzz-deep: $(FUZZ_BINS)
+	tests/fuzz/deep $(FUZZ_RUNS) $(FUZZ_BINS)
+
+# The long robustness runs (issue 8): the hostile, netlink, flood and
+# lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
+# make check runs the short versions of the same selftests.
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle
+stress: module userspace tools
+	scripts/stress $(STRESS_TESTS)
 
 # Native benchmark of the shared crypto path (issue 3): ns per server-side
 # request with the knts code over OpenSSL next to plain EVP calls.

@@ -298,6 +298,15 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 			       hdr);
 	if (!h || (h[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_SERVER)
 		return NF_ACCEPT;
+	/*
+	 * Our own NAK, sent from inside the LOCAL_IN hook, passes here too.
+	 * The daemon knows no NTS and never sends NTSN: leave it alone, or a
+	 * forged copy of a pending request would get its NAK signed with the
+	 * real request's keys and steal that request's reply.
+	 */
+	if (h[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD &&
+	    knts_get_be32(h + KNTS_NTP_OFF_REFID) == KNTS_NTP_KISS_NTSN)
+		return NF_ACCEPT;
 	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
 	if (!knts_pending_take(kn->pending, &key, e))

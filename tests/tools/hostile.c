@@ -391,6 +391,11 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 		ok &= expect(d.c[KNTS_STAT_SRV_REQ_VERIFIED] == H.ph.acct,
 			     "a replayed request did not verify (the server is stateless)");
 		break;
+	case HK_PAIR:
+		ok &= expect(2 * d.c[KNTS_STAT_SRV_REQ_VERIFIED] == H.ph.acct &&
+			     2 * owed == H.ph.acct,
+			     "valid/forged pairs: not half verified, half NAKed");
+		break;
 	case HK_MODES:
 		ok &= expect(d.c[KNTS_STAT_SRV_PLAIN_PASSED] +
 			     d.c[KNTS_STAT_SRV_PLAIN_DROPPED] == H.ph.acct,
@@ -410,7 +415,7 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 	case HK_BAD:
 		break;
 	}
-	if (hc->kind != HK_VALID && hc->kind != HK_REPLAY)
+	if (hc->kind != HK_VALID && hc->kind != HK_REPLAY && hc->kind != HK_PAIR)
 		ok &= expect(!d.c[KNTS_STAT_SRV_REQ_VERIFIED],
 			     "a bad request verified");
 	printf("# %s %s/%s %-15s sent %llu (%llu IP packets, %llu counted) in %.1f s, %.0f/s;",

@@ -18,6 +18,7 @@ enum hcase_kind {
 	HK_BAD,		/* nothing verifies */
 	HK_VALID,	/* everything verifies (category has SINK_CAT_VALID) */
 	HK_REPLAY,	/* verifies; replies to replays may go out unsigned */
+	HK_PAIR,	/* a valid request, then a forged copy: half verify */
 	HK_MODES,	/* plain: passed, or dropped (mode 3) under nts-only */
 	HK_CSUM,	/* bad UDP checksum: srv_bad_csum */
 	HK_FRAG6,	/* IPv6 fragments: srv_fragment_dropped */

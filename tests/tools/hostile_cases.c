@@ -59,6 +59,26 @@ static void case_replay(struct hctx *c, unsigned int rounds)
 	}
 }
 
+/*
+ * A valid request, then at once a forged copy (one nonce bit changed)
+ * from the same client with the same timestamp, as an on-path attacker
+ * could send while the first one waits for the daemon. The copy earns a
+ * NAK; the real request must still get its signed reply.
+ */
+static void case_forged_copy(struct hctx *c, unsigned int rounds)
+{
+	unsigned int i, gi;
+	uint32_t len, a;
+
+	for (i = 0; i < 25 * rounds; i++) {
+		len = hbase(c, pkt, 3, &gi, &a);
+		memcpy(mut, pkt, len);
+		mut[a + 8 + hrand() % 16] ^= (uint8_t)(1u << (hrand() % 8));
+		send_udp(c, pkt, len, gi);
+		send_udp(c, mut, len, gi);
+	}
+}
+
 /* Every EF length, N_LEN and C_LEN off by -4..+4. */
 static void case_len_off(struct hctx *c, unsigned int rounds)
 {
@@ -478,6 +498,7 @@ static void case_trailer(struct hctx *c, unsigned int rounds)
 const struct hcase hcases[] = {
 	{ "valid", SINK_CAT_VALID | 1, HK_VALID, 0, 0, case_valid },
 	{ "replay", SINK_CAT_VALID | 2, HK_REPLAY, 0, 0, case_replay },
+	{ "forged-copy", SINK_CAT_VALID | 20, HK_PAIR, 0, 0, case_forged_copy },
 	{ "len-off", 3, HK_BAD, 0, 0, case_len_off },
 	{ "truncate", 4, HK_BAD, 0, 0, case_truncate },
 	{ "ef-types", 5, HK_BAD, 0, 0, case_ef_types },

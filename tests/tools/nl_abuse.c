@@ -124,6 +124,27 @@ static int attrs_ok(const uint8_t *p, size_t n)
 }
 
 /*
+ * Look for key bytes in what the kernel says. An error echoes the header
+ * of the message it refuses (16 bytes; NETLINK_CAP_ACK keeps the rest
+ * out), and when a datagram holds bytes past its first message's length,
+ * those bytes are read as further messages whose "headers" are our own
+ * attribute data: that echo is skipped, everything else is scanned.
+ */
+static void scan(const struct nlmsghdr *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+	size_t from = 0;
+
+	if (h->nlmsg_type == NLMSG_ERROR)
+		from = NLMSG_HDRLEN + sizeof(struct nlmsgerr);
+	if (h->nlmsg_len > from && has_secret(p + from, h->nlmsg_len - from)) {
+		S.leaks++;
+		fprintf(stderr, "nl_abuse: LEAK: a reply (type %u) holds key bytes\n",
+			h->nlmsg_type);
+	}
+}
+
+/*
  * Read until the error/ack/done for @s. Returns the error (0 = ack), or
  * 1 when nothing came back. @deep: the message reached a knts op.
  */
@@ -140,12 +161,9 @@ static int collect(int fd, uint32_t s, int deep, int *got_extack)
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0)
 			return errno == EAGAIN ? 1 : -errno;
-		if (has_secret(buf, (size_t)n)) {
-			S.leaks++;
-			fprintf(stderr, "nl_abuse: LEAK: a reply holds key bytes\n");
-		}
 		rem = (size_t)n;
 		for (h = (void *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
+			scan(h);
 			if (h->nlmsg_seq != s)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
@@ -297,6 +315,7 @@ static int fuzz_one(int fd)
 	struct nlmsghdr *h = (void *)msg;
 	struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
 	size_t len = NLMSG_HDRLEN + GENL_HDRLEN, wire;
+	uint32_t hlen;
 	int err, extack, deep;
 	uint8_t cmd = (uint8_t)(rnd(6) ? 1 + rnd(KNTS_CMD_MAX) : rnd(256));
 
@@ -321,15 +340,16 @@ static int fuzz_one(int fd)
 	}
 	deep = h->nlmsg_len == wire && wire >= NLMSG_HDRLEN + GENL_HDRLEN &&
 	       cmd >= 1 && cmd <= KNTS_CMD_MAX && !(h->nlmsg_flags & NLM_F_DUMP);
+	hlen = h->nlmsg_len;
 	if (send(fd, msg, wire, 0) < 0) {
 		explicit_bzero(msg, sizeof(msg));
 		return errno == EINVAL ? 0 : -errno;
 	}
 	explicit_bzero(msg, sizeof(msg));
 	S.sent++;
-	if (h->nlmsg_len < NLMSG_HDRLEN)
+	if (hlen < NLMSG_HDRLEN || hlen > wire)
 		return 0;	/* the kernel ignores it: no answer */
-	err = collect(fd, h->nlmsg_seq, deep, &extack);
+	err = collect(fd, seq, deep, &extack);
 	if (err == 1)
 		return 0;
 	if (!err) {

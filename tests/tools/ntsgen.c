@@ -198,6 +198,10 @@ enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 			  s.auth.ct_len - KNTS_SIV_TAG_LEN, pt) ||
 	    knts_ef_parse_cookies(pt, s.auth.ct_len - KNTS_SIV_TAG_LEN, &c))
 		return NTSGEN_REPLY_BAD;
+	/* knts must never sign its own NAK (it would steal a real reply). */
+	if (pkt[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD &&
+	    knts_get_be32(pkt + KNTS_NTP_OFF_REFID) == KNTS_NTP_KISS_NTSN)
+		return NTSGEN_REPLY_BAD;
 	*cookies = c.count;
 	return NTSGEN_REPLY_SIGNED;
 }
