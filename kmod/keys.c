@@ -3,10 +3,12 @@
 #include <linux/slab.h>
 
 #include "keys.h"
+#include "objcount.h"
 
 static void knts_keyset_free_rcu(struct rcu_head *head)
 {
 	kfree_sensitive(container_of(head, struct knts_keyset, rcu));
+	atomic_dec(&knts_live_keysets);
 }
 
 void knts_keyset_replace(struct knts_keyset __rcu **slot,

@@ -6,6 +6,7 @@
 #include <net/genetlink.h>
 
 #include "knts.h"
+#include "objcount.h"
 
 static struct genl_family knts_genl_family;
 
@@ -181,6 +182,7 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 	ks = kzalloc(sizeof(*ks), GFP_KERNEL_ACCOUNT);
 	if (!ks)
 		return -ENOMEM;
+	atomic_inc(&knts_live_keysets);
 	err = 0;
 	nla_for_each_nested(a, info->attrs[KNTS_A_KEYS], rem) {
 		if (nla_type(a) != KNTS_A_KEY) {
@@ -217,6 +219,7 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 fail:
 	kfree_sensitive(ks);
+	atomic_dec(&knts_live_keysets);
 	return err;
 }
 

@@ -35,3 +35,8 @@ kmalloc_objs() { awk '/^kmalloc-/ { n += $2 } END { print n + 0 }' /proc/slabinf
 
 # knts_stat_json NS: the counters of NS as JSON.
 knts_stats_json() { ip netns exec "$1" "$NTSCTL" --json stats; }
+
+# knts_live tables|keysets: knts objects alive now (debugfs, objcount.c).
+knts_live() { cat "/sys/kernel/debug/knts/live_$1"; }
+# live_is NAME N: poll (RCU callbacks, namespace cleanup run later).
+live_is() { wait_for 20 test "$(knts_live "$1")" -eq "$2"; }
