@@ -13,7 +13,7 @@
 [ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
 [ -x "$TOOLS/flood" ] || skip_all "build/tools not built (make tools)"
 
-cycles=${LIFECYCLE_CYCLES:-5} key_loops=${LIFECYCLE_KEY_LOOPS:-300}
+cycles=${LIFECYCLE_CYCLES:-3} key_loops=${LIFECYCLE_KEY_LOOPS:-100}
 [ "$STRESS" = 1 ] && cycles=${LIFECYCLE_CYCLES:-50} key_loops=${LIFECYCLE_KEY_LOOPS:-5000}
 
 ktap_plan 9
@@ -40,7 +40,7 @@ lab() {
 # load NS PAIRS [ARGS]: valid NTS requests from many clients, in the background.
 load() {
 	ip netns exec "$2" "$TOOLS/flood" --keys "$LAB/keys-a" --src-net 10.78.0.0 \
-		--dst 10.77.0.1 --pairs "$3" --rate 3000 "${@:4}" >/dev/null 2>&1 &
+		--dst 10.77.0.1 --pairs "$3" --rate 1000 "${@:4}" >/dev/null 2>&1 &
 }
 
 # 1. rmmod while traffic flows (the module is reloaded each cycle).

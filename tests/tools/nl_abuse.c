@@ -48,6 +48,7 @@ static const uint8_t marker[8] = "KNTSKEY!";
 struct stats {
 	unsigned long sent, ok, replies, errors, no_extack, leaks, bad;
 	unsigned long by_errno[140];
+	unsigned long ok_by_cmd[KNTS_CMD_MAX + 1];
 };
 
 static int family;
@@ -282,7 +283,7 @@ static size_t rand_attrs(uint8_t *p, size_t cap, int depth)
 
 		switch (rnd(5)) {
 		case 0:	/* the right type for it, random value */
-			v = rnd(0);
+			v = rnd(2) ? rnd(8) : rnd(0);
 			l = type == KNTS_A_SERVER_PORT ? 2 :
 			    type == KNTS_A_KEY_CURRENT ? 4 : 1;
 			n += put_attr(p + n, cap - n, type, &v, l);
@@ -308,6 +309,29 @@ static size_t rand_attrs(uint8_t *p, size_t cap, int depth)
 	return n;
 }
 
+/* A key set that should load (IDs 0..7, marker secrets), mostly. */
+static size_t good_keys(uint8_t *p, size_t cap, uint8_t *cmd)
+{
+	uint8_t keys[1024], one[128], k[KNTS_MASTER_KEY_LEN];
+	uint32_t n = 1 + rnd(4), i, id0 = rnd(4), id;
+	size_t kn = 0, on, len;
+
+	secret(k, sizeof(k));
+	for (i = 0; i < n; i++) {
+		id = id0 + i;
+		on = put_attr(one, sizeof(one), KNTS_A_KEY_ID, &id, 4);
+		on += put_attr(one + on, sizeof(one) - on, KNTS_A_KEY_SECRET, k,
+			       sizeof(k));
+		kn += put_attr(keys + kn, sizeof(keys) - kn,
+			       KNTS_A_KEY | NLA_F_NESTED, one, on);
+	}
+	len = put_attr(p, cap, KNTS_A_KEYS | NLA_F_NESTED, keys, kn);
+	id = id0 + rnd(n + 1);	/* sometimes not in the set */
+	len += put_attr(p + len, cap - len, KNTS_A_KEY_CURRENT, &id, 4);
+	*cmd = KNTS_CMD_KEYS_SET;
+	return len;
+}
+
 /* Build, maybe break, send one message; classify its answer. */
 static int fuzz_one(int fd)
 {
@@ -320,7 +344,10 @@ static int fuzz_one(int fd)
 	uint8_t cmd = (uint8_t)(rnd(6) ? 1 + rnd(KNTS_CMD_MAX) : rnd(256));
 
 	memset(msg, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	len += rand_attrs(msg + len, sizeof(msg) - len - 64, 0);
+	if (rnd(8))
+		len += rand_attrs(msg + len, sizeof(msg) - len - 64, 0);
+	else
+		len += good_keys(msg + len, sizeof(msg) - len - 64, &cmd);
 	h->nlmsg_type = (uint16_t)family;
 	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
 			 (rnd(8) ? 0 : NLM_F_DUMP);
@@ -354,6 +381,8 @@ static int fuzz_one(int fd)
 		return 0;
 	if (!err) {
 		S.ok++;
+		if (deep)
+			S.ok_by_cmd[cmd]++;
 		return 0;
 	}
 	S.errors++;
@@ -387,12 +416,17 @@ static int do_fuzz(unsigned long count)
 	printf("nl_abuse fuzz: %lu messages, %lu acked, %lu errors, %lu replies,"
 	       " %lu malformed, %lu EINVAL-like errors without extack, %lu leaks\n",
 	       S.sent, S.ok, S.errors, S.replies, S.bad, S.no_extack, S.leaks);
+	/* Key sets of marker bytes were loaded: the leak scan had a target. */
+	printf("nl_abuse fuzz: accepted: %lu stats reads, %lu server settings, %lu server reads, %lu key sets\n",
+	       S.ok_by_cmd[KNTS_CMD_STATS_GET], S.ok_by_cmd[KNTS_CMD_SERVER_SET],
+	       S.ok_by_cmd[KNTS_CMD_SERVER_GET], S.ok_by_cmd[KNTS_CMD_KEYS_SET]);
 	printf("nl_abuse fuzz: errors:");
 	for (i = 1; i < 140; i++)
 		if (S.by_errno[i])
 			printf(" %s=%lu", strerrorname_np((int)i), S.by_errno[i]);
 	printf("\n");
-	return S.bad || S.no_extack || S.leaks || !S.errors || !S.ok;
+	return S.bad || S.no_extack || S.leaks || !S.errors ||
+	       !S.ok_by_cmd[KNTS_CMD_KEYS_SET] || !S.ok_by_cmd[KNTS_CMD_SERVER_GET];
 }
 
 /* A well-formed request for @cmd, so only permissions can refuse it. */
