@@ -14,7 +14,7 @@
 [ -x "$TOOLS/flood" ] || skip_all "build/tools not built (make tools)"
 
 cycles=${LIFECYCLE_CYCLES:-3} key_loops=${LIFECYCLE_KEY_LOOPS:-100}
-[ "$STRESS" = 1 ] && cycles=${LIFECYCLE_CYCLES:-50} key_loops=${LIFECYCLE_KEY_LOOPS:-5000}
+[ "$STRESS" = 1 ] && cycles=${LIFECYCLE_CYCLES:-50} key_loops=${LIFECYCLE_KEY_LOOPS:-1000}
 
 ktap_plan 9
 settle_mem() { sleep 3; sync; echo 3 > /proc/sys/vm/drop_caches; }
