@@ -364,7 +364,7 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 	const char *fam = H.c.v6 ? "v6" : "v4";
 	const char *pol = H.c.policy == SINK_POLICY_NTS_ONLY ? "nts-only" : "mixed";
 	uint64_t sink0 = H.sink->stripped[hc->cat], viol0 = H.sink->violations;
-	uint64_t t0 = now_ms(), stripped, ms, owed;
+	uint64_t t0 = now_ms(), stripped, ms, owed, full;
 	struct knstat d;
 	int ok = 1;
 
@@ -385,7 +385,13 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 		     "the daemon received a packet knts should have stopped");
 	ok &= expect(!d.c[KNTS_STAT_SRV_ERROR], "srv_error rose");
 	ok &= expect(!d.c[KNTS_STAT_SRV_REPLY_DROPPED], "srv_reply_dropped rose");
-	ok &= expect(!d.c[KNTS_STAT_SRV_TABLE_FULL], "srv_table_full rose");
+	/*
+	 * Valid requests may find their slots taken when the daemon lags
+	 * (counted, and the flood test's subject); bad ones never get that far.
+	 */
+	full = d.c[KNTS_STAT_SRV_TABLE_FULL];
+	if (hc->kind != HK_VALID && hc->kind != HK_REPLAY && hc->kind != HK_PAIR)
+		ok &= expect(!full, "a bad request reached the in-flight table");
 	ok &= expect(d.c[KNTS_STAT_SRV_NAK_SENT] + d.c[KNTS_STAT_SRV_NAK_RATELIMITED] == owed,
 		     "NAKs sent + rate-limited != NAKs owed");
 	ok &= expect(H.ph.nak_rx == d.c[KNTS_STAT_SRV_NAK_SENT],
@@ -397,18 +403,19 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 		     "requests reaching the daemon stripped != srv_req_verified");
 	switch (hc->kind) {
 	case HK_VALID:
-		ok &= expect(d.c[KNTS_STAT_SRV_REQ_VERIFIED] == H.ph.acct,
+		ok &= expect(d.c[KNTS_STAT_SRV_REQ_VERIFIED] + full == H.ph.acct,
 			     "not every valid request verified");
-		ok &= expect(d.c[KNTS_STAT_SRV_REPLY_SIGNED] == H.ph.acct,
+		ok &= expect(d.c[KNTS_STAT_SRV_REPLY_SIGNED] ==
+			     d.c[KNTS_STAT_SRV_REQ_VERIFIED],
 			     "not every reply was signed");
-		ok &= expect(H.ph.cookies >= H.ph.acct, "a reply without cookies");
+		ok &= expect(H.ph.cookies >= H.ph.signed_rx, "a reply without cookies");
 		break;
 	case HK_REPLAY:
-		ok &= expect(d.c[KNTS_STAT_SRV_REQ_VERIFIED] == H.ph.acct,
+		ok &= expect(d.c[KNTS_STAT_SRV_REQ_VERIFIED] + full == H.ph.acct,
 			     "a replayed request did not verify (the server is stateless)");
 		break;
 	case HK_PAIR:
-		ok &= expect(2 * d.c[KNTS_STAT_SRV_REQ_VERIFIED] == H.ph.acct &&
+		ok &= expect(2 * (d.c[KNTS_STAT_SRV_REQ_VERIFIED] + full) == H.ph.acct &&
 			     2 * owed == H.ph.acct,
 			     "valid/forged pairs: not half verified, half NAKed");
 		break;
