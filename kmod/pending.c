@@ -16,9 +16,9 @@
 
 /*
  * A request is refused when every slot of its window is live: with a
- * table a fraction p full that happens with probability p^PROBES. Four
- * probes refused 2% of valid requests in the stress runs with the table
- * less than half full; eight keep it below 0.4% at half full.
+ * table a fraction p full, with probability p^PROBES. Four probes meant
+ * 6% refused at half full (the hostile stress run saw 2% of valid
+ * requests refused behind a lagging daemon); eight mean 0.4%.
  */
 #define KNTS_PENDING_PROBES	8
 #define KNTS_PENDING_MAX_SLOTS	BIT(20)
