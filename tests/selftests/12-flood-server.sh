@@ -47,6 +47,7 @@ flood() { # SRC-NET DST [ARGS]
 }
 settle_mem
 slab0=$(slab_kb) kobj0=$(kmalloc_objs) tables0=$(knts_live tables)
+slab_snap "$LAB/slabinfo0"
 diag "baseline: slab $slab0 kB, kmalloc objects $kobj0, knts in-flight tables $tables0"
 
 # 1. Nobody answers: entries live their 2 s.
@@ -109,9 +110,15 @@ ok $? "no amplification: $outb bytes out <= $inb bytes in"
 
 chronyd_stop plain; chronyd_stop ke
 settle_mem
-slab1=$(slab_kb) kobj1=$(kmalloc_objs) tables1=$(knts_live tables)
-diag "after: slab $slab1 kB (baseline $slab0), kmalloc objects $kobj1 (baseline $kobj0), knts tables $tables1"
-[ "$slab1" -lt $((slab0 + 8192)) ] && [ "$tables0" -eq 1 ] && [ "$tables1" -eq 1 ]
-ok $? "memory back to baseline (slab within 8 MiB, no extra knts table)"
+slab1=$(slab_kb) kobj1=$(kmalloc_objs) tables1=$(knts_live tables) keysets1=$(knts_live keysets)
+diag "after: slab $slab1 kB (baseline $slab0), kmalloc objects $kobj1 (baseline $kobj0), knts tables $tables1, key sets $keysets1"
+diag "slab caches grown most (kB): $(slab_growth "$LAB/slabinfo0")"
+# knts allocates from kmalloc (key sets) and the page allocator (its one
+# table): those must be back. The kernel's own per-destination caches
+# (inet_peer for ICMP rate limits, routes) grow with 10^6 clients and
+# shrink on their own timers: shown above, not held against knts.
+[ "$kobj1" -lt $((kobj0 + 2048)) ] && [ "$tables0" -eq 1 ] && [ "$tables1" -eq 1 ] &&
+	[ "$keysets1" -eq 1 ]
+ok $? "knts memory back to baseline (kmalloc objects within 2048, one table, one key set)"
 check "no WARN/BUG/Oops in the kernel log" dmesg_clean
 ktap_finish

@@ -40,3 +40,13 @@ knts_stats_json() { ip netns exec "$1" "$NTSCTL" --json stats; }
 knts_live() { cat "/sys/kernel/debug/knts/live_$1"; }
 # live_is NAME N: poll (RCU callbacks, namespace cleanup run later).
 live_is() { wait_for 20 test "$(knts_live "$1")" -eq "$2"; }
+
+# slab_snap FILE: /proc/slabinfo now. slab_growth OLD: the five caches
+# that grew most since OLD, in kB ("name +kB ..."), to tell knts's
+# memory from the kernel's own (inet_peer, dst, neighbour caches).
+slab_snap() { cat /proc/slabinfo > "$1"; }
+slab_growth() {
+	awk 'NR == FNR { if (FNR > 2) was[$1] = $2 * $4; next }
+	     FNR > 2 { d = ($2 * $4 - was[$1]) / 1024; if (d > 0) printf "%s +%d\n", $1, d }' \
+		"$1" /proc/slabinfo | sort -t+ -k2 -rn | head -n 5 | tr '\n' ' '
+}
