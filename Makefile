@@ -60,7 +60,7 @@ NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
 NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 # Tools the selftests run in the VM (not installed: test-only).
-TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_SRCS := tests/tools/knts-assoc.c
 
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
@@ -70,9 +70,9 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel
+	bench-kernel tools stress fuzz-deep
 
-all: module userspace
+all: module userspace tools
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
@@ -84,6 +84,8 @@ help:
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-deep   run each fuzzer for FUZZ_RUNS executions (default 10^7)"
+	@echo "make stress      long robustness selftests (>= 10^6 packets) and fuzz-deep"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -173,6 +175,7 @@ FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
 FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
 	userspace/lib/siv_keyed.c kmod/ef.c
 FUZZ_LIBS_fuzz_ntsc := -lcrypto
+FUZZ_EXTRA_fuzz_keyfile := userspace/lib/keyfile.c
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
@@ -180,6 +183,18 @@ $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# Each fuzzer to FUZZ_RUNS executions (issue 8: >= 10^7), one at a time.
+FUZZ_RUNS ?= 10000000
+fuzz-deep: $(FUZZ_BINS)
+	tests/fuzz/deep $(FUZZ_RUNS) $(FUZZ_BINS)
+
+# The long robustness runs (issue 8): the hostile, netlink, flood and
+# lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
+# make check runs the short versions of the same selftests.
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile
+stress: module userspace tools
+	scripts/stress $(STRESS_TESTS)
 
 # Native benchmark of the shared crypto path (issue 3): ns per server-side
 # request with the knts code over OpenSSL next to plain EVP calls.
@@ -201,6 +216,19 @@ bench-kernel: module $(B)/siv_bench
 		tests/bench/kernel-bench.sh icount 256 1
 	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS)
 
+# Robustness tools run by the VM selftests (issue 8): hostile packets,
+# the stand-in daemon, floods, netlink abuse.
+TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
+TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
+TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood)
+
+$(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -Ikmod -Itests/tools -o $@ $< \
+		$(TOOL_LIB) $(TOOL_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+tools: $(TOOLS)
+
 unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
 
@@ -213,7 +241,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace test-tools
+selftests: module userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
 check:

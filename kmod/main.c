@@ -10,6 +10,7 @@
 #include "client.h"
 #include "event.h"
 #include "knts.h"
+#include "objcount.h"
 #include "pending.h"
 #include "server.h"
 #include "version.h"
@@ -158,6 +159,7 @@ static int __init knts_init(void)
 	err = knts_netlink_init();
 	if (err)
 		goto err_pernet;
+	knts_objcount_init();
 	pr_info("knts " KNTS_VERSION " loaded\n");
 	return 0;
 
@@ -172,6 +174,7 @@ err_siv:
 
 static void __exit knts_exit(void)
 {
+	knts_objcount_exit();
 	knts_netlink_exit();
 	unregister_pernet_subsys(&knts_net_ops);
 	/* Key sets freed by call_rcu() must be gone before our code is. */

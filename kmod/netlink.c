@@ -178,7 +178,7 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, KNTS_A_KEY_CURRENT))
 		return -EINVAL;
 	current_id = nla_get_u32(info->attrs[KNTS_A_KEY_CURRENT]);
-	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	ks = knts_keyset_alloc(GFP_KERNEL_ACCOUNT);
 	if (!ks)
 		return -ENOMEM;
 	err = 0;
