@@ -70,7 +70,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke
 
 all: module userspace tools
 
@@ -88,6 +88,9 @@ help:
 	@echo "make stress      long robustness selftests (>= 10^6 packets) and fuzz-deep"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
 	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
+	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
+	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
+	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
@@ -228,6 +231,23 @@ $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/to
 		$(TOOL_LIB) $(TOOL_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
 tools: $(TOOLS)
+
+# Side-by-side benchmark (issue 7) in the VM, and the client-seen timing
+# cost of knts. Not part of make check: even the smoke run (every
+# configuration answers, the table prints) takes about 2 minutes.
+# bench-module builds the no-crypto module of configuration E into
+# build/bench/ (never the production module).
+bench-module: module
+	tests/bench/build-module
+
+bench: all bench-module
+	tests/bench/run bench
+
+bench-timing: all
+	tests/bench/run timing
+
+bench-smoke: all bench-module
+	BENCH_COST_RATE=200 BENCH_COST_SECONDS=1 tests/bench/run smoke
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
