@@ -264,7 +264,10 @@ style: checkpatch sparse
 selftests: module userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
+# Like demo, check needs nothing before it: scripts/deps installs what is
+# missing and returns at once otherwise.
 check:
+	scripts/deps
 	scripts/check
 
 # The quick start: needs nothing before it (scripts/deps installs what is
