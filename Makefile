@@ -68,13 +68,16 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv rpi-check script-tests test-tools
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
+	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
+	test-tools
 
 all: module userspace
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build knts.ko and the userspace (KVER=, KDIR= select the kernel)"
+	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
@@ -85,6 +88,12 @@ help:
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
+	@echo "make dkms-install  sources to /usr/src/knts-VERSION, dkms add/build/install (KVER=)"
+	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
+	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
+	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make compat-check-7  the same for Debian's newest 7.x (trixie chroot; optional)"
+	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
 	@echo "$(KVER)"
@@ -123,9 +132,21 @@ $(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 
 # A unit test may also link sources outside the library (UNIT_EXTRA_<name>).
 UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
+UNIT_EXTRA_test_config := userspace/ntskd/config.c
+UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
+UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
+	userspace/ntskd/config.c
+UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
+	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
+	userspace/ntskd/loop.c userspace/ntskd/log.c
+# Tests of ntskd's files see the system's kernel headers, as ntskd does,
+# rather than the shim.
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
+		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
 	@mkdir -p $(dir $@)
@@ -140,9 +161,10 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
+	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib -Iuserspace/ntskd $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
 FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
 	userspace/lib/siv_keyed.c kmod/ef.c
 FUZZ_LIBS_fuzz_ntsc := -lcrypto
@@ -181,6 +203,14 @@ selftests: module userspace test-tools
 check:
 	scripts/check
 
+# The quick start: needs nothing before it (scripts/deps installs what is
+# missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
+# in the VM. Exits 0 only if the NTS client is authenticated.
+demo:
+	scripts/deps
+	$(MAKE) all
+	tests/vm/run -- tests/vm/demo.sh
+
 deps:
 	scripts/deps
 
@@ -190,9 +220,64 @@ install: all
 	install -D -m 0644 kmod/knts.ko $(DESTDIR)/lib/modules/$(KVER)/updates/knts.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
+# DKMS. DKMS_SRCTREE, DKMS_TREE, DKMS_INSTALLTREE and DKMS_FLAGS point
+# dkms at private trees (tests/dkms/build does); the defaults are the
+# system's (/usr/src, /var/lib/dkms, /lib/modules).
+DKMS_NAME := knts
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?=
+DKMS_INSTALLTREE ?=
+DKMS_FLAGS ?=
+DKMS_SRC := $(DESTDIR)$(DKMS_SRCTREE)/$(DKMS_NAME)-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild LICENSE kmod/Kbuild include/uapi/linux/knts.h \
+	$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+DKMS = dkms --sourcetree $(DKMS_SRCTREE) $(if $(DKMS_TREE),--dkmstree $(DKMS_TREE)) \
+	$(if $(DKMS_INSTALLTREE),--installtree $(DKMS_INSTALLTREE)) $(DKMS_FLAGS)
+DKMS_MV := -m $(DKMS_NAME) -v $(DKMS_VERSION)
+
+# The source tree only (also what a -dkms package ships; DESTDIR= works).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+
+dkms-install: dkms-src
+	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
+	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
+	@# --force: dkms-src has just replaced the sources; rebuild from them.
+	$(DKMS) build $(DKMS_MV) -k $(KVER) --force
+	$(DKMS) install $(DKMS_MV) -k $(KVER) --force
+
+dkms-remove:
+	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
+	rm -rf $(DKMS_SRC)
+
+dkms-check: module userspace
+	tests/dkms/build
+	tests/vm/run-selftests 07-dkms
+
+compat-check:
+	scripts/compat-check $(TARGETS)
+
+# Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
+compat-check-7:
+	scripts/compat-check-7
+
+# Host half of check-arm64's NTS exchange (builds and checks the packets).
+$(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -o $@ $< $(B)/libknts.a $(SSL_LIBS)
+
+check-arm64: $(B)/arm64/ntsvec
+	tests/arm64/run
+
+# Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
+# .*.cmd under the project, .cache/ included (cross sysroots, the arm64
+# kernel's modules, the trixie chroot's libc).
 clean:
 	rm -rf $(B)
-	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f Module.symvers modules.order .*.cmd kmod/modules.order \
+		$(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd .*.d)
 
 include packaging/install.mk
 

@@ -28,12 +28,10 @@ struct knts_nl_cookies {
  */
 #define knts_nl_missing(info, attr, msg) ({				\
 	struct genl_info *__info = (info);				\
-	int __attr = (attr);						\
 	int __err = 0;							\
 									\
-	if (!__info->attrs[__attr]) {					\
+	if (GENL_REQ_ATTR_CHECK(__info, (attr))) {			\
 		NL_SET_ERR_MSG_MOD(__info->extack, msg);		\
-		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
 		__err = -EINVAL;					\
 	}								\
 	__err;								\

@@ -104,6 +104,80 @@ knts_stat() {
 		python3 -c "import json,sys; print(json.load(sys.stdin)['stats'].get('$2', 0))"
 }
 
+# veth_link NS1 DEV1 NS2 DEV2: one more veth pair, with names of its own.
+veth_link() {
+	modprobe -q veth
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
+# ntskd_start NS NAME CONF-LINES...: run ntskd in the foreground (-f -d)
+# in NS with $LAB/NAME/ntskd.conf; log in $LAB/NAME/ntskd.log, pid in
+# $LAB/NAME/ntskd.pid. Returns once it serves, fails if it exits.
+ntskd_start() {
+	local ns=$1 name=$2 dir=$LAB/$2 pid
+	shift 2
+	mkdir -p "$dir" && chmod 700 "$dir"
+	printf '%s\n' "$@" > "$dir/ntskd.conf"
+	ip netns exec "$ns" "$NTSKD" -f -d -c "$dir/ntskd.conf" > "$dir/ntskd.log" 2>&1 &
+	pid=$!
+	echo "$pid" > "$dir/ntskd.pid"
+	at_exit "ntskd_stop $name"
+	wait_for 30 grep -q 'running (config' "$dir/ntskd.log" && kill -0 "$pid" 2>/dev/null
+}
+
+ntskd_stop() {
+	local pidf=$LAB/$1/ntskd.pid
+	[ -e "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+ntskd_pid() { cat "$LAB/$1/ntskd.pid"; }
+
+# ntskd_logged NAME TEXT: the instance's log has a line with TEXT.
+ntskd_logged() { grep -qF -- "$2" "$LAB/$1/ntskd.log"; }
+
+# ntpsec_start NS NAME CONF-LINES...: NTPsec 1.2.2's ntpd from .deps (it
+# conflicts with chrony as a package) in the foreground in NS, without
+# CAP_SYS_TIME; log in $LAB/NAME/ntpd.log. It tries to discipline the clock
+# and is refused, which still lets it call itself synchronised and serve.
+ntpsec_start() {
+	local ns=$1 name=$2 dir=$LAB/$2
+	shift 2
+	mkdir -p "$dir"
+	{
+		printf '%s\n' "$@"
+		echo "logfile $dir/ntpd.log"
+	} > "$dir/ntp.conf"
+	echo "$ns" > "$dir/ns"
+	ip netns exec "$ns" capsh --drop=cap_sys_time -- -c \
+		"LD_LIBRARY_PATH='$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp' exec '$NTPSEC_ROOT/usr/sbin/ntpd' -n -c '$dir/ntp.conf'" \
+		>/dev/null 2>&1 &
+	echo $! > "$dir/ntpd.pid"
+	at_exit "ntpsec_stop $name"
+}
+
+ntpsec_stop() {
+	local pidf=$LAB/$1/ntpd.pid
+	[ -e "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+# ntpq_in NAME ARGS...: ntpq against instance NAME (127.0.0.1 in its NS).
+ntpq_in() {
+	local name=$1
+	shift
+	ip netns exec "$(cat "$LAB/$name/ns")" \
+		env LD_LIBRARY_PATH="$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp" \
+		PYTHONPATH="$NTPSEC_ROOT/usr/lib/python3/dist-packages" \
+		"$NTPSEC_ROOT/usr/bin/ntpq" -n "$@" 127.0.0.1
+}
+
+# knts_stat_text NS NAME: one counter from `ntsctl stats` (no python: fast).
+knts_stat_text() {
+	ip netns exec "$1" "$NTSCTL" stats | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
+}
+
 # --- client role (05) ---
 KNTS_ASSOC=$PROJECT/build/tests/tools/knts-assoc
 
