@@ -159,13 +159,13 @@ ok $? "A: $(cstat cli_req_protected) requests protected, $(cstat cli_reply_verif
 authd=$(chronyc_in upA serverstats | awk -F: '/Authenticated NTP/ { print $2 + 0 }')
 [ "$authd" -gt 6 ]
 ok $? "A: the chrony server authenticated $authd NTS requests from the plain client"
-diag "$(ip netns exec "$cli" "$NTSCTL" show | sed -n '/client associations/,$p')"
+ip netns exec "$cli" "$NTSCTL" show | sed -n '/client associations/,$s/^/# /p'
 
 # --- 4: attacks ---
 phase "A: attacks"
 n1=$(cstat cli_reply_unauth) n2=$(cstat cli_reply_unmatched)
 # one python for both forgeries (its start-up is slow under TCG)
-ip netns exec "$evil" python3 -c "import sys; sys.path.insert(0, '$SELFTEST_DIR')
+ip netns exec "$evil" python3 -B -c "import sys; sys.path.insert(0, '$SELFTEST_DIR')
 import ntspkt as p
 for kind in ('plain', 'nts'):
     p.spoof('10.77.0.1', 123, '10.77.0.2', 40000, p.forge_reply(kind))"
