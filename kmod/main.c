@@ -10,6 +10,7 @@
 #include "client.h"
 #include "event.h"
 #include "knts.h"
+#include "objcount.h"
 #include "pending.h"
 #include "server.h"
 #include "version.h"
@@ -149,12 +150,16 @@ static int __init knts_init(void)
 		pr_err("known-answer self-tests failed: refusing to load\n");
 		goto err_siv;
 	}
+	err = knts_bench_run();
+	if (err)
+		goto err_siv;
 	err = register_pernet_subsys(&knts_net_ops);
 	if (err)
 		goto err_siv;
 	err = knts_netlink_init();
 	if (err)
 		goto err_pernet;
+	knts_objcount_init();
 	pr_info("knts " KNTS_VERSION " loaded\n");
 	return 0;
 
@@ -169,6 +174,7 @@ err_siv:
 
 static void __exit knts_exit(void)
 {
+	knts_objcount_exit();
 	knts_netlink_exit();
 	unregister_pernet_subsys(&knts_net_ops);
 	/* Key sets freed by call_rcu() must be gone before our code is. */

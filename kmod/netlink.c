@@ -178,7 +178,7 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, KNTS_A_KEY_CURRENT))
 		return -EINVAL;
 	current_id = nla_get_u32(info->attrs[KNTS_A_KEY_CURRENT]);
-	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	ks = knts_keyset_alloc(GFP_KERNEL_ACCOUNT);
 	if (!ks)
 		return -ENOMEM;
 	err = 0;
@@ -211,12 +211,15 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 		goto fail;
 	}
 	ks->installed = jiffies;
+	err = knts_keyset_prepare(ks);
+	if (err)
+		goto fail;
 	mutex_lock(&kn->lock);
 	knts_keyset_replace(&kn->keys, ks, &kn->lock);
 	mutex_unlock(&kn->lock);
 	return 0;
 fail:
-	kfree_sensitive(ks);
+	knts_keyset_free(ks);
 	return err;
 }
 

@@ -209,8 +209,10 @@ enum knts_stat {
 	KNTS_STAT_SRV_REPLY_SIGNED,	/* daemon replies turned into NTS */
 	KNTS_STAT_SRV_REPLY_DROPPED,	/* could not be signed: dropped */
 	KNTS_STAT_SRV_TABLE_FULL,	/* no room to remember the request */
-	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP requests let through */
-	KNTS_STAT_SRV_PLAIN_DROPPED,	/* plain NTP requests, nts-only */
+	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP let through: no NTS
+					 * fields, or not mode 3 (any policy)
+					 */
+	KNTS_STAT_SRV_PLAIN_DROPPED,	/* plain mode 3 (or < 48 bytes), nts-only */
 	KNTS_STAT_SRV_FRAGMENT_DROPPED,	/* IPv6 fragments to the NTP port */
 	KNTS_STAT_SRV_ERROR,		/* internal failure (memory, skb) */
 	/* client role */
@@ -230,6 +232,7 @@ enum knts_stat {
 	KNTS_STAT_CLI_EVENT_SENT,	/* notifications sent */
 	KNTS_STAT_CLI_EVENT_RATELIMITED, /* notifications not sent: rate */
 	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
+	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
