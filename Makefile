@@ -66,6 +66,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
+	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
 	bench-kernel
 
 all: module userspace
@@ -84,6 +85,12 @@ help:
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
+	@echo "make dkms-install  sources to /usr/src/knts-VERSION, dkms add/build/install (KVER=)"
+	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
+	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
+	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make compat-check-7  the same for Debian's newest 7.x (trixie chroot; optional)"
+	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
 	@echo "$(KVER)"
@@ -217,9 +224,64 @@ install: all
 	install -D -m 0644 kmod/knts.ko $(DESTDIR)/lib/modules/$(KVER)/updates/knts.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
+# DKMS. DKMS_SRCTREE, DKMS_TREE, DKMS_INSTALLTREE and DKMS_FLAGS point
+# dkms at private trees (tests/dkms/build does); the defaults are the
+# system's (/usr/src, /var/lib/dkms, /lib/modules).
+DKMS_NAME := knts
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?=
+DKMS_INSTALLTREE ?=
+DKMS_FLAGS ?=
+DKMS_SRC := $(DESTDIR)$(DKMS_SRCTREE)/$(DKMS_NAME)-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild LICENSE kmod/Kbuild include/uapi/linux/knts.h \
+	$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+DKMS = dkms --sourcetree $(DKMS_SRCTREE) $(if $(DKMS_TREE),--dkmstree $(DKMS_TREE)) \
+	$(if $(DKMS_INSTALLTREE),--installtree $(DKMS_INSTALLTREE)) $(DKMS_FLAGS)
+DKMS_MV := -m $(DKMS_NAME) -v $(DKMS_VERSION)
+
+# The source tree only (also what a -dkms package ships; DESTDIR= works).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+
+dkms-install: dkms-src
+	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
+	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
+	@# --force: dkms-src has just replaced the sources; rebuild from them.
+	$(DKMS) build $(DKMS_MV) -k $(KVER) --force
+	$(DKMS) install $(DKMS_MV) -k $(KVER) --force
+
+dkms-remove:
+	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
+	rm -rf $(DKMS_SRC)
+
+dkms-check: module userspace
+	tests/dkms/build
+	tests/vm/run-selftests 07-dkms
+
+compat-check:
+	scripts/compat-check $(TARGETS)
+
+# Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
+compat-check-7:
+	scripts/compat-check-7
+
+# Host half of check-arm64's NTS exchange (builds and checks the packets).
+$(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -o $@ $< $(B)/libknts.a $(SSL_LIBS)
+
+check-arm64: $(B)/arm64/ntsvec
+	tests/arm64/run
+
+# Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
+# .*.cmd under the project, .cache/ included (cross sysroots, the arm64
+# kernel's modules, the trixie chroot's libc).
 clean:
 	rm -rf $(B)
-	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f Module.symvers modules.order .*.cmd kmod/modules.order \
+		$(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd .*.d)
 
 include packaging/install.mk
 

@@ -5,6 +5,7 @@
  */
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "knts.h"
 
 static struct genl_family knts_genl_family;

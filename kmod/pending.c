@@ -6,6 +6,8 @@
  * client cannot aim all its requests at one window.
  */
 #include <linux/jiffies.h>
+#include <linux/mm.h>		/* kvzalloc() is declared here before 5.16 */
+#include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
