@@ -168,7 +168,7 @@ static int bench_setup(struct knts_bench *b)
 	b->keys.key_len = knts_aead_key_len(b->keys.aead);
 	bench_fill(b->keys.key, 2 * b->keys.key_len, 0x20);
 
-	b->ks = kzalloc(sizeof(*b->ks), GFP_KERNEL);
+	b->ks = knts_keyset_alloc(GFP_KERNEL);
 	kn = kzalloc(sizeof(*kn), GFP_KERNEL);
 	b->kn = kn;
 	if (!b->ks || !kn)

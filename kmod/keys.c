@@ -5,6 +5,17 @@
 
 #include "keys.h"
 #include "siv_key.h"
+#include "objcount.h"
+
+/* Every keyset is made here and freed by knts_keyset_free (objcount). */
+struct knts_keyset *knts_keyset_alloc(gfp_t gfp)
+{
+	struct knts_keyset *ks = kzalloc(sizeof(*ks), gfp);
+
+	if (ks)
+		atomic_inc(&knts_live_keysets);
+	return ks;
+}
 
 int knts_keyset_prepare(struct knts_keyset *ks)
 {
@@ -30,6 +41,7 @@ void knts_keyset_free(struct knts_keyset *ks)
 	if (ks->prep)
 		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
 	kfree_sensitive(ks);
+	atomic_dec(&knts_live_keysets);
 }
 
 static void knts_keyset_free_rcu(struct rcu_head *head)

@@ -51,6 +51,7 @@ knts_keyset_prep(const struct knts_keyset *ks,
  * Prepare every key of @ks once (process context, allocates), so that no
  * packet pays for a master key's schedule. Call before publishing @ks.
  */
+struct knts_keyset *knts_keyset_alloc(gfp_t gfp);
 int knts_keyset_prepare(struct knts_keyset *ks);
 
 /* Wipe and free a set nobody can reach any more. */

@@ -35,6 +35,9 @@
 #include "siv.h"
 #include "siv_key.h"
 #include "skb.h"
+#ifdef KNTS_BENCH_NOCRYPTO
+#include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
+#endif
 
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;
@@ -248,9 +251,14 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
 		return NF_DROP;
 	}
-	/* Other modes (symmetric, control) are the daemon's business. */
-	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT)
+	/*
+	 * Other modes (symmetric, control, replies to the daemon's own
+	 * requests) are the daemon's business, whatever the policy.
+	 */
+	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_PLAIN_PASSED);
 		return NF_ACCEPT;
+	}
 	/* A legacy symmetric-key MAC (key ID + digest) alone: plain NTP. */
 	if (u->len == KNTS_NTP_HDR_LEN + 20 || u->len == KNTS_NTP_HDR_LEN + 24)
 		return knts_srv_plain(kn);
@@ -259,6 +267,11 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		return knts_srv_plain(kn);
 	if (ret < 0) {
 		knts_stats_malformed(kn->stats, -ret);
+		return NF_DROP;
+	}
+	/* Corrupted in transit: no NAK, no crypto, and no fresh checksum. */
+	if (!knts_skb_udp_csum_ok(skb, u)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_BAD_CSUM);
 		return NF_DROP;
 	}
 
@@ -325,6 +338,15 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 			       hdr);
 	if (!h || (h[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_SERVER)
 		return NF_ACCEPT;
+	/*
+	 * Our own NAK, sent from inside the LOCAL_IN hook, passes here too.
+	 * The daemon knows no NTS and never sends NTSN: leave it alone, or a
+	 * forged copy of a pending request would get its NAK signed with the
+	 * real request's keys and steal that request's reply.
+	 */
+	if (h[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD &&
+	    knts_get_be32(h + KNTS_NTP_OFF_REFID) == KNTS_NTP_KISS_NTSN)
+		return NF_ACCEPT;
 	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
 	if (!knts_pending_take(kn->pending, &key, e))
@@ -384,8 +406,9 @@ unsigned int knts_server_in(struct knts_net *kn, struct sk_buff *skb,
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_FRAGMENT_DROPPED);
 		return NF_DROP;
 	}
+	/* Too short for NTP: the daemon drops it; nts-only drops it here. */
 	if (u->len < KNTS_NTP_HDR_LEN)
-		return NF_ACCEPT;
+		return knts_srv_plain(kn);
 	verdict = knts_srv_request(kn, skb, u, this_cpu_read(knts_srv_scratch));
 	return verdict;
 }
@@ -393,7 +416,8 @@ unsigned int knts_server_in(struct knts_net *kn, struct sk_buff *skb,
 unsigned int knts_server_out(struct knts_net *kn, struct sk_buff *skb,
 			     struct knts_udp *u)
 {
-	if (u->len < KNTS_NTP_HDR_LEN)
+	/* Only raw sockets send fragments through LOCAL_OUT. */
+	if (u->fragment || u->len < KNTS_NTP_HDR_LEN)
 		return NF_ACCEPT;
 	return knts_srv_reply(kn, skb, u, this_cpu_read(knts_srv_scratch));
 }

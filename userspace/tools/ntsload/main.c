@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ struct opts {
 	bool plain;
 	bool ke_only;
 	bool json;
+	bool pause;
+	bool steps;
 	uint16_t aeads[KNTS_KE_CLIENT_MAX_AEADS];
 	size_t n_aeads;
 	double rate;
@@ -68,7 +71,13 @@ static void usage(FILE *f)
 	      "  --cpu N               pin to CPU N\n"
 	      "  --drain MS            wait for late replies after sending (200)\n"
 	      "  --timeout MS          NTS-KE connect and I/O timeouts (5000)\n"
-	      "  --json                one JSON object on stdout\n", f);
+	      "  --json                one JSON object on stdout\n"
+	      "  --pause               stop (SIGSTOP) after NTS-KE and signing, just\n"
+	      "                        before the first request; SIGCONT starts the\n"
+	      "                        load (a benchmark reads its counters between)\n"
+	      "  --steps               after NTS-KE and signing, read \"RATE SECONDS\"\n"
+	      "                        lines on stdin and run each (after --pause),\n"
+	      "                        one report per line, until end of input\n", f);
 }
 
 static int parse_aeads(const char *s, struct opts *o)
@@ -159,6 +168,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "drain", required_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pause", no_argument, NULL, 'S' },
+		{ "steps", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +225,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'S':
+			o->pause = true;
+			break;
+		case 'L':
+			o->steps = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -298,19 +315,68 @@ static void pin(int cpu)
 		fprintf(stderr, "ntsload: cannot pin to CPU %d: %s\n", cpu, strerror(errno));
 }
 
+/*
+ * One load run at cfg->rate for cfg->duration, reported on stdout; the
+ * number of valid replies, or -1. The pool's slots start afresh: a reply
+ * to an earlier run cannot arrive (its sockets are closed).
+ */
+static long long run_once(const struct opts *o, struct pool *pool,
+			  const struct load_cfg *cfg, struct report_run *run,
+			  const struct knts_ke_result *ke)
+{
+	static struct load_stats st;
+	char err[256];
+
+	memset(pool->slot, 0, pool->n * sizeof(*pool->slot));
+	/* make bench: server CPU is counted from here, without the NTS-KE */
+	if (o->pause)
+		raise(SIGSTOP);
+	if (load_run(pool, cfg, &st, err, sizeof(err))) {
+		fprintf(stderr, "ntsload: %s\n", err);
+		return -1;
+	}
+	run->rate = cfg->rate;
+	run->duration = cfg->duration;
+	if (o->json)
+		report_load_json(stdout, run, o->ke, ke, &st);
+	else
+		report_load(stdout, run, &st);
+	fflush(stdout);
+	return (long long)st.valid;
+}
+
+/* --steps: "RATE SECONDS" per line on stdin, one run each */
+static int run_steps(const struct opts *o, struct pool *pool,
+		     struct load_cfg *cfg, struct report_run *run,
+		     const struct knts_ke_result *ke)
+{
+	char line[128];
+
+	while (fgets(line, sizeof(line), stdin)) {
+		if (sscanf(line, "%lf %lf", &cfg->rate, &cfg->duration) != 2 ||
+		    cfg->rate < 0 || cfg->duration <= 0) {
+			fprintf(stderr, "ntsload: bad step (want \"RATE SECONDS\"): %s", line);
+			return 1;
+		}
+		if (run_once(o, pool, cfg, run, ke) < 0)
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
 		.rate = 1000, .duration = 5, .sources = 8, .pool = 16384,
 		.cpu = -1, .drain_ms = 200,
 	};
-	static struct load_stats st;
 	struct knts_ke_result ke;
 	struct report_run run = { 0 };
 	struct pool_cfg pc = { 0 };
 	struct load_cfg cfg = { 0 };
 	struct pool pool;
-	char target[300], err[256];
+	char target[300];
+	long long valid;
 	double t;
 	int ret;
 
@@ -352,24 +418,19 @@ int main(int argc, char **argv)
 	cfg.duration = o.duration;
 	cfg.sources = o.sources;
 	cfg.drain_ms = o.drain_ms;
-	if (load_run(&pool, &cfg, &st, err, sizeof(err))) {
-		fprintf(stderr, "ntsload: %s\n", err);
-		pool_free(&pool);
-		return 1;
-	}
 	run.target = target;
 	run.nts = !o.plain;
-	run.rate = o.rate;
-	run.duration = o.duration;
 	run.sources = o.sources;
 	run.pool = pool.n;
 	run.request_len = pool.len;
-	if (o.json)
-		report_load_json(stdout, &run, o.ke, o.plain ? NULL : &ke, &st);
-	else
-		report_load(stdout, &run, &st);
+	if (o.steps) {
+		ret = run_steps(&o, &pool, &cfg, &run, o.plain ? NULL : &ke);
+	} else {
+		valid = run_once(&o, &pool, &cfg, &run, o.plain ? NULL : &ke);
+		ret = valid < 0 ? 1 : valid ? 0 : 3;
+	}
 	pool_free(&pool);
 	if (!o.plain)
 		knts_ke_result_wipe(&ke);
-	return st.valid ? 0 : 3;
+	return ret;
 }
