@@ -211,13 +211,15 @@ bench-siv: $(B)/siv_bench
 # In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, first
 # under qemu -icount (deterministic instruction counts, one CPU), then on
 # the guest clock (medians of BENCH_ROUNDS loads); the userspace figures
-# of siv_bench beside them.
+# of siv_bench beside them. BENCH_BASE=path/to/older/knts.ko (built with
+# bench=N) adds its api figures as a "before" column, load by load.
 BENCH_N ?= 2048
 BENCH_ROUNDS ?= 5
+BENCH_BASE ?=
 bench-kernel: module $(B)/siv_bench
 	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
-		tests/bench/kernel-bench.sh icount 256 1
-	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS)
+		tests/bench/kernel-bench.sh icount 256 1 $(BENCH_BASE)
+	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS) $(BENCH_BASE)
 
 # Robustness tools run by the VM selftests (issue 8): hostile packets,
 # the stand-in daemon, floods, netlink abuse.

@@ -10,7 +10,7 @@
 #define _KNTS_PENDING_H
 
 #include <linux/in6.h>
-#include <linux/minmax.h>
+#include <linux/kernel.h>
 #include <linux/stddef.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>

@@ -23,7 +23,6 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <asm/unaligned.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
@@ -123,9 +122,11 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
  */
 static void knts_srv_nonce(u8 nonce[16])
 {
+	u64 r[2] = { get_random_u64(), get_random_u64() };
+
 	BUILD_BUG_ON(KNTS_COOKIE_NONCE_LEN != 16 || KNTS_EF_NONCE_LEN != 16);
-	put_unaligned(get_random_u64(), (u64 *)nonce);
-	put_unaligned(get_random_u64(), (u64 *)(nonce + 8));
+	memcpy(nonce, r, sizeof(r));
+	memzero_explicit(r, sizeof(r));
 }
 
 /* Seal or open a cookie under @mk of @ks, prepared when the set is. */

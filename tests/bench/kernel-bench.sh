@@ -8,13 +8,16 @@
 #
 # Arguments: MODE (wall: guest clock; icount: qemu runs with -icount
 # shift=0, so guest nanoseconds count instructions), iterations per figure
-# (default 4096), loads (default 5). The backends run one after the other
-# in every load, so the loads interleave them.
+# (default 4096), loads (default 5), and optionally an older knts.ko that
+# has bench=N: it is loaded in turn with ours in every round, and the
+# figures of its api backend make a "before" column. The backends run one
+# after the other in every load, so the loads interleave them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-wall}
 n=${2:-4096}
 rounds=${3:-5}
+base=${4:-}
 ko=kmod/knts.ko
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -32,22 +35,36 @@ elif [[ $model == *"QEMU TCG"* ]]; then
 	echo "bench-kernel: 10-20x native and noisy; only the ratios inside this run count"
 fi
 
-rmmod knts 2>/dev/null || true
-for r in $(seq "$rounds"); do
+# load KO LABEL: one load; the figures go to the log (the base module's
+# api figures as "before", the rest of its figures not at all).
+load() {
+	local out
 	dmesg -C
-	if ! insmod "$ko" bench="$n"; then
+	if ! insmod "$1" bench="$n"; then
 		dmesg | grep 'knts' >&2
-		echo "bench-kernel: the load with bench=$n failed" >&2
+		echo "bench-kernel: the load of $1 with bench=$n failed" >&2
 		exit 1
 	fi
 	out=$(dmesg)
+	rmmod knts
 	grep -q "knts: bench: .*server-request" <<<"$out" ||
-		{ echo "bench-kernel: no figures in dmesg" >&2; exit 1; }
+		{ echo "bench-kernel: no figures from $1 in dmesg" >&2; exit 1; }
+	if [ "$2" = before ]; then
+		sed -n 's/^.*knts: bench: \(\S*\) *api /\1 before /p' <<<"$out" |
+			grep -v primitive >> "$log"
+		return
+	fi
 	if [ "$r" -eq 1 ]; then
 		grep -E 'knts: (AES-SIV|self-tests)' <<<"$out" | sed 's/^\[[^]]*\] /# /'
 	fi
 	sed -n 's/^.*knts: bench: //p' <<<"$out" >> "$log"
-	rmmod knts
+}
+
+rmmod knts 2>/dev/null || true
+[ -z "$base" ] || echo "bench-kernel: before = the api backend of $base ($(modinfo -F version "$base"))"
+for r in $(seq "$rounds"); do
+	[ -z "$base" ] || load "$base" before
+	load "$ko" ours
 done
 
 python3 - "$log" <<'EOF'
@@ -66,17 +83,20 @@ for line in open(sys.argv[1]):
     if rest.strip():
         notes[op] = rest.strip()
 med = {k: statistics.median(v) for k, v in fig.items()}
-print('fastest chunk of each load, median over the loads')
+# Ratios against the older module when there is one, else against api.
+ref = 'before' if 'before' in cols else 'api'
+cols.sort(key=lambda c: (c != ref, c != 'api'))
+print('fastest chunk of each load, median over the loads; ratios to ' + ref)
 print('%-18s' % 'ns/op' + ''.join('%10s' % c for c in cols) +
-      ''.join('%12s' % (c + '/api') for c in cols if c != 'api'))
+      ''.join('%12s' % (c + '/' + ref) for c in cols if c != ref))
 for op in rows:
     line = '%-18s' % op + ''.join(
         '%10d' % med[(op, c)] if (op, c) in med else '%10s' % '-' for c in cols)
     for c in cols:
-        if c == 'api':
+        if c == ref:
             continue
-        if (op, c) in med and (op, 'api') in med and med[(op, 'api')]:
-            line += '%12.2f' % (med[(op, c)] / med[(op, 'api')])
+        if (op, c) in med and (op, ref) in med and med[(op, ref)]:
+            line += '%12.2f' % (med[(op, c)] / med[(op, ref)])
         else:
             line += '%12s' % '-'
     print(line)
@@ -85,9 +105,9 @@ print('worst spread (max-min)/median over the loads: %.0f%%' % (100 * spread))
 if 'server-request' in notes:
     print('server-request:', notes['server-request'])
 for c in cols:
-    if c != 'api' and ('server-request', c) in med:
-        print('server-request %s/api = %.2f' %
-              (c, med[('server-request', c)] / med[('server-request', 'api')]))
+    if c != ref and ('server-request', c) in med:
+        print('server-request %s/%s = %.2f' %
+              (c, ref, med[('server-request', c)] / med[('server-request', ref)]))
 EOF
 
 # The same request crypto in userspace (kmod/cookie.c over OpenSSL), in
