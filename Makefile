@@ -57,29 +57,49 @@ SHARED_CFLAGS := -Iuserspace/kshim -Ikmod
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
+NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Tools the selftests run in the VM (not installed: test-only).
+TOOL_SRCS := tests/tools/knts-assoc.c
 
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv tools stress fuzz-deep
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
+	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke
 
 all: module userspace tools
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build knts.ko and the userspace (KVER=, KDIR= select the kernel)"
+	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
+	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make fuzz-deep   run each fuzzer for FUZZ_RUNS executions (default 10^7)"
 	@echo "make stress      long robustness selftests (>= 10^6 packets) and fuzz-deep"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
-	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl and the module"
+	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
+	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
+	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
+	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
+	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
+	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
+	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
+	@echo "make dkms-install  sources to /usr/src/knts-VERSION, dkms add/build/install (KVER=)"
+	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
+	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
+	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make compat-check-7  the same for Debian's newest 7.x (trixie chroot; optional)"
+	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
 	@echo "$(KVER)"
@@ -107,12 +127,42 @@ $(B)/libknts.a: $(LIB_OBJS)
 $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
+# -pthread: name lookups run in helper threads (ntskd/resolve.c)
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libknts.a
+# ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
+# with the userspace (the VM selftests use it) but never installed.
+userspace: $(B)/ntsload
+$(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
+	$(CC) $(CFLAGS) -o $@ $^ $(SSL_LIBS)
+
+# A unit test may also link sources outside the library (UNIT_EXTRA_<name>).
+UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
+UNIT_EXTRA_test_config := userspace/ntskd/config.c
+UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
+UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
+	userspace/ntskd/config.c
+UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
+	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
+	userspace/ntskd/loop.c userspace/ntskd/log.c
+UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
+# Tests of ntskd's files see the system's kernel headers, as ntskd does,
+# rather than the shim.
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
+	test_client_policy test_client_state
+$(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -Itests/unit -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
+		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+test-tools: $(TOOL_BINS)
 
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
@@ -121,14 +171,18 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS)
+	-std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib -Iuserspace/ntskd $(SHARED_CFLAGS)
 FUZZ_EXTRA_fuzz_ef := kmod/ef.c
 FUZZ_EXTRA_fuzz_ke := userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
+FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
+	userspace/lib/siv_keyed.c kmod/ef.c
+FUZZ_LIBS_fuzz_ntsc := -lcrypto
 FUZZ_EXTRA_fuzz_keyfile := userspace/lib/keyfile.c
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIBS_$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -154,6 +208,17 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
 
+# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, first
+# under qemu -icount (deterministic instruction counts, one CPU), then on
+# the guest clock (medians of BENCH_ROUNDS loads); the userspace figures
+# of siv_bench beside them.
+BENCH_N ?= 2048
+BENCH_ROUNDS ?= 5
+bench-kernel: module $(B)/siv_bench
+	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
+		tests/bench/kernel-bench.sh icount 256 1
+	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS)
+
 # Robustness tools run by the VM selftests (issue 8): hostile packets,
 # the stand-in daemon, floods, netlink abuse.
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
@@ -167,7 +232,24 @@ $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/to
 
 tools: $(TOOLS)
 
-unit: $(UNIT_BINS)
+# Side-by-side benchmark (issue 7) in the VM, and the client-seen timing
+# cost of knts. Not part of make check: even the smoke run (every
+# configuration answers, the table prints) takes about 2 minutes.
+# bench-module builds the no-crypto module of configuration E into
+# build/bench/ (never the production module).
+bench-module: module
+	tests/bench/build-module
+
+bench: all bench-module
+	tests/bench/run bench
+
+bench-timing: all
+	tests/bench/run timing
+
+bench-smoke: all bench-module
+	BENCH_COST_RATE=200 BENCH_COST_SECONDS=1 tests/bench/run smoke
+
+unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:
@@ -179,11 +261,22 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace tools
+selftests: module userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
+# Like demo, check needs nothing before it: scripts/deps installs what is
+# missing and returns at once otherwise.
 check:
+	scripts/deps
 	scripts/check
+
+# The quick start: needs nothing before it (scripts/deps installs what is
+# missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
+# in the VM. Exits 0 only if the NTS client is authenticated.
+demo:
+	scripts/deps
+	$(MAKE) all
+	tests/vm/run -- tests/vm/demo.sh
 
 deps:
 	scripts/deps
@@ -194,8 +287,77 @@ install: all
 	install -D -m 0644 kmod/knts.ko $(DESTDIR)/lib/modules/$(KVER)/updates/knts.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
+# DKMS. DKMS_SRCTREE, DKMS_TREE, DKMS_INSTALLTREE and DKMS_FLAGS point
+# dkms at private trees (tests/dkms/build does); the defaults are the
+# system's (/usr/src, /var/lib/dkms, /lib/modules).
+DKMS_NAME := knts
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?=
+DKMS_INSTALLTREE ?=
+DKMS_FLAGS ?=
+DKMS_SRC := $(DESTDIR)$(DKMS_SRCTREE)/$(DKMS_NAME)-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild LICENSE kmod/Kbuild include/uapi/linux/knts.h \
+	$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+DKMS = dkms --sourcetree $(DKMS_SRCTREE) $(if $(DKMS_TREE),--dkmstree $(DKMS_TREE)) \
+	$(if $(DKMS_INSTALLTREE),--installtree $(DKMS_INSTALLTREE)) $(DKMS_FLAGS)
+DKMS_MV := -m $(DKMS_NAME) -v $(DKMS_VERSION)
+
+# The source tree only (also what a -dkms package ships; DESTDIR= works).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+
+dkms-install: dkms-src
+	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
+	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
+	@# --force: dkms-src has just replaced the sources; rebuild from them.
+	$(DKMS) build $(DKMS_MV) -k $(KVER) --force
+	$(DKMS) install $(DKMS_MV) -k $(KVER) --force
+
+dkms-remove:
+	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
+	rm -rf $(DKMS_SRC)
+
+dkms-check: module userspace
+	tests/dkms/build
+	tests/vm/run-selftests 07-dkms
+
+compat-check:
+	scripts/compat-check $(TARGETS)
+
+# Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
+compat-check-7:
+	scripts/compat-check-7
+
+# Host half of check-arm64's NTS exchange (builds and checks the packets).
+$(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -o $@ $< $(B)/libknts.a $(SSL_LIBS)
+
+check-arm64: $(B)/arm64/ntsvec
+	tests/arm64/run
+
+# Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
+# .*.cmd under the project, .cache/ included (cross sysroots, the arm64
+# kernel's modules, the trixie chroot's libc).
 clean:
 	rm -rf $(B)
-	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f Module.symvers modules.order .*.cmd kmod/modules.order \
+		$(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd .*.d)
+
+include packaging/install.mk
+
+# Raspberry Pi: is this system ready to build knts.ko, and if not, what to do.
+rpi-check:
+	scripts/rpi-setup
+
+# Cheap shell tests of scripts, packaging, man pages and completion.
+script-tests: userspace
+	tests/scripts/run
+
+# make print-VAR: the value of a make variable (used by tests).
+print-%:
+	@echo '$($*)'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -7,6 +7,8 @@
  */
 #include <linux/bits.h>
 #include <linux/jiffies.h>
+#include <linux/mm.h>		/* kvzalloc() is declared here before 5.16 */
+#include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -94,7 +96,8 @@ bool knts_pending_put(struct knts_pending *p,
 		spin_lock_bh(&s->lock);
 		if (!knts_pending_live(&s->entry) ||
 		    !memcmp(&s->entry.key, &e->key, sizeof(e->key))) {
-			memcpy(&s->entry, e, sizeof(*e));
+			/* Only what is used: nobody reads pt past pt_len. */
+			memcpy(&s->entry, e, knts_pending_used(e));
 			s->entry.expires = (jiffies + KNTS_PENDING_TTL) | 1;
 			stored = true;
 		}
@@ -119,8 +122,10 @@ bool knts_pending_take(struct knts_pending *p,
 		spin_lock_bh(&s->lock);
 		if (knts_pending_live(&s->entry) &&
 		    !memcmp(&s->entry.key, key, sizeof(*key))) {
-			memcpy(out, &s->entry, sizeof(*out));
-			memzero_explicit(&s->entry, sizeof(s->entry));
+			size_t used = knts_pending_used(&s->entry);
+
+			memcpy(out, &s->entry, used);
+			memzero_explicit(&s->entry, used);
 			found = true;
 		}
 		spin_unlock_bh(&s->lock);

@@ -23,6 +23,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#include <asm/unaligned.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
@@ -33,12 +34,15 @@
 #include "pending.h"
 #include "server.h"
 #include "siv.h"
+#include "siv_key.h"
 #include "skb.h"
+#ifdef KNTS_BENCH_NOCRYPTO
+#include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
+#endif
 
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;
 	struct knts_cookie_keys keys;
-	u8 master[KNTS_MASTER_KEY_LEN];	/* current key, for new cookies */
 	u8 cookie[KNTS_COOKIE_MAX_LEN];
 	u8 pt[KNTS_PENDING_PT_MAX];	/* encrypted EFs of a request */
 	u8 nak[KNTS_NAK_MAX_LEN];
@@ -114,12 +118,52 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 }
 
 /*
+ * A 16-byte nonce from the batched per-CPU CRNG output: the same generator
+ * as get_random_bytes(), without setting up a ChaCha block per call.
+ */
+static void knts_srv_nonce(u8 nonce[16])
+{
+	BUILD_BUG_ON(KNTS_COOKIE_NONCE_LEN != 16 || KNTS_EF_NONCE_LEN != 16);
+	put_unaligned(get_random_u64(), (u64 *)nonce);
+	put_unaligned(get_random_u64(), (u64 *)(nonce + 8));
+}
+
+/* Seal or open a cookie under @mk of @ks, prepared when the set is. */
+static int knts_srv_cookie_seal(const struct knts_keyset *ks,
+				const struct knts_master_key *mk,
+				const u8 *nonce, struct knts_srv_scratch *s)
+{
+	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+
+	if (pk)
+		return knts_cookie_seal_key(pk, mk->id, nonce, &s->keys,
+					    s->cookie, sizeof(s->cookie));
+	return knts_cookie_seal(mk->key, mk->id, nonce, &s->keys, s->cookie,
+				sizeof(s->cookie));
+}
+
+static int knts_srv_cookie_open(const struct knts_keyset *ks,
+				const struct knts_master_key *mk,
+				const u8 *cookie, u32 len,
+				struct knts_srv_scratch *s)
+{
+	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+
+	if (pk)
+		return knts_cookie_open_key(pk, mk->id, cookie, len, &s->keys);
+	return knts_cookie_open(mk->key, mk->id, cookie, len, &s->keys);
+}
+
+/*
  * Seal the cookies the reply will carry: one for the cookie used, one
  * per placeholder, as many as fit in a reply no longer than the request.
+ * Under the current key of @ks; the caller holds rcu_read_lock().
  */
-static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
-			 size_t req_len, const struct knts_ef_req *req)
+static int knts_srv_mint(struct knts_srv_scratch *s,
+			 const struct knts_keyset *ks, size_t req_len,
+			 const struct knts_ef_req *req)
 {
+	const struct knts_master_key *mk = &ks->keys[ks->current_idx];
 	struct knts_pending_entry *e = &s->entry;
 	unsigned int cookie_len = knts_cookie_len(s->keys.aead);
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
@@ -130,9 +174,8 @@ static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
 	if (!n)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++) {
-		get_random_bytes(nonce, sizeof(nonce));
-		ret = knts_cookie_seal(s->master, key_id, nonce, &s->keys,
-				       s->cookie, sizeof(s->cookie));
+		knts_srv_nonce(nonce);
+		ret = knts_srv_cookie_seal(ks, mk, nonce, s);
 		if (ret < 0)
 			return ret;
 		ret = knts_ef_put_cookie(e->pt + off, sizeof(e->pt) - off,
@@ -145,35 +188,27 @@ static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
 	return 0;
 }
 
-/* Open the cookie and check the request MAC; 0 or the NAK reason. */
-static int knts_srv_verify(struct knts_net *kn, const u8 *pl,
+/*
+ * Open the cookie and check the request MAC; 0 or the NAK reason. The
+ * caller holds rcu_read_lock() for @ks (NULL: no keys loaded).
+ */
+static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 			   const struct knts_ef_req *req,
-			   struct knts_srv_scratch *s, u32 *cur_id)
+			   struct knts_srv_scratch *s)
 {
 	const struct knts_ef_auth *a = &req->auth;
 	const struct knts_master_key *mk;
-	const struct knts_keyset *ks;
 	struct knts_siv_ad ad[2];
 	u32 id, ct_len;
 
 	if (knts_cookie_key_id(pl + req->cookie_off, req->cookie_len, &id))
 		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
-
-	rcu_read_lock();
-	ks = rcu_dereference(kn->keys);
 	mk = knts_keyset_find(ks, id);
-	if (!mk) {
-		rcu_read_unlock();
+	if (!mk)
 		return KNTS_STAT_SRV_NAK_UNKNOWN_KEY;
-	}
-	if (knts_cookie_open(mk->key, id, pl + req->cookie_off,
-			     req->cookie_len, &s->keys)) {
-		rcu_read_unlock();
+	if (knts_srv_cookie_open(ks, mk, pl + req->cookie_off,
+				 req->cookie_len, s))
 		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
-	}
-	*cur_id = ks->keys[ks->current_idx].id;
-	memcpy(s->master, ks->keys[ks->current_idx].key, sizeof(s->master));
-	rcu_read_unlock();
 
 	/* Encrypted EFs of a request are checked, then ignored. */
 	ct_len = a->ct_len - KNTS_SIV_TAG_LEN;
@@ -205,9 +240,9 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 				     struct knts_srv_scratch *s)
 {
 	struct knts_pending_entry *e = &s->entry;
+	const struct knts_keyset *ks;
 	struct knts_ef_req req;
-	u32 cur_id = 0;
-	int ret;
+	int ret, mint_err = 0;
 	u8 *pl;
 
 	pl = knts_skb_payload(skb, u);
@@ -239,16 +274,21 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	ret = knts_srv_verify(kn, pl, &req, s, &cur_id);
+	/* The key set must stay for the cookies mint_err under its current key. */
+	rcu_read_lock();
+	ks = rcu_dereference(kn->keys);
+	ret = knts_srv_verify(ks, pl, &req, s);
+	if (!ret) {
+		memset(e, 0, offsetof(struct knts_pending_entry, pt));
+		mint_err = knts_srv_mint(s, ks, u->len, &req);
+	}
+	rcu_read_unlock();
 	if (ret) {
 		/* A bad MAC comes after the cookie opened: wipe its keys too. */
 		memzero_explicit(&s->keys, sizeof(s->keys));
-		memzero_explicit(s->master, sizeof(s->master));
 		return knts_srv_nak(kn, skb, u, pl, &req, s, ret);
 	}
-
-	memset(e, 0, offsetof(struct knts_pending_entry, pt));
-	if (knts_srv_mint(s, cur_id, u->len, &req)) {
+	if (mint_err) {
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
 		ret = NF_DROP;
 		goto out;
@@ -276,7 +316,6 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	ret = NF_ACCEPT;
 out:
 	memzero_explicit(&s->keys, sizeof(s->keys));
-	memzero_explicit(s->master, sizeof(s->master));
 	memzero_explicit(e, offsetof(struct knts_pending_entry, pt));
 	return ret;
 }
@@ -328,7 +367,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		goto fail;
 	}
 	off += ret;
-	get_random_bytes(nonce, sizeof(nonce));
+	knts_srv_nonce(nonce);
 	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
 			       KNTS_SIV_TAG_LEN + e->pt_len);
 	if (ret < 0) {
@@ -348,12 +387,12 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	}
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_SIGNED);
-	memzero_explicit(e, sizeof(*e));
+	memzero_explicit(e, knts_pending_used(e));
 	return NF_ACCEPT;
 fail:
 	/* Unsigned, it would read as a forgery to the client: drop it. */
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_DROPPED);
-	memzero_explicit(e, sizeof(*e));
+	memzero_explicit(e, knts_pending_used(e));
 	return ret;
 }
 

@@ -6,11 +6,17 @@
 LAB=$(mktemp -d /tmp/knts-lab.XXXXXX)
 at_exit "rm -rf '$LAB'"
 
-# make_pki CN IP...: CA and a server certificate with these IP SANs.
+# make_pki CN IP...: CA and a server certificate with these IP SANs
+# (an argument DNS:NAME adds a DNS SAN instead).
 make_pki() {
 	local cn=$1 san="" ip
 	shift
-	for ip in "$@"; do san+="${san:+,}IP:$ip"; done
+	for ip in "$@"; do
+		case $ip in
+		DNS:*) san+="${san:+,}$ip" ;;
+		*) san+="${san:+,}IP:$ip" ;;
+		esac
+	done
 	mkdir -p "$LAB/pki" && (
 		cd "$LAB/pki" &&
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
@@ -102,4 +108,139 @@ addr_add() { # NS DEV ADDR/PREFIX
 knts_stat() {
 	ip netns exec "$1" "$NTSCTL" --json stats |
 		python3 -c "import json,sys; print(json.load(sys.stdin)['stats'].get('$2', 0))"
+}
+
+# veth_link NS1 DEV1 NS2 DEV2: one more veth pair, with names of its own.
+veth_link() {
+	modprobe -q veth
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
+# ntskd_start NS NAME CONF-LINES...: run ntskd in the foreground (-f -d)
+# in NS with $LAB/NAME/ntskd.conf; log in $LAB/NAME/ntskd.log, pid in
+# $LAB/NAME/ntskd.pid. Returns once it serves, fails if it exits.
+ntskd_start() {
+	local ns=$1 name=$2 dir=$LAB/$2 pid
+	shift 2
+	mkdir -p "$dir" && chmod 700 "$dir"
+	printf '%s\n' "$@" > "$dir/ntskd.conf"
+	ip netns exec "$ns" "$NTSKD" -f -d -c "$dir/ntskd.conf" > "$dir/ntskd.log" 2>&1 &
+	pid=$!
+	echo "$pid" > "$dir/ntskd.pid"
+	at_exit "ntskd_stop $name"
+	wait_for 30 grep -q 'running (config' "$dir/ntskd.log" && kill -0 "$pid" 2>/dev/null
+}
+
+ntskd_stop() {
+	local pidf=$LAB/$1/ntskd.pid
+	[ -e "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+ntskd_pid() { cat "$LAB/$1/ntskd.pid"; }
+
+# ntskd_logged NAME TEXT: the instance's log has a line with TEXT.
+ntskd_logged() { grep -qF -- "$2" "$LAB/$1/ntskd.log"; }
+
+# ntpsec_start NS NAME CONF-LINES...: NTPsec 1.2.2's ntpd from .deps (it
+# conflicts with chrony as a package) in the foreground in NS, without
+# CAP_SYS_TIME; log in $LAB/NAME/ntpd.log. It tries to discipline the clock
+# and is refused, which still lets it call itself synchronised and serve.
+ntpsec_start() {
+	local ns=$1 name=$2 dir=$LAB/$2
+	shift 2
+	mkdir -p "$dir"
+	{
+		printf '%s\n' "$@"
+		echo "logfile $dir/ntpd.log"
+	} > "$dir/ntp.conf"
+	echo "$ns" > "$dir/ns"
+	ip netns exec "$ns" capsh --drop=cap_sys_time -- -c \
+		"LD_LIBRARY_PATH='$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp' exec '$NTPSEC_ROOT/usr/sbin/ntpd' -n -c '$dir/ntp.conf'" \
+		>/dev/null 2>&1 &
+	echo $! > "$dir/ntpd.pid"
+	at_exit "ntpsec_stop $name"
+}
+
+ntpsec_stop() {
+	local pidf=$LAB/$1/ntpd.pid
+	[ -e "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+# ntpq_in NAME ARGS...: ntpq against instance NAME (127.0.0.1 in its NS).
+ntpq_in() {
+	local name=$1
+	shift
+	ip netns exec "$(cat "$LAB/$name/ns")" \
+		env LD_LIBRARY_PATH="$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp" \
+		PYTHONPATH="$NTPSEC_ROOT/usr/lib/python3/dist-packages" \
+		"$NTPSEC_ROOT/usr/bin/ntpq" -n "$@" 127.0.0.1
+}
+
+# knts_stat_text NS NAME: one counter from `ntsctl stats` (no python: fast).
+knts_stat_text() {
+	ip netns exec "$1" "$NTSCTL" stats | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
+}
+
+# --- client role (05) ---
+KNTS_ASSOC=$PROJECT/build/tests/tools/knts-assoc
+
+# nts_server_conf NAME KEYFILE ADDR...: config lines for a chrony NTS
+# server on port 123 whose master keys are KEYFILE (no rotation), with the
+# certificate from make_pki; it serves time from its own clock.
+nts_server_conf() {
+	local name=$1 keys=$2 a
+	shift 2
+	mkdir -p "$LAB/$name-dump" && chmod 700 "$LAB/$name-dump"
+	cp "$keys" "$LAB/$name-dump/ntskeys"
+	for a in "$@"; do echo "bindaddress $a"; done
+	printf '%s\n' "port 123" "ntsport 4460" "ntsrotate 0" \
+		"ntsservercert $LAB/pki/server.crt" "ntsserverkey $LAB/pki/server.key" \
+		"ntsdumpdir $LAB/$name-dump" "ntsprocesses 0" "allow" "local stratum 10"
+}
+
+# assoc_field NS SERVER FIELD: one number of an association in `ntsctl
+# show --json` (one association per line there), -1 if there is none.
+assoc_field() {
+	local v
+	v=$(ip netns exec "$1" "$NTSCTL" --json show |
+		grep -F "{\"server\": \"$2\"," | sed -n "s/.*\"$3\": \([0-9]*\).*/\1/p")
+	echo "${v:--1}"
+}
+
+# knts_ctr NS NAME: one counter, like knts_stat but without python (it
+# runs in tight polling loops under TCG).
+knts_ctr() {
+	local v
+	v=$(ip netns exec "$1" "$NTSCTL" --json stats | sed -n "s/^ *\"$2\": \([0-9]*\).*/\1/p")
+	echo "${v:-0}"
+}
+
+# chrony_rx NAME SERVER: packets chronyd NAME received from SERVER.
+chrony_rx() {
+	chronyc_in "$1" ntpdata "$2" | awk -F: '/^Total RX/ { print $2 + 0 }'
+}
+
+# replies_tc NS DEV drop|flip|duplicate|clear [SPORT]: in NS, drop, corrupt
+# (one bit of the authenticator tag) or send twice the UDP packets leaving
+# DEV from SPORT (duplicate: every packet leaving DEV).
+replies_tc() {
+	local ns=$1 dev=$2 what=$3 sport=${4:-123}
+	ip netns exec "$ns" tc qdisc del dev "$dev" clsact 2>/dev/null
+	ip netns exec "$ns" tc qdisc del dev "$dev" root 2>/dev/null
+	case $what in
+	clear) return 0 ;;
+	duplicate)
+		ip netns exec "$ns" tc qdisc add dev "$dev" root netem duplicate 100%
+		return ;;
+	drop) set -- action drop ;;
+	# IPv4 20 + UDP 8 + NTP 48 + UID EF 36 + auth EF 24: the tag's first byte.
+	flip) set -- action pedit munge offset 136 u8 invert retain 0x01 ;;
+	*) return 1 ;;
+	esac
+	ip netns exec "$ns" tc qdisc add dev "$dev" clsact &&
+	ip netns exec "$ns" tc filter add dev "$dev" egress protocol ip prio 1 \
+		u32 match ip protocol 17 0xff match ip sport "$sport" 0xffff "$@"
 }

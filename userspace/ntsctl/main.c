@@ -21,13 +21,17 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o);
 
 static const struct subcommand subcommands[] = {
 	{ "show", ntsctl_show, "show [--json]",
-	  "show the server role: port, policy, master keys (IDs and ages only)" },
+	  "show the server role (port, policy, key IDs) and the client associations" },
 	{ "stats", ntsctl_stats, "stats [--json]",
 	  "show this network namespace's knts counters" },
 	{ "server", ntsctl_server, "server enable|disable [port N] [policy P]",
 	  "turn the server role on (policy mixed or nts-only) or off" },
 	{ "load-keys", ntsctl_load_keys, "load-keys FILE",
 	  "load master keys from a chrony ntskeys file (NKS0/NKS1, algorithm 15)" },
+	{ "monitor", ntsctl_monitor, "monitor [--json] [--count N] [--timeout S]",
+	  "print client role events (cookies low, jar empty, NAK, idle) as they come" },
+	{ "refresh", ntsctl_refresh, "refresh [SERVER]",
+	  "ask ntskd to run NTS-KE now (one server line or all)" },
 	{ "help", help_main, "help [SUBCOMMAND]", "show this help" },
 };
 
@@ -39,8 +43,7 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-22s %s\n", subcommands[i].usage, subcommands[i].help);
 	fprintf(f, "  %-22s %s\n", "--version", "print the version");
-	fprintf(f, "\nExit codes: 0 success, 1 failure, 2 usage error,\n"
-		   "3 knts module not loaded, 4 permission denied (needs CAP_NET_ADMIN).\n");
+	ntsctl_print_exit_codes(f);
 }
 
 static const struct subcommand *find(const char *name)
@@ -67,6 +70,7 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o)
 		return NTSCTL_USAGE;
 	}
 	printf("Usage: ntsctl %s\n  %s\n", s->usage, s->help);
+	ntsctl_print_details(stdout, s->name);
 	return NTSCTL_OK;
 }
 
@@ -112,5 +116,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return NTSCTL_USAGE;
 	}
+	/* "ntsctl CMD --help" is "ntsctl help CMD": nothing reaches the module. */
+	if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))
+		return help_main(2, (char *[]){ "help", argv[i], NULL }, &o);
 	return s->run(argc - i, argv + i, &o);
 }

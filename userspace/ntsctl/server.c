@@ -12,30 +12,8 @@
 
 #include "keyfile.h"
 #include "nl.h"
+#include "nl_server.h"
 #include "ntsctl.h"
-
-static int put_keys(struct nl_msg *msg, void *arg)
-{
-	const struct knts_keyfile *kf = arg;
-	struct nlattr *keys, *key;
-	unsigned int i;
-
-	keys = nla_nest_start(msg, KNTS_A_KEYS | NLA_F_NESTED);
-	if (!keys)
-		return -ENOMEM;
-	for (i = 0; i < kf->n; i++) {
-		key = nla_nest_start(msg, KNTS_A_KEY | NLA_F_NESTED);
-		if (!key ||
-		    nla_put_u32(msg, KNTS_A_KEY_ID, kf->keys[i].id) ||
-		    nla_put(msg, KNTS_A_KEY_SECRET, KNTS_MASTER_KEY_LEN,
-			    kf->keys[i].key))
-			return -ENOMEM;
-		nla_nest_end(msg, key);
-	}
-	nla_nest_end(msg, keys);
-	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, kf->keys[kf->current].id) ?
-	       -ENOMEM : 0;
-}
 
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 {
@@ -70,7 +48,7 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 		knts_keyfile_wipe(&kf);
 		return ntsctl_nl_fail("load-keys", err, NULL);
 	}
-	err = knts_nl_request(nl, KNTS_CMD_KEYS_SET, 0, put_keys, &kf, NULL, NULL);
+	err = knts_nl_keys_set(nl, kf.keys, kf.n, kf.keys[kf.current].id);
 	rc = err ? ntsctl_nl_fail("load-keys", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
 	if (!err)
 		printf("loaded %u keys from %s, current %08X\n", kf.n, argv[1],
@@ -78,24 +56,6 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 	knts_keyfile_wipe(&kf);
 	knts_nl_close(nl);
 	return rc;
-}
-
-struct server_cfg {
-	uint8_t enable;
-	uint16_t port;
-	uint8_t policy;
-};
-
-static int put_server(struct nl_msg *msg, void *arg)
-{
-	const struct server_cfg *c = arg;
-
-	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, c->enable))
-		return -ENOMEM;
-	if (c->enable && (nla_put_u16(msg, KNTS_A_SERVER_PORT, c->port) ||
-			  nla_put_u8(msg, KNTS_A_SERVER_POLICY, c->policy)))
-		return -ENOMEM;
-	return 0;
 }
 
 static int show_server(struct nlattr **tb, void *arg)
@@ -142,7 +102,7 @@ static int show_server(struct nlattr **tb, void *arg)
 		}
 	}
 	if (o->json)
-		printf("]}\n}\n");
+		printf("]}");	/* ntsctl_show() closes the object */
 	return 0;
 }
 
@@ -164,6 +124,10 @@ int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o)
 		return ntsctl_nl_fail("show", err, NULL);
 	err = knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
 			      show_server, &opts);
+	if (!err)
+		err = ntsctl_show_assocs(nl, &opts);
+	if (opts.json)
+		printf("\n}\n");
 	rc = err ? ntsctl_nl_fail("show", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
 	knts_nl_close(nl);
 	return rc;
@@ -178,14 +142,15 @@ static int server_usage(void)
 
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
 {
-	struct server_cfg c = { .port = 123, .policy = KNTS_POLICY_MIXED };
+	uint8_t enable = 0, policy = KNTS_POLICY_MIXED;
+	uint16_t port = 123;
 	struct knts_nl *nl;
 	int err, rc, i;
 
 	if (argc < 2)
 		return server_usage();
 	if (!strcmp(argv[1], "enable"))
-		c.enable = 1;
+		enable = 1;
 	else if (strcmp(argv[1], "disable") || argc != 2)
 		return server_usage();
 	for (i = 2; i + 1 < argc; i += 2) {
@@ -198,12 +163,12 @@ int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
 				fprintf(stderr, "ntsctl: bad port '%s'\n", argv[i + 1]);
 				return NTSCTL_USAGE;
 			}
-			c.port = (uint16_t)v;
+			port = (uint16_t)v;
 		} else if (!strcmp(argv[i], "policy")) {
 			if (!strcmp(argv[i + 1], "mixed"))
-				c.policy = KNTS_POLICY_MIXED;
+				policy = KNTS_POLICY_MIXED;
 			else if (!strcmp(argv[i + 1], "nts-only"))
-				c.policy = KNTS_POLICY_NTS_ONLY;
+				policy = KNTS_POLICY_NTS_ONLY;
 			else
 				return server_usage();
 		} else {
@@ -215,7 +180,7 @@ int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
 	nl = knts_nl_open(&err);
 	if (!nl)
 		return ntsctl_nl_fail("server", err, NULL);
-	err = knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c, NULL, NULL);
+	err = knts_nl_server_set(nl, enable, port, policy);
 	rc = err ? ntsctl_nl_fail("server", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
 	knts_nl_close(nl);
 	return rc;

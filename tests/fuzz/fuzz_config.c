@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for the ntskd.conf parser (userspace/ntskd/config.c).
+ * Any input either parses into a config whose every field is in range,
+ * which printed back as text parses to the same config, or fails with a
+ * "name:line: message" error and leaves the defaults. Anything else aborts.
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/knts.h>
+
+#include "config.h"
+#include "ke_record.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "fuzz_config: %s:%d: %s\n",	\
+				__FILE__, __LINE__, #cond);		\
+			abort();					\
+		}							\
+	} while (0)
+
+static bool terminated(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
+static bool is_default(const struct ntskd_config *c)
+{
+	struct ntskd_config d;
+
+	ntskd_config_init(&d);
+	return !memcmp(c, &d, sizeof(d));
+}
+
+static void check_config(const struct ntskd_config *c)
+{
+	unsigned int i, k;
+
+	CHECK(c->n_listen <= NTSKD_MAX_LISTEN);
+	for (i = 0; i < c->n_listen; i++) {
+		CHECK(c->listen[i].family == AF_INET ||
+		      c->listen[i].family == AF_INET6);
+		CHECK(c->listen[i].port != 0 && c->listen[i].line != 0);
+	}
+	CHECK(terminated(c->cert, sizeof(c->cert)));
+	CHECK(terminated(c->key, sizeof(c->key)));
+	CHECK(terminated(c->keyfile, sizeof(c->keyfile)) && c->keyfile[0]);
+	CHECK(!c->cert[0] == !c->key[0]);
+	CHECK(!c->n_listen || c->cert[0]);
+	CHECK(c->rotate <= NTSKD_SECONDS_MAX);
+	CHECK(c->refresh >= 1 && c->refresh <= NTSKD_SECONDS_MAX);
+	CHECK(c->ntp_port != 0);
+	CHECK(c->policy <= KNTS_POLICY_MAX);
+	CHECK(terminated(c->ntp_server, sizeof(c->ntp_server)));
+	if (c->ntp_server[0])
+		CHECK(!knts_ke_check_server_name((const uint8_t *)c->ntp_server,
+						 strlen(c->ntp_server)));
+	CHECK(c->n_servers <= NTSKD_MAX_SERVERS);
+	CHECK(!c->n_servers == !c->servers);
+	for (i = 0; i < c->n_servers; i++) {
+		const struct ntskd_server_conf *s = &c->servers[i];
+
+		CHECK(terminated(s->host, sizeof(s->host)));
+		CHECK(!knts_ke_check_server_name((const uint8_t *)s->host,
+						 strlen(s->host)));
+		CHECK(s->ke_port != 0);
+		CHECK(terminated(s->ca, sizeof(s->ca)));
+		CHECK(!(s->noverify && s->ca[0]));
+		CHECK(s->n_aeads <= NTSKD_MAX_AEADS);
+		for (k = 0; k < s->n_aeads; k++)
+			CHECK(knts_ke_aead_supported(s->aeads[k]));
+	}
+}
+
+/* The config as text again; NULL if it does not fit. */
+static char *print_config(const struct ntskd_config *c, size_t *len)
+{
+	size_t cap = 64 * 1024 + (size_t)c->n_servers * 4400, n = 0;
+	char *b = malloc(cap), a[INET6_ADDRSTRLEN];
+	unsigned int i, k;
+
+#define OUT(...) (n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__))
+	if (!b)
+		return NULL;
+	for (i = 0; i < c->n_listen; i++) {
+		inet_ntop(c->listen[i].family, &c->listen[i].addr, a, sizeof(a));
+		OUT("ke-listen %s %u\n", a, c->listen[i].port);
+	}
+	if (c->cert[0])
+		OUT("cert %s\nkey %s\n", c->cert, c->key);
+	OUT("keyfile %s\nrotate %u\nntp-port %u\npolicy %s\nrefresh %u\n",
+	    c->keyfile, c->rotate, c->ntp_port,
+	    c->policy ? "nts-only" : "mixed", c->refresh);
+	if (c->ntp_server[0])
+		OUT("ntp-server %s\n", c->ntp_server);
+	for (i = 0; i < c->n_servers; i++) {
+		const struct ntskd_server_conf *s = &c->servers[i];
+
+		OUT("server %s ke-port %u", s->host, s->ke_port);
+		if (s->ca[0])
+			OUT(" ca %s", s->ca);
+		if (s->noverify)
+			OUT(" noverify");
+		for (k = 0; k < s->n_aeads; k++)
+			OUT("%s%u", k ? "," : " aead ", s->aeads[k]);
+		OUT("\n");
+	}
+#undef OUT
+	CHECK(n < cap);
+	*len = n;
+	return b;
+}
+
+static void check_same(const struct ntskd_config *a,
+		       const struct ntskd_config *b)
+{
+	unsigned int i;
+
+	CHECK(a->n_listen == b->n_listen);
+	for (i = 0; i < a->n_listen; i++) {
+		CHECK(a->listen[i].family == b->listen[i].family);
+		CHECK(a->listen[i].port == b->listen[i].port);
+		CHECK(!memcmp(&a->listen[i].addr, &b->listen[i].addr,
+			      sizeof(a->listen[i].addr)));
+	}
+	CHECK(!strcmp(a->cert, b->cert) && !strcmp(a->key, b->key));
+	CHECK(!strcmp(a->keyfile, b->keyfile));
+	CHECK(a->rotate == b->rotate && a->ntp_port == b->ntp_port);
+	CHECK(a->policy == b->policy && a->refresh == b->refresh);
+	CHECK(!strcmp(a->ntp_server, b->ntp_server));
+	CHECK(a->n_servers == b->n_servers);
+	for (i = 0; i < a->n_servers; i++) {
+		const struct ntskd_server_conf *x = &a->servers[i];
+		const struct ntskd_server_conf *y = &b->servers[i];
+
+		CHECK(!strcmp(x->host, y->host) && x->ke_port == y->ke_port);
+		CHECK(!strcmp(x->ca, y->ca) && x->noverify == y->noverify);
+		CHECK(x->n_aeads == y->n_aeads &&
+		      !memcmp(x->aeads, y->aeads, sizeof(x->aeads)));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ntskd_config c, again;
+	char err[256], *text;
+	size_t len;
+
+	ntskd_config_init(&c);
+	if (ntskd_config_parse(&c, "f", (const char *)data, size, err,
+			       sizeof(err))) {
+		CHECK(!strncmp(err, "f:", 2) && strchr(err + 2, ':'));
+		CHECK(is_default(&c));
+		return 0;
+	}
+	CHECK(!err[0]);
+	check_config(&c);
+	text = print_config(&c, &len);
+	if (text) {
+		ntskd_config_init(&again);
+		CHECK(!ntskd_config_parse(&again, "g", text, len, err,
+					  sizeof(err)));
+		check_same(&c, &again);
+		ntskd_config_free(&again);
+		free(text);
+	}
+	ntskd_config_free(&c);
+	return 0;
+}

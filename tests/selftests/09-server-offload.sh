@@ -1,0 +1,102 @@
+#!/bin/bash
+# The server role and the shape of the daemon's reply skb at LOCAL_OUT
+# (architecture-anchors 6.6): with TX checksum offload on the veth a UDP
+# reply arrives CHECKSUM_PARTIAL, with it off the stack has already summed
+# it; knts re-sums in software either way, so every signed reply must
+# verify at the client. A UDP GSO reply (UDP_SEGMENT; no NTP daemon sends
+# one) is refused: dropped and counted, never sent half-signed.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nts_lab.sh"
+
+LOAD=$PROJECT/build/ntsload
+[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -x "$NTSKD" ] || skip_all "build/ntskd not built"
+[ -x "$LOAD" ] || skip_all "build/ntsload not built"
+command -v chronyd >/dev/null || skip_all "chrony not installed"
+command -v ethtool >/dev/null || skip_all "ethtool not installed (make deps)"
+
+ktap_plan 8
+knts_load
+new_netns srv && new_netns cli
+veth_pair "$srv" "$cli"
+addr_add "$srv" kv0 10.77.0.1/24; addr_add "$srv" kv0 fd77::1/64
+addr_add "$cli" kv1 10.77.0.2/24; addr_add "$cli" kv1 fd77::2/64
+make_pki knts-test 10.77.0.1 fd77::1
+chronyd_start "$srv" plain "bindaddress 10.77.0.1" "bindaddress fd77::1" \
+	"port 123" "allow" "local stratum 10"
+ntskd_start "$srv" kd "ke-listen 10.77.0.1" "ke-listen fd77::1" \
+	"cert $LAB/pki/server.crt" "key $LAB/pki/server.key" "keyfile $LAB/kd/ntskeys"
+
+# load KE-ADDR: 100 NTS requests through ntskd's keys; $out holds the JSON.
+load() {
+	out=$(ip netns exec "$cli" "$LOAD" --ke "$1" --ca "$LAB/pki/ca.crt" \
+		--rate 100 --duration 1 --pool 128 --drain 3000 --json 2>"$LAB/err")
+	[ -s "$LAB/err" ] && diag "$(cat "$LAB/err")"
+	return 0
+}
+js() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if ($1) else 1)" "$out"; }
+all_valid() { js 'd["sent"] >= 50 and d["valid"] == d["sent"] and d["invalid"] == 0 and d["naks"] == 0'; }
+txcsum() { ip netns exec "$srv" ethtool -k kv0 | awk '/^tx-checksumming:/ { print $2 }'; }
+
+[ "$(txcsum)" = on ]
+ok $? "veth TX checksum offload is on: replies reach LOCAL_OUT as CHECKSUM_PARTIAL"
+signed0=$(knts_stat_text "$srv" srv_reply_signed)
+load 10.77.0.1; all_valid
+ok $? "offload on, IPv4: every signed reply verifies at the client"
+load '[fd77::1]'; all_valid
+ok $? "offload on, IPv6: every signed reply verifies at the client"
+
+ip netns exec "$srv" ethtool -K kv0 tx off >/dev/null 2>&1
+[ "$(txcsum)" = off ]
+ok $? "veth TX checksum offload switched off"
+load 10.77.0.1; v4=$?; all_valid; v4=$?
+load '[fd77::1]'; all_valid
+ok $((v4 | $?)) "offload off, IPv4 and IPv6: every signed reply verifies"
+signed1=$(knts_stat_text "$srv" srv_reply_signed)
+diag "replies signed: $((signed1 - signed0))"
+
+# A stand-in daemon that answers with UDP_SEGMENT: a 48-byte reply with a
+# 16-byte segment size is a GSO skb of three segments at LOCAL_OUT.
+ip netns exec "$srv" ethtool -K kv0 tx on >/dev/null 2>&1
+chronyd_stop plain
+cat > "$LAB/gso.py" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.77.0.1", 123))
+s.settimeout(20)
+n = 0
+while n < int(sys.argv[1]):
+    try:
+        req, peer = s.recvfrom(2048)
+    except socket.timeout:
+        break
+    rep = bytearray(48)
+    rep[0] = 0x24                      # LI 0, VN 4, mode 4
+    rep[1] = 2
+    rep[24:32] = req[40:48]            # origin = the request's transmit
+    rep[40:48] = req[40:48]
+    try:
+        s.sendmsg([bytes(rep)], [(socket.SOL_UDP, 103, struct.pack("H", 16))], 0, peer)
+    except PermissionError:
+        pass                           # NF_DROP at LOCAL_OUT shows as EPERM
+    n += 1
+print(n)
+EOF
+ip netns exec "$srv" python3 "$LAB/gso.py" 50 > "$LAB/gso.out" 2>&1 &
+gso=$!
+at_exit "kill $gso 2>/dev/null"
+wait_for 20 sh -c "ip netns exec $srv ss -Hlun 'sport = :123' | grep -q ."
+dropped0=$(knts_stat_text "$srv" srv_reply_dropped)
+out=$(ip netns exec "$cli" "$LOAD" --ke 10.77.0.1 --ca "$LAB/pki/ca.crt" \
+	--rate 50 --duration 1 --pool 64 --drain 2000 --json 2>"$LAB/err")
+wait "$gso"
+answered=$(cat "$LAB/gso.out")
+dropped=$(( $(knts_stat_text "$srv" srv_reply_dropped) - dropped0 ))
+diag "GSO stand-in answered $answered requests; knts dropped $dropped replies"
+[ "$answered" -ge 40 ] && [ "$dropped" -eq "$answered" ] 2>/dev/null
+ok $? "UDP GSO replies to verified requests are dropped and counted (srv_reply_dropped)"
+js 'd["valid"] == 0 and d["invalid"] == 0'
+ok $? "... and none reaches the client, signed or unsigned"
+
+check "kernel log: no WARN, BUG or Oops" dmesg_clean
+ktap_finish

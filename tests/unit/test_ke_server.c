@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntskd's NTS-KE server (userspace/ntskd/ke_server.c, ke_tls.c) end to end
+ * without a network: the server adopts one end of a socketpair, a child
+ * process runs an OpenSSL client on the other. Checks the TLS policy (1.3
+ * only, ALPN ntske/1 required, also when none is offered), a request
+ * split into single bytes, a silent client that does not block another,
+ * the request size limit, the deadline, and the log line of each failure.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "ktypes.h"
+#include "../../kmod/cookie.h"
+#include "unit.h"
+#include "exporter.h"
+#include "ke_record.h"
+#include "ke_server.h"
+#include "log.h"
+
+static struct ntskd_loop *loop;
+static struct ntskd_ke_server *srv;
+static struct ntskd_masterkeys keys;
+static struct ntskd_config cfg;
+static char dir[] = "/tmp/knts-ke-XXXXXX";
+static char logpath[256];
+static bool timed_out;
+
+static const char chrony_req[] = "800100020000 80040002000f 80000000";
+
+/* ---- the client, in a child process ---- */
+
+static SSL *client_connect(int fd, int max_version, const char *alpn)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	unsigned char wire[64];
+	SSL *ssl;
+
+	if (!ctx || !SSL_CTX_set_max_proto_version(ctx, max_version))
+		return NULL;
+	if (alpn) {
+		wire[0] = (unsigned char)strlen(alpn);
+		memcpy(wire + 1, alpn, wire[0]);
+		if (SSL_CTX_set_alpn_protos(ctx, wire, wire[0] + 1u))
+			return NULL;
+	}
+	ssl = SSL_new(ctx);
+	SSL_CTX_free(ctx);
+	if (!ssl || !SSL_set_fd(ssl, fd) || SSL_connect(ssl) != 1) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	return ssl;
+}
+
+/* Everything the server sends until it closes. */
+static int client_read_all(SSL *ssl, uint8_t *buf, size_t cap)
+{
+	size_t n = 0;
+	int r;
+
+	while (n < cap && (r = SSL_read(ssl, buf + n, (int)(cap - n))) > 0)
+		n += (size_t)r;
+	return (int)n;
+}
+
+/* A full exchange; the cookies must open to the exported keys. */
+static int client_good(int fd, bool byte_by_byte)
+{
+	static const uint16_t off[] = { 15 };
+	uint8_t req[16], resp[4096], c2s[32], s2c[32];
+	const struct knts_master_key *mk = ntskd_mk_current(&keys);
+	struct knts_ke_response r;
+	struct knts_cookie_keys ck;
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "ntske/1");
+	size_t i;
+	int n;
+
+	if (!ssl)
+		return 10;
+	unit_unhex(chrony_req, req, sizeof(req));
+	for (i = 0; byte_by_byte && i < sizeof(req); i++) {
+		if (SSL_write(ssl, req + i, 1) != 1)
+			return 11;
+		usleep(20000);
+	}
+	if (!byte_by_byte && SSL_write(ssl, req, sizeof(req)) != 16)
+		return 11;
+	n = client_read_all(ssl, resp, sizeof(resp));
+	if (knts_ke_parse_response(resp, (size_t)n, off, 1, &r) ||
+	    r.n_cookies != 8 || r.cookie_len != 100)
+		return 12;
+	if (knts_export_keys(ssl, 15, c2s, s2c, 32))
+		return 13;
+	for (i = 0; i < r.n_cookies; i++) {
+		if (knts_cookie_open(mk->key, mk->id, r.cookie[i], 100, &ck) ||
+		    memcmp(knts_cookie_c2s(&ck), c2s, 32) ||
+		    memcmp(knts_cookie_s2c(&ck), s2c, 32))
+			return 14;
+	}
+	/* the server closes the TLS session properly */
+	if (SSL_get_error(ssl, 0) != SSL_ERROR_ZERO_RETURN &&
+	    !(SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN))
+		return 15;
+	SSL_shutdown(ssl);
+	SSL_free(ssl);
+	return 0;
+}
+
+static int client_good_whole(int fd)
+{
+	return client_good(fd, false);
+}
+
+static int client_good_split(int fd)
+{
+	return client_good(fd, true);
+}
+
+static int client_tls12(int fd)
+{
+	SSL *ssl = client_connect(fd, TLS1_2_VERSION, "ntske/1");
+
+	return ssl ? 20 : 0;
+}
+
+static int client_wrong_alpn(int fd)
+{
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "http/1.1");
+
+	return ssl ? 21 : 0;
+}
+
+/* No ALPN at all: the handshake may finish, but no answer comes. */
+static int client_no_alpn(int fd)
+{
+	uint8_t req[16], resp[256];
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, NULL);
+
+	if (!ssl)
+		return 0;
+	unit_unhex(chrony_req, req, sizeof(req));
+	SSL_write(ssl, req, sizeof(req));
+	return client_read_all(ssl, resp, sizeof(resp)) ? 22 : 0;
+}
+
+/* A record that can never fit the request limit: Error 1 at once. */
+static int client_too_large(int fd)
+{
+	static const uint16_t off[] = { 15 };
+	uint8_t req[] = { 0x80, 0x01, 0x00, 0x02, 0x00, 0x00,
+			  0x40, 0x00, 0x40, 0x00 };	/* 16 KiB body */
+	uint8_t resp[256];
+	struct knts_ke_response r;
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "ntske/1");
+	int n;
+
+	if (!ssl)
+		return 30;
+	if (SSL_write(ssl, req, sizeof(req)) != (int)sizeof(req))
+		return 31;
+	n = client_read_all(ssl, resp, sizeof(resp));
+	if (knts_ke_parse_response(resp, (size_t)n, off, 1, &r) !=
+	    KNTS_KE_E_RESP_ERROR || r.error_code != 1)
+		return 32;
+	return 0;
+}
+
+/* Half a request, then hang up. */
+static int client_hangup(int fd)
+{
+	uint8_t req[16];
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "ntske/1");
+
+	if (!ssl)
+		return 40;
+	unit_unhex(chrony_req, req, sizeof(req));
+	SSL_write(ssl, req, 7);
+	return 0;
+}
+
+/* Connected and silent; waits for the server to give up. */
+static int client_silent(int fd)
+{
+	char b;
+
+	return read(fd, &b, 1) == 0 ? 0 : 50;
+}
+
+/* ---- the server side ---- */
+
+static void on_child(int signo, void *arg)
+{
+	ntskd_loop_stop(loop);
+}
+
+static void on_deadline(struct ntskd_timer *t, void *arg)
+{
+	timed_out = true;
+	ntskd_loop_stop(loop);
+}
+
+static pid_t start_client(int (*fn)(int fd))
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		_exit(fn(sv[1]));
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	ntskd_ke_server_adopt(srv, sv[0], "test-peer");
+	return pid;
+}
+
+/* Serve until a child exits (or 10 s pass); that child's exit code. */
+static int serve_until_exit(pid_t pid)
+{
+	struct ntskd_timer deadline;
+	int status = -1;
+
+	ntskd_timer_init(&deadline, on_deadline, NULL);
+	ntskd_timer_arm(loop, &deadline, 10000);
+	timed_out = false;
+	while (!timed_out && waitpid(pid, &status, WNOHANG) == 0)
+		ntskd_loop_run(loop);
+	ntskd_timer_cancel(loop, &deadline);
+	if (timed_out)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
+}
+
+static int run_client(int (*fn)(int fd))
+{
+	return serve_until_exit(start_client(fn));
+}
+
+/* Let the server finish with the connection (closing state). */
+static void drain(void)
+{
+	struct ntskd_timer deadline;
+
+	ntskd_timer_init(&deadline, on_deadline, NULL);
+	timed_out = false;
+	ntskd_timer_arm(loop, &deadline, 200);
+	while (!timed_out && ntskd_ke_server_conns(srv))
+		ntskd_loop_run(loop);
+	ntskd_timer_cancel(loop, &deadline);
+}
+
+static bool log_has(const char *needle)
+{
+	size_t len;
+	char *text;
+	bool found;
+
+	fflush(stderr);
+	text = unit_slurp(logpath, &len);
+	found = text && strstr(text, needle);
+	free(text);
+	return found;
+}
+
+static void test_good(void)
+{
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	EXPECT(log_has("NTS-KE with test-peer: AEAD 15, 8 cookies under key"));
+}
+
+static void test_split_request(void)
+{
+	EXPECT_EQ(run_client(client_good_split), 0);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
+static void test_tls_policy(void)
+{
+	EXPECT_EQ(run_client(client_tls12), 0);
+	EXPECT(log_has("failed in the TLS handshake: the client does not offer TLS 1.3"));
+	EXPECT_EQ(run_client(client_wrong_alpn), 0);
+	EXPECT(log_has("failed in the TLS handshake: the client offered ALPN 'http/1.1', not 'ntske/1'"));
+	EXPECT_EQ(run_client(client_no_alpn), 0);
+	EXPECT(log_has("refused: the client offered no ALPN ('ntske/1' is required)"));
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
+static void test_limits(void)
+{
+	EXPECT_EQ(run_client(client_too_large), 0);
+	EXPECT(log_has("bad NTS-KE request from test-peer: too-large; sent Error 1 (bad request)"));
+	EXPECT_EQ(run_client(client_hangup), 0);
+	drain();
+	EXPECT(log_has("the client closed the connection after 7 bytes, before End of Message"));
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
+/* A silent client holds only its own slot, until its deadline. */
+static void test_slow_client(void)
+{
+	pid_t silent;
+	int status = 0;
+
+	ntskd_ke_server_set_timeout(srv, 1500);
+	silent = start_client(client_silent);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	EXPECT_EQ(waitpid(silent, &status, WNOHANG), 0);	/* still there */
+	EXPECT_EQ(serve_until_exit(silent), 0);	/* closed by the server */
+	EXPECT(log_has("NTS-KE with test-peer timed out after 1500 ms in the TLS handshake (0 request bytes)"));
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
+}
+
+/* At NTSKD_KE_MAX_CONNS in progress, one more is closed at once. */
+static void test_max_conns(void)
+{
+	int peer[NTSKD_KE_MAX_CONNS + 1], sv[2], i, n = 0;
+	char b;
+
+	for (i = 0; i <= NTSKD_KE_MAX_CONNS; i++) {
+		peer[i] = -1;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			break;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		ntskd_ke_server_adopt(srv, sv[0], "crowd");
+		peer[i] = sv[1];
+		n++;
+	}
+	EXPECT_EQ(n, NTSKD_KE_MAX_CONNS + 1);
+	EXPECT_EQ(ntskd_ke_server_conns(srv), NTSKD_KE_MAX_CONNS);
+	if (peer[NTSKD_KE_MAX_CONNS] >= 0)
+		EXPECT_EQ(read(peer[NTSKD_KE_MAX_CONNS], &b, 1), 0);
+	EXPECT(log_has("NTS-KE with crowd refused: 128 connections in progress"));
+	/* the crowd hangs up: every slot is freed */
+	for (i = 0; i < n; i++)
+		close(peer[i]);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
+static void test_reload(void)
+{
+	char broken[NTSKD_PATH_MAX];
+
+	/* a broken certificate keeps the old one serving */
+	snprintf(broken, sizeof(broken), "%s", cfg.cert);
+	snprintf(cfg.cert, sizeof(cfg.cert), "%s/missing.pem", dir);
+	EXPECT_EQ(ntskd_ke_server_reload_tls(srv), -1);
+	EXPECT(log_has("keeping the certificate and key already loaded"));
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	snprintf(cfg.cert, sizeof(cfg.cert), "%s", broken);
+	EXPECT_EQ(ntskd_ke_server_reload_tls(srv), 0);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	drain();
+}
+
+int main(void)
+{
+	char cmd[512];
+	int tap_out, fails;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+		 "-keyout %s/key.pem -out %s/cert.pem -days 1 -subj /CN=knts-test >/dev/null 2>&1",
+		 dir, dir);
+	ntskd_config_init(&cfg);
+	snprintf(cfg.cert, sizeof(cfg.cert), "%s/cert.pem", dir);
+	snprintf(cfg.key, sizeof(cfg.key), "%s/key.pem", dir);
+	/* the server's log goes to a file the tests read */
+	snprintf(logpath, sizeof(logpath), "%s/ntskd.log", dir);
+	tap_out = dup(STDERR_FILENO);
+	if (system(cmd) || !freopen(logpath, "w", stderr) ||
+	    ntskd_mk_generate(&keys, 0)) {
+		printf("not ok 1 - test setup (openssl, %s)\n1..1\n", dir);
+		return 1;
+	}
+	setvbuf(stderr, NULL, _IONBF, 0);
+	ntskd_log_open(false, true);
+	loop = ntskd_loop_new();
+	srv = loop ? ntskd_ke_server_new(loop, &cfg, &keys) : NULL;
+	if (!srv || ntskd_loop_on_signal(loop, SIGCHLD, on_child, NULL)) {
+		printf("not ok 1 - server setup\n1..1\n");
+		return 1;
+	}
+	RUN(test_good);
+	RUN(test_split_request);
+	RUN(test_tls_policy);
+	RUN(test_limits);
+	RUN(test_slow_client);
+	RUN(test_max_conns);
+	RUN(test_reload);
+	ntskd_ke_server_stop(srv);
+	ntskd_loop_free(loop);
+	fails = unit_tests_failed;
+	if (fails) {
+		/* the server's side of the story, as TAP diagnostics */
+		snprintf(cmd, sizeof(cmd), "sed 's/^/# /' %s >&%d", logpath, tap_out);
+		if (system(cmd))
+			fails++;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		fails++;
+	return unit_done();
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KNTS_CMD_KEYS_SET and KNTS_CMD_SERVER_SET requests (see nl_server.h). */
+#include <errno.h>
+
+#include <linux/knts.h>
+
+#include "nl_server.h"
+
+struct keys_req {
+	const struct knts_master_key *keys;
+	unsigned int n;
+	uint32_t current_id;
+};
+
+static int put_keys(struct nl_msg *msg, void *arg)
+{
+	const struct keys_req *r = arg;
+	struct nlattr *keys, *key;
+	unsigned int i;
+
+	keys = nla_nest_start(msg, KNTS_A_KEYS | NLA_F_NESTED);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < r->n; i++) {
+		key = nla_nest_start(msg, KNTS_A_KEY | NLA_F_NESTED);
+		if (!key ||
+		    nla_put_u32(msg, KNTS_A_KEY_ID, r->keys[i].id) ||
+		    nla_put(msg, KNTS_A_KEY_SECRET, KNTS_MASTER_KEY_LEN,
+			    r->keys[i].key))
+			return -ENOMEM;
+		nla_nest_end(msg, key);
+	}
+	nla_nest_end(msg, keys);
+	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, r->current_id) ?
+	       -ENOMEM : 0;
+}
+
+int knts_nl_keys_set(struct knts_nl *nl, const struct knts_master_key *keys,
+		     unsigned int n, uint32_t current_id)
+{
+	struct keys_req r = { keys, n, current_id };
+	unsigned int i;
+
+	if (!n || n > KNTS_MAX_KEYS)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (keys[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
+		    keys[i].len != KNTS_MASTER_KEY_LEN)
+			return -EINVAL;
+	return knts_nl_request(nl, KNTS_CMD_KEYS_SET, 0, put_keys, &r,
+			       NULL, NULL);
+}
+
+struct server_req {
+	uint8_t enable;
+	uint16_t port;
+	uint8_t policy;
+};
+
+static int put_server(struct nl_msg *msg, void *arg)
+{
+	const struct server_req *c = arg;
+
+	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, c->enable))
+		return -ENOMEM;
+	if (c->enable && (nla_put_u16(msg, KNTS_A_SERVER_PORT, c->port) ||
+			  nla_put_u8(msg, KNTS_A_SERVER_POLICY, c->policy)))
+		return -ENOMEM;
+	return 0;
+}
+
+int knts_nl_server_set(struct knts_nl *nl, bool enable, uint16_t port,
+		       uint8_t policy)
+{
+	struct server_req c = { enable, port, policy };
+
+	return knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c,
+			       NULL, NULL);
+}

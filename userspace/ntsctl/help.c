@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntsctl help SUBCOMMAND / ntsctl SUBCOMMAND --help: the longer text
+ * behind the one-line summaries of main.c's table, and the exit codes.
+ * Kept apart from the dispatch table so that adding a subcommand there
+ * needs no help text here (it then shows its summary only).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ntsctl.h"
+
+static const struct {
+	const char *name;
+	const char *text;
+} details[] = {
+	{ "show",
+	  "Shows this network namespace's knts configuration. Server role:\n"
+	  "enabled or not, the protected UDP port, the policy, and the master\n"
+	  "keys by ID and age (the current one marked); never key bytes.\n"
+	  "Client role: the associations (server, port, AEAD, cookies held,\n"
+	  "last NTS-KE, NAKs, good and bad replies).\n"
+	  "  --json   machine-readable output\n" },
+	{ "stats",
+	  "Prints this network namespace's counters, summed over all CPUs.\n"
+	  "srv_malformed_REASON lines count malformed NTS requests by reason;\n"
+	  "stat_N is a counter of a newer module this ntsctl cannot name.\n"
+	  "docs/operator-guide.md explains every counter.\n"
+	  "  --json   machine-readable output\n" },
+	{ "server",
+	  "enable   switch the server role of this namespace on, or change it:\n"
+	  "         port PORT      UDP port of the local NTP server (default 123)\n"
+	  "         policy mixed   plain NTP requests pass untouched (default)\n"
+	  "         policy nts-only  plain NTP requests are dropped\n"
+	  "         Without master keys (load-keys, ntskd) every NTS request\n"
+	  "         is answered with an NTS NAK.\n"
+	  "disable  switch it off; NTS requests then reach the daemon as is.\n" },
+	{ "load-keys",
+	  "Replaces the master keys in one step with those of FILE, a chrony\n"
+	  "ntskeys file (NKS0 or NKS1) holding AES-SIV-CMAC-256 keys\n"
+	  "(algorithm 15); anything else is refused. The key the file marks\n"
+	  "current seals new cookies. Use it on every NTP server of a pool\n"
+	  "that shares one NTS-KE server's keys (chrony ntsrotate 0, or\n"
+	  "ntskd rotate 0).\n" },
+	{ "monitor",
+	  "Joins the client role's events group and prints one line per event:\n"
+	  "cookies-low, jar-empty, nak or idle, with the server, its port and\n"
+	  "the cookies held. ntskd acts on these; this is for people and tests.\n"
+	  "  --json        one JSON object per line\n"
+	  "  --count N     stop after N events (exit 1 if fewer came in time)\n"
+	  "  --timeout S   stop after S seconds\n" },
+	{ "refresh",
+	  "Asks the ntskd of this network namespace (its client role) to run\n"
+	  "NTS-KE now and replace the association's keys and cookies, for the\n"
+	  "server line SERVER (its host as written, or its NTP address) or for\n"
+	  "every server line. It returns once the exchanges have started:\n"
+	  "ntskd's log says how they ended, `ntsctl show` the association's\n"
+	  "new age. Root or ntskd's own user only. Sending ntskd SIGUSR1 does\n"
+	  "the same for every server line.\n"
+	  "  --json   machine-readable output\n" },
+	{ "help",
+	  "Without SUBCOMMAND: every subcommand and the exit codes.\n"
+	  "With one: its usage and this longer help.\n" },
+};
+
+void ntsctl_print_exit_codes(FILE *f)
+{
+	fprintf(f, "\nExit codes: 0 success, 1 failure, 2 usage error,\n"
+		   "3 knts module not loaded, 4 permission denied (needs CAP_NET_ADMIN).\n");
+}
+
+void ntsctl_print_details(FILE *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(details) / sizeof(details[0]); i++) {
+		if (!strcmp(details[i].name, name)) {
+			fprintf(f, "\n%s", details[i].text);
+			break;
+		}
+	}
+	ntsctl_print_exit_codes(f);
+}

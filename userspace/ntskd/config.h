@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntskd configuration, /etc/knts/ntskd.conf (-c FILE overrides it).
+ *
+ * One directive per line, words separated by blanks, '#' starts a comment.
+ *
+ *   ke-listen ADDR [PORT]   NTS-KE listener, IPv4 or IPv6 literal (brackets
+ *                           optional), port default 4460; repeatable.
+ *                           None given: 0.0.0.0 and :: on 4460.
+ *   cert FILE               PEM certificate chain       } the server role
+ *   key FILE                PEM private key             } needs both
+ *   keyfile FILE            master keys (chrony NKS0), default
+ *                           /var/lib/knts/ntskeys
+ *   rotate SECONDS          master key rotation, default 86400; 0 = never
+ *                           (the keyfile is managed elsewhere: SIGHUP
+ *                           re-reads it)
+ *   ntp-port PORT           local NTP server's UDP port, default 123
+ *   ntp-server NAME         NTPv4 Server record (6) sent to clients
+ *   policy mixed|nts-only   kernel policy for plain NTP, default mixed
+ *
+ * Client role (the NTS-KE client, client_role.c):
+ *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
+ *                           repeatable; AEAD IDs among 15, 16, 17
+ *   refresh SECONDS         NTS-KE refresh interval, default 2419200
+ *   ke-retry SECONDS [MAX]  first retry delay after a failed NTS-KE,
+ *                           growing by 1.5 each time up to MAX; default
+ *                           10 and 7200
+ *   client-state FILE       which association each server line installed
+ *                           (survives ntskd restarts), default
+ *                           /var/lib/knts/client-state
+ *
+ * The parser is a pure function over a buffer (no I/O, no globals), so it
+ * is unit-tested and fuzzed as is.
+ */
+#ifndef NTSKD_CONFIG_H
+#define NTSKD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netinet/in.h>
+
+#define NTSKD_CONFIG_FILE	"/etc/knts/ntskd.conf"
+#define NTSKD_KEYFILE_DEFAULT	"/var/lib/knts/ntskeys"
+#define NTSKD_KE_PORT		4460
+#define NTSKD_NTP_PORT		123
+#define NTSKD_ROTATE_DEFAULT	86400u
+#define NTSKD_REFRESH_DEFAULT	2419200u
+#define NTSKD_KE_RETRY_DEFAULT	10u
+#define NTSKD_KE_RETRY_MAX_DEFAULT	7200u
+#define NTSKD_CLIENT_STATE_DEFAULT	"/var/lib/knts/client-state"
+/* Time values above ten years are typos, not intentions. */
+#define NTSKD_SECONDS_MAX	315360000u
+
+#define NTSKD_MAX_LISTEN	16
+#define NTSKD_MAX_SERVERS	64
+#define NTSKD_MAX_AEADS		3
+#define NTSKD_PATH_MAX		4096
+#define NTSKD_NAME_MAX		255
+#define NTSKD_CONFIG_MAX_SIZE	(1 << 20)
+
+struct ntskd_listen {
+	int family;		/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+	uint16_t port;
+	unsigned int line;
+};
+
+struct ntskd_server_conf {
+	char host[NTSKD_NAME_MAX + 1];
+	uint16_t ke_port;			/* default 4460 */
+	char ca[NTSKD_PATH_MAX];		/* "" = system trust store */
+	bool noverify;
+	uint16_t aeads[NTSKD_MAX_AEADS];	/* in preference order */
+	unsigned int n_aeads;			/* 0 = the client's default */
+	unsigned int line;
+};
+
+struct ntskd_config {
+	struct ntskd_listen listen[NTSKD_MAX_LISTEN];
+	unsigned int n_listen;
+	char cert[NTSKD_PATH_MAX];		/* "" = not set */
+	char key[NTSKD_PATH_MAX];
+	char keyfile[NTSKD_PATH_MAX];
+	uint32_t rotate;
+	uint16_t ntp_port;
+	char ntp_server[NTSKD_NAME_MAX + 1];	/* "" = no record 6 */
+	uint8_t policy;				/* enum knts_policy */
+
+	struct ntskd_server_conf *servers;	/* n_servers entries, heap */
+	unsigned int n_servers;
+	uint32_t refresh;
+	uint32_t ke_retry;			/* seconds, >= 1 */
+	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
+	char client_state[NTSKD_PATH_MAX];
+};
+
+/* Defaults; nothing allocated. */
+void ntskd_config_init(struct ntskd_config *c);
+
+/*
+ * Parse @len bytes of @text (no NUL needed) into @c, which
+ * ntskd_config_init() prepared. @name is the file name used in messages.
+ * Returns 0, or -1 with "name:line: message" in @err. On failure @c is
+ * freed and re-initialised. Call ntskd_config_free() when done.
+ */
+int ntskd_config_parse(struct ntskd_config *c, const char *name,
+		       const char *text, size_t len, char *err, size_t errlen);
+
+/* Read @path and parse it (as above); I/O errors are reported in @err. */
+int ntskd_config_load(struct ntskd_config *c, const char *path, char *err,
+		      size_t errlen);
+
+/* Free what parsing allocated and reset to the defaults. */
+void ntskd_config_free(struct ntskd_config *c);
+
+/* true when the server role is configured (cert and key given). */
+static inline bool ntskd_config_server_role(const struct ntskd_config *c)
+{
+	return c->cert[0] && c->key[0];
+}
+
+/* true when the client role is configured (server lines given). */
+static inline bool ntskd_config_client_role(const struct ntskd_config *c)
+{
+	return c->n_servers > 0;
+}
+
+#endif /* NTSKD_CONFIG_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Master keys: chrony's slots, rotation, the NKS0 file (see masterkeys.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "masterkeys.h"
+
+#define MK_SLOT_MASK	(NTSKD_MK_SLOTS - 1)
+
+/* A fresh key for @slot: random bytes, random ID with the slot's low bits. */
+static int mk_fresh(struct knts_master_key *k, unsigned int slot)
+{
+	uint8_t id[4];
+
+	if (RAND_bytes(k->key, sizeof(k->key)) != 1 ||
+	    RAND_bytes(id, sizeof(id)) != 1)
+		return -EIO;
+	k->id = ((uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 |
+		 (uint32_t)id[2] << 8 | id[3]);
+	k->id = (k->id & ~(uint32_t)MK_SLOT_MASK) | slot;
+	k->alg = KNTS_KEYFILE_ALG_SIV_CMAC_256;
+	k->len = sizeof(k->key);
+	return 0;
+}
+
+int ntskd_mk_generate(struct ntskd_masterkeys *mk, int64_t now_ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTSKD_MK_SLOTS; i++) {
+		if (mk_fresh(&mk->slot[i], i)) {
+			ntskd_mk_wipe(mk);
+			return -EIO;
+		}
+	}
+	/* slots 0 and 1 previous, 2 current, 3 next */
+	mk->current = 2;
+	mk->newest_ms = now_ms;
+	return 0;
+}
+
+int ntskd_mk_rotate(struct ntskd_masterkeys *mk, int64_t now_ms)
+{
+	unsigned int cur = (mk->current + 1) & MK_SLOT_MASK;
+	unsigned int next = (cur + 1) & MK_SLOT_MASK;
+	struct knts_master_key k;
+
+	if (mk_fresh(&k, next)) {
+		OPENSSL_cleanse(&k, sizeof(k));
+		return -EIO;
+	}
+	/* the oldest key goes: its cookies are two periods old */
+	mk->slot[next] = k;
+	OPENSSL_cleanse(&k, sizeof(k));
+	mk->current = cur;
+	mk->newest_ms = now_ms;
+	return 0;
+}
+
+int ntskd_mk_from_keyfile(struct ntskd_masterkeys *mk,
+			  const struct knts_keyfile *kf, int64_t now_ms,
+			  char *err, size_t errlen)
+{
+	struct ntskd_masterkeys m;
+	unsigned int i, have = 0;
+	int filled = 0;
+
+	memset(&m, 0, sizeof(m));
+	if (kf->n < 2 || kf->n > NTSKD_MK_SLOTS || kf->current >= kf->n) {
+		snprintf(err, errlen, "needs 2 to 4 keys, has %u", kf->n);
+		return -EINVAL;
+	}
+	for (i = 0; i < kf->n; i++) {
+		const struct knts_master_key *k = &kf->keys[i];
+
+		if (k->alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
+		    k->len != sizeof(k->key)) {
+			snprintf(err, errlen,
+				 "key %08X uses algorithm %u; knts supports only AES-SIV-CMAC-256 (15) master keys",
+				 k->id, k->alg);
+			return -EINVAL;
+		}
+		/* the key file parser checked that the slots are consecutive */
+		m.slot[k->id & MK_SLOT_MASK] = *k;
+		have |= 1u << (k->id & MK_SLOT_MASK);
+	}
+	m.current = kf->keys[kf->current].id & MK_SLOT_MASK;
+	for (i = 0; i < NTSKD_MK_SLOTS; i++) {
+		if (have & (1u << i))
+			continue;
+		if (mk_fresh(&m.slot[i], i)) {
+			OPENSSL_cleanse(&m, sizeof(m));
+			snprintf(err, errlen, "no random bytes for a new key");
+			return -EIO;
+		}
+		filled++;
+	}
+	/* the age is that of the newest key, which a fill-in is not */
+	m.newest_ms = now_ms - (int64_t)(kf->age * 1000.0);
+	*mk = m;
+	OPENSSL_cleanse(&m, sizeof(m));
+	return filled;
+}
+
+int ntskd_mk_load(struct ntskd_masterkeys *mk, const char *path,
+		  int64_t now_ms, char *err, size_t errlen)
+{
+	struct knts_keyfile kf;
+	struct stat st;
+	int ret;
+
+	ret = knts_keyfile_load(path, &kf);
+	/*
+	 * The age in the file is as of its writing; the file may have sat on
+	 * disk since (ntskd stopped, or crashed), so count that time too.
+	 */
+	if (!ret && !stat(path, &st) && time(NULL) > st.st_mtime)
+		kf.age += (double)(time(NULL) - st.st_mtime);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path,
+			 ret == -EINVAL ? "not a chrony key file (NKS0 or NKS1) knts can read" :
+			 ret == -EFBIG ? "too large for a key file" :
+			 strerror(-ret));
+		return ret;
+	}
+	ret = ntskd_mk_from_keyfile(mk, &kf, now_ms, err, errlen);
+	if (ret < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, why);
+	}
+	knts_keyfile_wipe(&kf);
+	return ret;
+}
+
+double ntskd_mk_age(const struct ntskd_masterkeys *mk, int64_t now_ms)
+{
+	int64_t d = now_ms - mk->newest_ms;
+
+	return d > 0 ? (double)d / 1000.0 : 0.0;
+}
+
+static void mk_hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
+		    char *buf, size_t cap)
+{
+	char hex[2 * 32 + 1];
+	size_t len;
+	unsigned int i;
+	int n;
+
+	n = snprintf(buf, cap, "NKS0\n15 %.1f\n", ntskd_mk_age(mk, now_ms));
+	if (n < 0 || (size_t)n >= cap)
+		return -ENOSPC;
+	len = (size_t)n;
+	/* oldest first: c-2, c-1, c, then the next key c+1 */
+	for (i = 0; i < NTSKD_MK_SLOTS; i++) {
+		const struct knts_master_key *k =
+			&mk->slot[(mk->current + 2 + i) & MK_SLOT_MASK];
+
+		mk_hex(k->key, sizeof(k->key), hex);
+		n = snprintf(buf + len, cap - len, "%08X %s\n", k->id, hex);
+		if (n < 0 || (size_t)n >= cap - len) {
+			OPENSSL_cleanse(hex, sizeof(hex));
+			OPENSSL_cleanse(buf, cap);
+			return -ENOSPC;
+		}
+		len += (size_t)n;
+	}
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return len > INT_MAX ? -ENOSPC : (int)len;
+}
+
+/* fsync the directory holding @path, so the rename survives a crash */
+static int mk_sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	int fd, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int mk_open_tmp(const char *tmp)
+{
+	char dir[PATH_MAX];
+	int fd, flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+
+	fd = open(tmp, flags, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		/* first start: /var/lib/knts may not exist yet */
+		snprintf(dir, sizeof(dir), "%s", tmp);
+		if (mkdir(dirname(dir), 0700) && errno != EEXIST)
+			return -errno;
+		fd = open(tmp, flags, 0600);
+	}
+	if (fd < 0)
+		return -errno;
+	/* an old temporary file may have had other permissions */
+	if (fchmod(fd, 0600)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+int ntskd_mk_save(const struct ntskd_masterkeys *mk, const char *path,
+		  int64_t now_ms, char *err, size_t errlen)
+{
+	char text[NTSKD_MK_FILE_MAX], tmp[PATH_MAX];
+	const char *what = "write";
+	size_t off = 0;
+	int len, fd, ret = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	len = ntskd_mk_format(mk, now_ms, text, sizeof(text));
+	if (len < 0) {
+		snprintf(err, errlen, "%s: cannot format the keys", path);
+		return len;
+	}
+	fd = mk_open_tmp(tmp);
+	if (fd < 0) {
+		OPENSSL_cleanse(text, sizeof(text));
+		snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(-fd));
+		return fd;
+	}
+	while (off < (size_t)len) {
+		ssize_t w = write(fd, text + off, (size_t)len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	what = "fsync";
+	if (fsync(fd)) {
+		ret = -errno;
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	what = "rename";
+	if (rename(tmp, path)) {
+		ret = -errno;
+		goto fail;
+	}
+	OPENSSL_cleanse(text, sizeof(text));
+	ret = mk_sync_dir(path);
+	if (ret)
+		snprintf(err, errlen, "%s: fsync of the directory: %s", path,
+			 strerror(-ret));
+	return ret;
+fail:
+	OPENSSL_cleanse(text, sizeof(text));
+	snprintf(err, errlen, "%s: %s failed: %s", tmp, what, strerror(-ret));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return ret;
+}
+
+int ntskd_mk_equal(const struct ntskd_masterkeys *a,
+		   const struct ntskd_masterkeys *b)
+{
+	unsigned int i;
+
+	if (a->current != b->current)
+		return 0;
+	for (i = 0; i < NTSKD_MK_SLOTS; i++)
+		if (a->slot[i].id != b->slot[i].id ||
+		    CRYPTO_memcmp(a->slot[i].key, b->slot[i].key,
+				  sizeof(a->slot[i].key)))
+			return 0;
+	return 1;
+}
+
+void ntskd_mk_wipe(struct ntskd_masterkeys *mk)
+{
+	OPENSSL_cleanse(mk, sizeof(*mk));
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ntskd's server role: keys, kernel, NTS-KE (see server_role.h). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <linux/knts.h>
+
+#include "ke_server.h"
+#include "log.h"
+#include "masterkeys.h"
+#include "nl.h"
+#include "nl_server.h"
+#include "server_role.h"
+
+/* A failed rotation (kernel unreachable) is tried again this much later. */
+#define ROLE_RETRY_MS	60000
+
+struct ntskd_server_role {
+	struct ntskd_loop *loop;
+	const struct ntskd_config *cfg;
+	struct ntskd_masterkeys keys;
+	struct ntskd_ke_server *ke;
+	struct ntskd_timer rotation;
+};
+
+static const char *const role_policy[] = { "mixed", "nts-only" };
+
+static int64_t role_now(void)
+{
+	return (int64_t)ntskd_now_ms();
+}
+
+/* Push @mk and (with @settings) the role's port and policy to knts. */
+static int role_push(const struct ntskd_server_role *r,
+		     const struct ntskd_masterkeys *mk, bool settings)
+{
+	struct knts_nl *nl;
+	const char *what = "set the master keys";
+	int err;
+
+	nl = knts_nl_open(&err);
+	if (!nl) {
+		log_err("knts: %s", knts_nl_strerror(err));
+		return err;
+	}
+	/* keys first: an enabled role without them NAKs every request */
+	log_debug("knts: KEYS_SET %08X %08X %08X %08X, current %08X",
+		  mk->slot[0].id, mk->slot[1].id, mk->slot[2].id,
+		  mk->slot[3].id, ntskd_mk_current(mk)->id);
+	err = knts_nl_keys_set(nl, mk->slot, NTSKD_MK_SLOTS,
+			       ntskd_mk_current(mk)->id);
+	if (!err && settings) {
+		what = "enable the server role";
+		log_debug("knts: SERVER_SET enable, port %u, policy %s",
+			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1]);
+		err = knts_nl_server_set(nl, true, r->cfg->ntp_port,
+					 r->cfg->policy);
+	}
+	if (err)
+		log_err("knts: cannot %s: %s%s%s", what, knts_nl_strerror(err),
+			knts_nl_errmsg(nl) ? ": " : "",
+			knts_nl_errmsg(nl) ? knts_nl_errmsg(nl) : "");
+	knts_nl_close(nl);
+	return err;
+}
+
+static void role_log_keys(const char *what, const struct ntskd_masterkeys *mk,
+			  int64_t now)
+{
+	log_info("%s: current key %08X, next %08X, newest %.0f s old", what,
+		 ntskd_mk_current(mk)->id,
+		 mk->slot[(mk->current + 1) % NTSKD_MK_SLOTS].id,
+		 ntskd_mk_age(mk, now));
+}
+
+static int role_save(struct ntskd_server_role *r,
+		     const struct ntskd_masterkeys *mk, int64_t now)
+{
+	char err[1024];
+	int ret;
+
+	ret = ntskd_mk_save(mk, r->cfg->keyfile, now, err, sizeof(err));
+	if (ret)
+		log_err("cannot save the master keys: %s", err);
+	return ret;
+}
+
+/* Arm the rotation timer for when the newest key is `rotate` s old. */
+static void role_schedule(struct ntskd_server_role *r, int64_t now)
+{
+	int64_t due;
+
+	if (!r->cfg->rotate)
+		return;
+	due = r->keys.newest_ms + (int64_t)r->cfg->rotate * 1000 - now;
+	ntskd_timer_arm(r->loop, &r->rotation, due > 0 ? (uint64_t)due : 0);
+}
+
+static void role_rotate(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_server_role *r = arg;
+	struct ntskd_masterkeys next = r->keys;
+	int64_t now = role_now();
+
+	if (ntskd_mk_rotate(&next, now)) {
+		log_err("key rotation: no random bytes; trying again in %d s",
+			ROLE_RETRY_MS / 1000);
+		goto retry;
+	}
+	/* the kernel must know the new key before any cookie uses it */
+	if (role_push(r, &next, false)) {
+		log_err("key rotation postponed by %d s: the kernel did not take the keys",
+			ROLE_RETRY_MS / 1000);
+		goto retry;
+	}
+	role_save(r, &next, now);
+	r->keys = next;
+	ntskd_mk_wipe(&next);
+	role_log_keys("rotated the master keys", &r->keys, now);
+	role_schedule(r, now);
+	return;
+retry:
+	ntskd_mk_wipe(&next);
+	ntskd_timer_arm(r->loop, &r->rotation, ROLE_RETRY_MS);
+}
+
+/* Load the keyfile at start, or create it. 0 or -1 (logged). */
+static int role_load_keys(struct ntskd_server_role *r, int64_t now)
+{
+	const char *path = r->cfg->keyfile;
+	char err[1024];
+	int ret;
+
+	ret = ntskd_mk_load(&r->keys, path, now, err, sizeof(err));
+	if (ret >= 0) {
+		role_log_keys("loaded the master keys", &r->keys, now);
+		if (ret > 0) {
+			log_warn("%s had %d keys fewer than 4; added fresh ones",
+				 path, ret);
+			if (r->cfg->rotate && role_save(r, &r->keys, now))
+				return -1;
+		}
+		return 0;
+	}
+	if (ret != -ENOENT) {
+		/* never overwrite a file we cannot read: it may be the pool's */
+		log_err("%s", err);
+		return -1;
+	}
+	if (ntskd_mk_generate(&r->keys, now)) {
+		log_err("cannot make master keys: no random bytes");
+		return -1;
+	}
+	if (!r->cfg->rotate)
+		log_warn("%s does not exist: created it with fresh keys (rotate 0: copy the pool's keyfile there and send SIGHUP)",
+			 path);
+	if (role_save(r, &r->keys, now))
+		return -1;
+	role_log_keys("created the master keys", &r->keys, now);
+	log_info("saved the master keys to %s", path);
+	return 0;
+}
+
+struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
+						  const struct ntskd_config *cfg)
+{
+	struct ntskd_server_role *r = calloc(1, sizeof(*r));
+	int64_t now = role_now();
+
+	if (!r) {
+		log_err("out of memory");
+		return NULL;
+	}
+	r->loop = loop;
+	r->cfg = cfg;
+	ntskd_timer_init(&r->rotation, role_rotate, r);
+	/* a bad certificate must fail the start before the kernel is touched */
+	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
+	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
+		goto fail;
+	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
+		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
+	if (ntskd_ke_server_listen(r->ke))
+		goto fail;
+	if (cfg->rotate)
+		role_schedule(r, now);
+	else
+		log_info("key rotation off (rotate 0): SIGHUP re-reads %s",
+			 cfg->keyfile);
+	return r;
+fail:
+	ntskd_server_role_stop(r);
+	return NULL;
+}
+
+void ntskd_server_role_reload(struct ntskd_server_role *r)
+{
+	struct ntskd_masterkeys mk;
+	int64_t now = role_now();
+	char err[1024];
+	int ret;
+
+	log_info("SIGHUP: reloading cert, key and %s", r->cfg->keyfile);
+	ntskd_ke_server_reload_tls(r->ke);
+
+	ret = ntskd_mk_load(&mk, r->cfg->keyfile, now, err, sizeof(err));
+	if (ret >= 0 && ntskd_mk_equal(&mk, &r->keys)) {
+		log_info("%s is unchanged", r->cfg->keyfile);
+	} else if (ret >= 0) {
+		r->keys = mk;
+		role_log_keys("loaded new master keys", &r->keys, now);
+		if (ret > 0 && r->cfg->rotate)
+			role_save(r, &r->keys, now);
+		role_schedule(r, now);
+	} else if (ret == -ENOENT && r->cfg->rotate) {
+		log_warn("%s is missing: writing the keys in use", r->cfg->keyfile);
+		role_save(r, &r->keys, now);
+	} else {
+		log_err("%s; keeping the keys in use", err);
+	}
+	ntskd_mk_wipe(&mk);
+	/* resynchronise the kernel, e.g. after a module reload */
+	if (!role_push(r, &r->keys, true))
+		log_info("pushed current key %08X and the role settings to knts",
+			 ntskd_mk_current(&r->keys)->id);
+}
+
+void ntskd_server_role_stop(struct ntskd_server_role *r)
+{
+	if (!r)
+		return;
+	ntskd_timer_cancel(r->loop, &r->rotation);
+	ntskd_ke_server_stop(r->ke);
+	ntskd_mk_wipe(&r->keys);
+	free(r);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntskd's server role: the master keys (loaded, created, rotated, saved),
+ * the kernel's server role (keys and settings pushed over netlink) and the
+ * NTS-KE server, tied together on the event loop.
+ *
+ * Start: load the keyfile (or create it with fresh keys when it does not
+ * exist), push the keys to knts, enable the kernel server role on ntp-port
+ * with the policy, then open the NTS-KE listeners. Every `rotate` seconds
+ * (counted from the newest key's age in the file): rotate, push, save.
+ * SIGHUP: reload cert and key, re-read the keyfile (the file wins when it
+ * differs: a pool member's keys are replaced by its distributor), push the
+ * keys and settings again.
+ */
+#ifndef NTSKD_SERVER_ROLE_H
+#define NTSKD_SERVER_ROLE_H
+
+#include "config.h"
+#include "loop.h"
+
+struct ntskd_server_role;
+
+/* NULL after logging why; @cfg must outlive the role. */
+struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
+						  const struct ntskd_config *cfg);
+/* SIGHUP */
+void ntskd_server_role_reload(struct ntskd_server_role *r);
+/* Stop serving; the kernel keeps its keys and settings. NULL is a no-op. */
+void ntskd_server_role_stop(struct ntskd_server_role *r);
+
+#endif /* NTSKD_SERVER_ROLE_H */
