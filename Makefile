@@ -59,16 +59,20 @@ NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
 NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Tools the selftests run in the VM (not installed: test-only).
+TOOL_SRCS := tests/tools/knts-assoc.c
 
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
-	deps install clean help fuzz kver bench-siv rpi-check script-tests demo \
-	bench bench-timing bench-module bench-smoke
+	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
+	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke
 
-all: module userspace
+all: module userspace tools
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
@@ -78,14 +82,24 @@ help:
 	@echo "make unit        userspace unit tests only"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
+	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-deep   run each fuzzer for FUZZ_RUNS executions (default 10^7)"
+	@echo "make stress      long robustness selftests (>= 10^6 packets) and fuzz-deep"
 	@echo "make bench-siv   native ns/request of the shared AES-SIV + cookie path"
+	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
 	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
+	@echo "make dkms-install  sources to /usr/src/knts-VERSION, dkms add/build/install (KVER=)"
+	@echo "make dkms-remove   dkms remove --all and drop /usr/src/knts-VERSION"
+	@echo "make dkms-check  DKMS flow in private trees, then load its module in the VM"
+	@echo "make compat-check  build the module for 5.10/6.1/6.12 x amd64/arm64/armhf/armel"
+	@echo "make compat-check-7  the same for Debian's newest 7.x (trixie chroot; optional)"
+	@echo "make check-arm64 boot Debian's arm64 kernel in qemu, load the cross-built module"
 
 kver:
 	@echo "$(KVER)"
@@ -113,8 +127,9 @@ $(B)/libknts.a: $(LIB_OBJS)
 $(B)/ntsctl: $(NTSCTL_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
+# -pthread: name lookups run in helper threads (ntskd/resolve.c)
 $(B)/ntskd: $(NTSKD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS) $(SSL_LIBS)
 
 # ntsload, the NTS load generator (issue 7): OpenSSL only, so it is built
 # with the userspace (the VM selftests use it) but never installed.
@@ -132,13 +147,22 @@ UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_list
 	userspace/ntskd/ke_tls.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
+UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
-UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server
+UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
+	test_client_policy test_client_state
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
 		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $< $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+test-tools: $(TOOL_BINS)
 
 # Fuzzers: libFuzzer + ASan + UBSan over the pure parsers. Each links the
 # sources named in FUZZ_EXTRA_<name>: the very files the kernel or ntskd run.
@@ -154,6 +178,7 @@ FUZZ_EXTRA_fuzz_config := userspace/ntskd/config.c userspace/lib/ke_record.c
 FUZZ_EXTRA_fuzz_ntsc := userspace/lib/nts_client_pkt.c userspace/lib/siv_openssl.c \
 	userspace/lib/siv_keyed.c kmod/ef.c
 FUZZ_LIBS_fuzz_ntsc := -lcrypto
+FUZZ_EXTRA_fuzz_keyfile := userspace/lib/keyfile.c
 
 $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
@@ -161,6 +186,18 @@ $(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_EXTRA_$$*)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# Each fuzzer to FUZZ_RUNS executions (issue 8: >= 10^7), one at a time.
+FUZZ_RUNS ?= 10000000
+fuzz-deep: $(FUZZ_BINS)
+	tests/fuzz/deep $(FUZZ_RUNS) $(FUZZ_BINS)
+
+# The long robustness runs (issue 8): the hostile, netlink, flood and
+# lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
+# make check runs the short versions of the same selftests.
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile
+stress: module userspace tools
+	scripts/stress $(STRESS_TESTS)
 
 # Native benchmark of the shared crypto path (issue 3): ns per server-side
 # request with the knts code over OpenSSL next to plain EVP calls.
@@ -170,6 +207,32 @@ $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.
 
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench
+
+# In-kernel micro benchmark (issue 7): knts.ko bench=N in the VM, first
+# under qemu -icount (deterministic instruction counts, one CPU), then on
+# the guest clock (medians of BENCH_ROUNDS loads); the userspace figures
+# of siv_bench beside them. BENCH_BASE=path/to/older/knts.ko (built with
+# bench=N) adds its api figures as a "before" column, load by load.
+BENCH_N ?= 2048
+BENCH_ROUNDS ?= 5
+BENCH_BASE ?=
+bench-kernel: module $(B)/siv_bench
+	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
+		tests/bench/kernel-bench.sh icount 256 1 $(BENCH_BASE)
+	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS) $(BENCH_BASE)
+
+# Robustness tools run by the VM selftests (issue 8): hostile packets,
+# the stand-in daemon, floods, netlink abuse.
+TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
+TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
+TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood)
+
+$(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -Ikmod -Itests/tools -o $@ $< \
+		$(TOOL_LIB) $(TOOL_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+
+tools: $(TOOLS)
 
 # Side-by-side benchmark (issue 7) in the VM, and the client-seen timing
 # cost of knts. Not part of make check: even the smoke run (every
@@ -188,7 +251,7 @@ bench-timing: all
 bench-smoke: all bench-module
 	tests/bench/run smoke
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:
@@ -200,10 +263,13 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace
+selftests: module userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
+# Like demo, check needs nothing before it: scripts/deps installs what is
+# missing and returns at once otherwise.
 check:
+	scripts/deps
 	scripts/check
 
 # The quick start: needs nothing before it (scripts/deps installs what is
@@ -223,9 +289,64 @@ install: all
 	install -D -m 0644 kmod/knts.ko $(DESTDIR)/lib/modules/$(KVER)/updates/knts.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
+# DKMS. DKMS_SRCTREE, DKMS_TREE, DKMS_INSTALLTREE and DKMS_FLAGS point
+# dkms at private trees (tests/dkms/build does); the defaults are the
+# system's (/usr/src, /var/lib/dkms, /lib/modules).
+DKMS_NAME := knts
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?=
+DKMS_INSTALLTREE ?=
+DKMS_FLAGS ?=
+DKMS_SRC := $(DESTDIR)$(DKMS_SRCTREE)/$(DKMS_NAME)-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild LICENSE kmod/Kbuild include/uapi/linux/knts.h \
+	$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+DKMS = dkms --sourcetree $(DKMS_SRCTREE) $(if $(DKMS_TREE),--dkmstree $(DKMS_TREE)) \
+	$(if $(DKMS_INSTALLTREE),--installtree $(DKMS_INSTALLTREE)) $(DKMS_FLAGS)
+DKMS_MV := -m $(DKMS_NAME) -v $(DKMS_VERSION)
+
+# The source tree only (also what a -dkms package ships; DESTDIR= works).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+
+dkms-install: dkms-src
+	@[ -n "$(KVER)" ] || { echo "knts: no kernel to build for; set KVER=" >&2; exit 1; }
+	$(DKMS) status $(DKMS_MV) | grep -q . || $(DKMS) add $(DKMS_MV)
+	@# --force: dkms-src has just replaced the sources; rebuild from them.
+	$(DKMS) build $(DKMS_MV) -k $(KVER) --force
+	$(DKMS) install $(DKMS_MV) -k $(KVER) --force
+
+dkms-remove:
+	if $(DKMS) status $(DKMS_MV) | grep -q .; then $(DKMS) remove $(DKMS_MV) --all; fi
+	rm -rf $(DKMS_SRC)
+
+dkms-check: module userspace
+	tests/dkms/build
+	tests/vm/run-selftests 07-dkms
+
+compat-check:
+	scripts/compat-check $(TARGETS)
+
+# Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
+compat-check-7:
+	scripts/compat-check-7
+
+# Host half of check-arm64's NTS exchange (builds and checks the packets).
+$(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -o $@ $< $(B)/libknts.a $(SSL_LIBS)
+
+check-arm64: $(B)/arm64/ntsvec
+	tests/arm64/run
+
+# Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
+# .*.cmd under the project, .cache/ included (cross sysroots, the arm64
+# kernel's modules, the trixie chroot's libc).
 clean:
 	rm -rf $(B)
-	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f Module.symvers modules.order .*.cmd kmod/modules.order \
+		$(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd .*.d)
 
 include packaging/install.mk
 

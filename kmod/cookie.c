@@ -9,6 +9,9 @@
 
 #include "cookie.h"
 #include "siv.h"
+#ifdef __KERNEL__
+#include "siv_key.h"
+#endif
 
 #define KNTS_COOKIE_NONCE_OFF	KNTS_COOKIE_KEYID_LEN
 #define KNTS_COOKIE_TAG_OFF	(KNTS_COOKIE_NONCE_OFF + KNTS_COOKIE_NONCE_LEN)
@@ -53,9 +56,45 @@ int knts_cookie_key_id(const u8 *cookie, size_t len, u32 *key_id)
 	return 0;
 }
 
-int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
-		     const u8 nonce[KNTS_COOKIE_NONCE_LEN],
-		     const struct knts_cookie_keys *k, u8 *out, size_t cap)
+/*
+ * The master key comes raw (@master) or, in the kernel, prepared (@pk):
+ * the same code either way. Userspace only ever passes a raw key.
+ */
+struct knts_siv_key;
+
+static int knts_cookie_aead_seal(const u8 *master,
+				 const struct knts_siv_key *pk,
+				 const struct knts_siv_ad *ad, const u8 *pt,
+				 size_t len, u8 *tag, u8 *ct)
+{
+#ifdef __KERNEL__
+	if (pk)
+		return knts_siv_seal_key(pk, ad, KNTS_COOKIE_N_AD, pt, len, tag,
+					 ct);
+#endif
+	return knts_siv_seal(master, KNTS_COOKIE_MASTER_LEN, ad,
+			     KNTS_COOKIE_N_AD, pt, len, tag, ct);
+}
+
+static int knts_cookie_aead_open(const u8 *master,
+				 const struct knts_siv_key *pk,
+				 const struct knts_siv_ad *ad, const u8 *tag,
+				 const u8 *ct, size_t len, u8 *pt)
+{
+#ifdef __KERNEL__
+	if (pk)
+		return knts_siv_open_key(pk, ad, KNTS_COOKIE_N_AD, tag, ct, len,
+					 pt);
+#endif
+	return knts_siv_open(master, KNTS_COOKIE_MASTER_LEN, ad,
+			     KNTS_COOKIE_N_AD, tag, ct, len, pt);
+}
+
+static int knts_cookie_do_seal(const u8 *master, const struct knts_siv_key *pk,
+			       u32 key_id,
+			       const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			       const struct knts_cookie_keys *k, u8 *out,
+			       size_t cap)
 {
 	unsigned int key_len = knts_aead_key_len(k->aead);
 	size_t pt_len = 2 * (size_t)key_len;
@@ -76,9 +115,9 @@ int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
 	memcpy(out + KNTS_COOKIE_CT_OFF, k->key, pt_len);
 
 	knts_cookie_ad(ad, out);
-	err = knts_siv_seal(master, KNTS_COOKIE_MASTER_LEN, ad, KNTS_COOKIE_N_AD,
-			    out + KNTS_COOKIE_CT_OFF, pt_len,
-			    out + KNTS_COOKIE_TAG_OFF, out + KNTS_COOKIE_CT_OFF);
+	err = knts_cookie_aead_seal(master, pk, ad, out + KNTS_COOKIE_CT_OFF,
+				    pt_len, out + KNTS_COOKIE_TAG_OFF,
+				    out + KNTS_COOKIE_CT_OFF);
 	if (err) {
 		memzero_explicit(out, KNTS_COOKIE_HDR_LEN + pt_len);
 		return err;
@@ -86,9 +125,9 @@ int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
 	return KNTS_COOKIE_HDR_LEN + pt_len;
 }
 
-int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
-		     const u8 *cookie, size_t len,
-		     struct knts_cookie_keys *k)
+static int knts_cookie_do_open(const u8 *master, const struct knts_siv_key *pk,
+			       u32 key_id, const u8 *cookie, size_t len,
+			       struct knts_cookie_keys *k)
 {
 	unsigned int aead = knts_cookie_aead(len);
 	struct knts_siv_ad ad[KNTS_COOKIE_N_AD];
@@ -108,10 +147,9 @@ int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
 	}
 
 	knts_cookie_ad(ad, cookie);
-	err = knts_siv_open(master, KNTS_COOKIE_MASTER_LEN, ad, KNTS_COOKIE_N_AD,
-			    cookie + KNTS_COOKIE_TAG_OFF,
-			    cookie + KNTS_COOKIE_CT_OFF,
-			    len - KNTS_COOKIE_HDR_LEN, k->key);
+	err = knts_cookie_aead_open(master, pk, ad, cookie + KNTS_COOKIE_TAG_OFF,
+				    cookie + KNTS_COOKIE_CT_OFF,
+				    len - KNTS_COOKIE_HDR_LEN, k->key);
 	if (err)
 		goto fail;
 	k->aead = aead;
@@ -121,3 +159,39 @@ fail:
 	memzero_explicit(k, sizeof(*k));
 	return err;
 }
+
+int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+		     const struct knts_cookie_keys *k, u8 *out, size_t cap)
+{
+	return knts_cookie_do_seal(master, NULL, key_id, nonce, k, out, cap);
+}
+
+int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
+		     const u8 *cookie, size_t len,
+		     struct knts_cookie_keys *k)
+{
+	return knts_cookie_do_open(master, NULL, key_id, cookie, len, k);
+}
+
+#ifdef __KERNEL__
+int knts_cookie_seal_key(const struct knts_siv_key *master, u32 key_id,
+			 const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			 const struct knts_cookie_keys *k, u8 *out, size_t cap)
+{
+	if (master->key_len != KNTS_COOKIE_MASTER_LEN)
+		return -EINVAL;
+	return knts_cookie_do_seal(NULL, master, key_id, nonce, k, out, cap);
+}
+
+int knts_cookie_open_key(const struct knts_siv_key *master, u32 key_id,
+			 const u8 *cookie, size_t len,
+			 struct knts_cookie_keys *k)
+{
+	if (master->key_len != KNTS_COOKIE_MASTER_LEN) {
+		memzero_explicit(k, sizeof(*k));
+		return -EINVAL;
+	}
+	return knts_cookie_do_open(NULL, master, key_id, cookie, len, k);
+}
+#endif

@@ -93,4 +93,20 @@ int knts_cookie_open(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,
 		     const u8 *cookie, size_t len,
 		     struct knts_cookie_keys *k);
 
+#ifdef __KERNEL__
+struct knts_siv_key;
+
+/*
+ * The same with the master key prepared once (kmod/siv_key.h): what the
+ * server's packet path uses, so that no packet pays for the key schedule
+ * of a master key.
+ */
+int knts_cookie_seal_key(const struct knts_siv_key *master, u32 key_id,
+			 const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			 const struct knts_cookie_keys *k, u8 *out, size_t cap);
+int knts_cookie_open_key(const struct knts_siv_key *master, u32 key_id,
+			 const u8 *cookie, size_t len,
+			 struct knts_cookie_keys *k);
+#endif
+
 #endif /* _KNTS_COOKIE_H */

@@ -513,6 +513,34 @@ u32 knts_ef_response_cookies(size_t req_len, const struct knts_ef_req *req,
 	return 0;
 }
 
+/**
+ * knts_ef_request_placeholders() - placeholders a client request carries
+ * @held: cookies in the jar before this request takes one, 1..8
+ * @cookie_len: their body length
+ *
+ * As many as bring the jar back to 8 once the reply returns one cookie per
+ * cookie and placeholder (RFC 8915 s5.7), but never more cookie bytes than
+ * KNTS_EF_MAX_COOKIE_BYTES in one request: chrony's rule, so knts and
+ * chrony send requests of the same sizes.
+ *
+ * Return: 0..7.
+ */
+u32 knts_ef_request_placeholders(u32 held, u32 cookie_len)
+{
+	u32 fit, n;
+
+	if (!held || held > KNTS_EF_MAX_COOKIES ||
+	    cookie_len > KNTS_EF_MAX_COOKIE_BYTES)
+		return 0;
+	fit = KNTS_EF_MAX_COOKIE_BYTES / (KNTS_EF_HDR_LEN + cookie_len);
+	if (!fit)
+		return 0;
+	n = KNTS_EF_MAX_COOKIES - held;
+	if (n > fit - 1)
+		n = fit - 1;
+	return n > KNTS_EF_MAX_PLACEHOLDERS ? KNTS_EF_MAX_PLACEHOLDERS : n;
+}
+
 /* Header and zero-padded body; the caller has checked @cap >= total. */
 static u32 knts_ef_put(u8 *out, u16 type, const u8 *body, u32 body_len)
 {

@@ -69,6 +69,12 @@ enum knts_ef_reason {
 #define KNTS_EF_MAX_PLACEHOLDERS	7
 #define KNTS_EF_MAX_COOKIES		8
 /*
+ * The most cookie bytes (EF headers included) a client asks for in one
+ * request: chrony's bound, which keeps any request far below the 1280
+ * bytes an IPv6 path never fragments.
+ */
+#define KNTS_EF_MAX_COOKIE_BYTES	(8 * 108)
+/*
  * N_REQ (RFC 8915 s5.6) for the AES-SIV-CMAC AEADs, whose N_MAX is
  * unbounded: nonce plus Additional Padding must reach 16 bytes.
  */
@@ -136,6 +142,7 @@ u32 knts_ef_request_len(u32 uid_len, u32 cookie_len, u32 n_placeholders);
 u32 knts_ef_response_len(u32 uid_len, u32 cookie_len, u32 n_cookies);
 u32 knts_ef_response_cookies(size_t req_len, const struct knts_ef_req *req,
 			     u32 new_cookie_len);
+u32 knts_ef_request_placeholders(u32 held, u32 cookie_len);
 
 /* Builders: return the bytes written, or -EINVAL / -ENOSPC. */
 int knts_ef_put_uid(u8 *out, size_t cap, const u8 *uid, u32 uid_len);

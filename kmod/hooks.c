@@ -1,36 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netfilter hooks: cheap classification, then dispatch by role and
- * direction. Registered per namespace only while a role is enabled, so
+ * direction. Registered per namespace only while a role is in use, so
  * a namespace without knts configured pays nothing.
+ *
+ * One daemon on one port can be both an NTS client of an upstream server
+ * and an NTS server for its own clients, so the roles are told apart by
+ * the packet, never by the port alone: requests to and replies from an
+ * association are the client role's; everything else to or from the
+ * served port is the server role's (which looks only at requests in and
+ * replies out).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 
+#include "client.h"
 #include "knts.h"
 #include "server.h"
 #include "skb.h"
+
+static bool knts_server_wants(struct knts_net *kn, const struct knts_udp *u,
+			      bool in)
+{
+	/* Pairs with the release in knts_server_enable(): see pending. */
+	if (!smp_load_acquire(&kn->srv_enabled))
+		return false;
+	return (in ? u->dport : u->sport) == htons(READ_ONCE(kn->srv_port));
+}
 
 static unsigned int knts_hook(struct sk_buff *skb,
 			      const struct nf_hook_state *state, bool v6)
 {
 	struct knts_net *kn = knts_pernet(state->net);
 	bool in = state->hook == NF_INET_LOCAL_IN;
-	__be16 port = htons(READ_ONCE(kn->srv_port));
 	unsigned int verdict = NF_ACCEPT;
+	struct knts_assoc *a;
 	struct knts_udp u;
 
 	if (!knts_skb_udp(skb, v6, &u))
 		return NF_ACCEPT;
-	if (in ? u.dport != port : u.sport != port)
-		return NF_ACCEPT;
 	/* Per-CPU scratch and counters: one user per CPU at a time. */
 	local_bh_disable();
-	if (in)
-		verdict = knts_server_in(kn, skb, &u);
-	else
-		verdict = knts_server_out(kn, skb, &u);
+	rcu_read_lock();
+	a = knts_client_match(kn, skb, &u, in);
+	if (a)
+		verdict = in ? knts_client_in(kn, a, skb, &u) :
+			       knts_client_out(kn, a, skb, &u);
+	else if (knts_server_wants(kn, &u, in))
+		verdict = in ? knts_server_in(kn, skb, &u) :
+			       knts_server_out(kn, skb, &u);
+	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;
 }

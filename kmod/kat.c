@@ -4,14 +4,21 @@
  * crypto self-tests: if the AEAD underneath NTS is wrong, knts must not
  * load, because every packet it touched would be wrong too.
  */
+#if IS_ENABLED(CONFIG_X86)
+#include <asm/fpu/api.h>
+#endif
+#include <linux/bottom_half.h>
 #include <linux/errno.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "cookie.h"
 #include "knts.h"
 #include "siv.h"
+#include "siv_impl.h"
+#include "siv_key.h"
 #include "kat_vectors.h"
 
 #define KAT_BUF 256
@@ -33,33 +40,50 @@ struct kat_case {
 	const u8 *ct;
 };
 
+/* The raw-key entry points, or the prepared-key ones when @pk is set. */
+static int kat_seal(const struct kat_case *c, const struct knts_siv_key *pk,
+		    const struct knts_siv_ad *ad, const u8 *pt, u8 *tag, u8 *ct)
+{
+	if (pk)
+		return knts_siv_seal_key(pk, ad, c->n_ad, pt, c->len, tag, ct);
+	return knts_siv_seal(c->key, c->key_len, ad, c->n_ad, pt, c->len, tag,
+			     ct);
+}
+
+static int kat_open(const struct kat_case *c, const struct knts_siv_key *pk,
+		    const struct knts_siv_ad *ad, const u8 *tag, u8 *buf)
+{
+	if (pk)
+		return knts_siv_open_key(pk, ad, c->n_ad, tag, buf, c->len, buf);
+	return knts_siv_open(c->key, c->key_len, ad, c->n_ad, tag, buf, c->len,
+			     buf);
+}
+
 /*
  * Seal must give exactly tag and ct; open must give back pt; a flipped
  * tag bit or a flipped bit in the first AD component must be refused and
  * release nothing. @buf and @ad0 are heap scratch (CTR uses scatterlists).
  */
-static int kat_one(const struct kat_case *c, u8 *buf, u8 *ad0)
+static int kat_one(const struct kat_case *c, const struct knts_siv_key *pk,
+		   u8 *buf, u8 *ad0)
 {
 	struct knts_siv_ad ad[KNTS_SIV_MAX_AD];
 	u8 tag[KNTS_SIV_TAG_LEN];
 
 	memcpy(buf, c->pt, c->len);
-	if (knts_siv_seal(c->key, c->key_len, c->ad, c->n_ad, buf, c->len,
-			  tag, buf) ||
+	if (kat_seal(c, pk, c->ad, buf, tag, buf) ||
 	    memcmp(tag, c->tag, sizeof(tag)) || memcmp(buf, c->ct, c->len))
 		return -EINVAL;
 
 	memcpy(buf, c->ct, c->len);
-	if (knts_siv_open(c->key, c->key_len, c->ad, c->n_ad, c->tag, buf,
-			  c->len, buf) ||
+	if (kat_open(c, pk, c->ad, c->tag, buf) ||
 	    memcmp(buf, c->pt, c->len))
 		return -EINVAL;
 
 	memcpy(tag, c->tag, sizeof(tag));
 	tag[15] ^= 1;
 	memcpy(buf, c->ct, c->len);
-	if (knts_siv_open(c->key, c->key_len, c->ad, c->n_ad, tag, buf,
-			  c->len, buf) != -EBADMSG ||
+	if (kat_open(c, pk, c->ad, tag, buf) != -EBADMSG ||
 	    memchr_inv(buf, 0, c->len))
 		return -EINVAL;
 
@@ -68,8 +92,7 @@ static int kat_one(const struct kat_case *c, u8 *buf, u8 *ad0)
 	ad0[ad[0].len / 2] ^= 0x80;
 	ad[0].data = ad0;
 	memcpy(buf, c->ct, c->len);
-	if (knts_siv_open(c->key, c->key_len, ad, c->n_ad, c->tag, buf,
-			  c->len, buf) != -EBADMSG)
+	if (kat_open(c, pk, ad, c->tag, buf) != -EBADMSG)
 		return -EINVAL;
 	return 0;
 }
@@ -103,15 +126,153 @@ static int kat_chrony_request(u8 *pkt)
 	return 0;
 }
 
+/*
+ * A real chrony 4.3 cookie: it opens under its master key, raw and
+ * prepared, to exactly the session keys; sealing those again with its
+ * nonce gives the same bytes (AES-SIV is deterministic); a flipped tag bit
+ * is refused. Its S2V starts with an empty component, the case a prepared
+ * key takes a shortcut for. @buf is heap scratch of 2 * KAT_BUF: the
+ * ciphertext goes through a scatterlist, so not from module memory.
+ */
+static int kat_cookie_test(u8 *buf, struct knts_siv_key *pk)
+{
+	struct knts_cookie_keys *k = (struct knts_cookie_keys *)buf;
+	u8 *cookie = buf + KAT_BUF, *out = cookie + sizeof(kat_cookie);
+	const u32 id = 0x89fc3bb3;
+	int err;
+
+	memcpy(cookie, kat_cookie, sizeof(kat_cookie));
+	if (knts_cookie_open(kat_cookie_master, id, cookie,
+			     sizeof(kat_cookie), k) ||
+	    k->aead != KNTS_AEAD_AES_SIV_CMAC_256 ||
+	    memcmp(k->key, kat_cookie_keys, sizeof(kat_cookie_keys)) ||
+	    knts_cookie_seal(kat_cookie_master, id, kat_cookie + 4, k, out,
+			     sizeof(kat_cookie)) != sizeof(kat_cookie) ||
+	    memcmp(out, kat_cookie, sizeof(kat_cookie)))
+		return -EINVAL;
+	err = knts_siv_key_prepare(pk, kat_cookie_master,
+				   sizeof(kat_cookie_master));
+	if (!err && (knts_cookie_open_key(pk, id, cookie, sizeof(kat_cookie),
+					  k) ||
+		     memcmp(k->key, kat_cookie_keys, sizeof(kat_cookie_keys)) ||
+		     knts_cookie_seal_key(pk, id, kat_cookie + 4, k, out,
+					  sizeof(kat_cookie)) !=
+		     sizeof(kat_cookie) ||
+		     memcmp(out, kat_cookie, sizeof(kat_cookie))))
+		err = -EINVAL;
+	if (!err) {
+		out[30] ^= 1;
+		if (knts_cookie_open_key(pk, id, out, sizeof(kat_cookie), k) !=
+		    -EBADMSG || memchr_inv(k, 0, sizeof(*k)))
+			err = -EINVAL;
+	}
+	knts_siv_key_wipe(pk);
+	return err;
+}
+
+static const char *const kat_how[] = { "", " with a prepared key" };
+
+/*
+ * The known-answer tests on whatever backend the dispatcher picks: each
+ * vector with the key as it comes and prepared (@pk is heap scratch),
+ * then the real chrony request.
+ */
+static int kat_all(const char *on, u8 *buf, u8 *ad0, const u8 *c2s,
+		   const u8 *s2c, const u8 *cookie_ef, struct knts_siv_key *pk)
+{
+	const struct kat_case cases[] = {
+		{ "rfc5297-a1", kat_a1_key, 32,
+		  { { kat_a1_ad, sizeof(kat_a1_ad) } }, 1,
+		  kat_a1_pt, sizeof(kat_a1_pt),
+		  kat_a1_out, kat_a1_out + 16 },
+		{ "rfc5297-a2", kat_a2_key, 32,
+		  { { kat_a2_ad1, sizeof(kat_a2_ad1) },
+		    { kat_a2_ad2, sizeof(kat_a2_ad2) },
+		    { kat_a2_nonce, sizeof(kat_a2_nonce) } }, 3,
+		  kat_a2_pt, sizeof(kat_a2_pt),
+		  kat_a2_out, kat_a2_out + 16 },
+		{ "nts-synthetic-request", c2s, 32,
+		  { { kat_syn_req, 188 }, { kat_syn_req + 196, 16 } }, 2,
+		  NULL, 0, kat_syn_req + 212, NULL },
+		{ "nts-synthetic-response", s2c, 32,
+		  { { kat_syn_resp, 84 }, { kat_syn_resp + 92, 16 } }, 2,
+		  cookie_ef, 104, kat_syn_resp + 108, kat_syn_resp + 124 },
+	};
+	unsigned int i, passed = 0;
+	bool prepared = false;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		prepared = false;
+		err = kat_one(&cases[i], NULL, buf, ad0);
+		if (!err) {
+			passed++;
+			prepared = true;
+			err = knts_siv_key_prepare(pk, cases[i].key,
+						   cases[i].key_len) ?:
+			      kat_one(&cases[i], pk, buf, ad0);
+			knts_siv_key_wipe(pk);
+		}
+		if (err) {
+			pr_err("self-test %s failed on %s%s\n", cases[i].name, on,
+			       kat_how[prepared]);
+			return -EINVAL;
+		}
+		passed++;
+	}
+	if (kat_chrony_request(buf)) {
+		pr_err("self-test chrony-request failed on %s\n", on);
+		return -EINVAL;
+	}
+	if (kat_cookie_test(buf, pk)) {
+		pr_err("self-test chrony-cookie failed on %s\n", on);
+		return -EINVAL;
+	}
+	pr_info("self-tests: %u passed on %s\n", passed + 2, on);
+	return 0;
+}
+
+/*
+ * The fallback as the packet path meets it: inside a kernel FPU section
+ * SIMD is not usable, so the dispatcher must take the lib backend.
+ */
+static int kat_fallback(u8 *buf, u8 *ad0, const u8 *c2s, const u8 *s2c,
+			const u8 *cookie_ef, struct knts_siv_key *pk)
+{
+#if IS_ENABLED(CONFIG_X86)
+	int err = -EINVAL;
+
+	if (knts_siv_impl_fast() != KNTS_SIV_SIMD)
+		return 0;
+	local_bh_disable();
+	kernel_fpu_begin();
+	if (!knts_siv_simd_usable())
+		err = kat_all("lib, as the fallback with SIMD not usable", buf,
+			      ad0, c2s, s2c, cookie_ef, pk);
+	else
+		pr_err("self-test: SIMD still usable inside kernel_fpu_begin()\n");
+	kernel_fpu_end();
+	local_bh_enable();
+	return err;
+#else
+	return 0;
+#endif
+}
+
 int knts_kat_run(void)
 {
 	u8 *buf, *ad0, *c2s, *s2c, *cookie_ef;
-	unsigned int i, passed = 0;
+	struct knts_siv_key *pk;
+	unsigned int i;
 	int err = 0;
 
 	buf = kzalloc(4 * KAT_BUF, GFP_KERNEL);
-	if (!buf)
+	pk = kzalloc(sizeof(*pk), GFP_KERNEL);
+	if (!buf || !pk) {
+		kfree(buf);
+		kfree(pk);
 		return -ENOMEM;
+	}
 	ad0 = buf + KAT_BUF;
 	c2s = ad0 + KAT_BUF;
 	s2c = c2s + 32;
@@ -128,43 +289,18 @@ int knts_kat_run(void)
 	for (i = 0; i < 100; i++)
 		cookie_ef[4 + i] = 0x30 + i;
 
-	{
-		const struct kat_case cases[] = {
-			{ "rfc5297-a1", kat_a1_key, 32,
-			  { { kat_a1_ad, sizeof(kat_a1_ad) } }, 1,
-			  kat_a1_pt, sizeof(kat_a1_pt),
-			  kat_a1_out, kat_a1_out + 16 },
-			{ "rfc5297-a2", kat_a2_key, 32,
-			  { { kat_a2_ad1, sizeof(kat_a2_ad1) },
-			    { kat_a2_ad2, sizeof(kat_a2_ad2) },
-			    { kat_a2_nonce, sizeof(kat_a2_nonce) } }, 3,
-			  kat_a2_pt, sizeof(kat_a2_pt),
-			  kat_a2_out, kat_a2_out + 16 },
-			{ "nts-synthetic-request", c2s, 32,
-			  { { kat_syn_req, 188 }, { kat_syn_req + 196, 16 } }, 2,
-			  NULL, 0, kat_syn_req + 212, NULL },
-			{ "nts-synthetic-response", s2c, 32,
-			  { { kat_syn_resp, 84 }, { kat_syn_resp + 92, 16 } }, 2,
-			  cookie_ef, 104, kat_syn_resp + 108, kat_syn_resp + 124 },
-		};
-
-		for (i = 0; i < ARRAY_SIZE(cases) && !err; i++) {
-			err = kat_one(&cases[i], buf, ad0);
-			if (err)
-				pr_err("self-test %s failed\n", cases[i].name);
-			else
-				passed++;
-		}
+	/* Every backend the dispatcher may pick, each forced in turn. */
+	for (i = 0; i < KNTS_SIV_NR_IMPL && !err; i++) {
+		if (!knts_siv_impl_ready(i))
+			continue;
+		knts_siv_force = i;
+		err = kat_all(knts_siv_impl_name(i), buf, ad0, c2s, s2c,
+			      cookie_ef, pk);
 	}
-	if (!err) {
-		err = kat_chrony_request(buf);
-		if (err)
-			pr_err("self-test chrony-request failed\n");
-		else
-			passed++;
-	}
-	kfree_sensitive(buf);
+	knts_siv_force = KNTS_SIV_AUTO;
 	if (!err)
-		pr_info("self-tests: %u passed\n", passed);
+		err = kat_fallback(buf, ad0, c2s, s2c, cookie_ef, pk);
+	kfree_sensitive(buf);
+	kfree_sensitive(pk);
 	return err;
 }

@@ -1,12 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "keys.h"
+#include "siv_key.h"
+#include "objcount.h"
+
+/* Every keyset is made here and freed by knts_keyset_free (objcount). */
+struct knts_keyset *knts_keyset_alloc(gfp_t gfp)
+{
+	struct knts_keyset *ks = kzalloc(sizeof(*ks), gfp);
+
+	if (ks)
+		atomic_inc(&knts_live_keysets);
+	return ks;
+}
+
+int knts_keyset_prepare(struct knts_keyset *ks)
+{
+	unsigned int i;
+	int err;
+
+	ks->prep = kvcalloc(ks->n, sizeof(*ks->prep), GFP_KERNEL);
+	if (!ks->prep)
+		return -ENOMEM;
+	for (i = 0; i < ks->n; i++) {
+		err = knts_siv_key_prepare(&ks->prep[i], ks->keys[i].key,
+					   sizeof(ks->keys[i].key));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void knts_keyset_free(struct knts_keyset *ks)
+{
+	if (!ks)
+		return;
+	if (ks->prep)
+		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
+	kfree_sensitive(ks);
+	atomic_dec(&knts_live_keysets);
+}
 
 static void knts_keyset_free_rcu(struct rcu_head *head)
 {
-	kfree_sensitive(container_of(head, struct knts_keyset, rcu));
+	knts_keyset_free(container_of(head, struct knts_keyset, rcu));
 }
 
 void knts_keyset_replace(struct knts_keyset __rcu **slot,

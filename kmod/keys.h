@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <uapi/linux/knts.h>
 
+#include "siv_key.h"
+
 struct knts_master_key {
 	u32 id;
 	u8 key[KNTS_MASTER_KEY_LEN];
@@ -21,6 +23,8 @@ struct knts_keyset {
 	unsigned int n;
 	unsigned int current_idx;
 	struct knts_master_key keys[KNTS_MAX_KEYS];
+	/* keys[i] prepared for AES-SIV, by knts_keyset_prepare(); or NULL */
+	struct knts_siv_key *prep;
 };
 
 /* Key with @id, or NULL. Caller holds rcu_read_lock(). */
@@ -34,6 +38,24 @@ knts_keyset_find(const struct knts_keyset *ks, u32 id)
 			return &ks->keys[i];
 	return NULL;
 }
+
+/* @mk of @ks prepared for AES-SIV, or NULL. Caller holds rcu_read_lock(). */
+static inline const struct knts_siv_key *
+knts_keyset_prep(const struct knts_keyset *ks,
+		 const struct knts_master_key *mk)
+{
+	return ks->prep ? &ks->prep[mk - ks->keys] : NULL;
+}
+
+/*
+ * Prepare every key of @ks once (process context, allocates), so that no
+ * packet pays for a master key's schedule. Call before publishing @ks.
+ */
+struct knts_keyset *knts_keyset_alloc(gfp_t gfp);
+int knts_keyset_prepare(struct knts_keyset *ks);
+
+/* Wipe and free a set nobody can reach any more. */
+void knts_keyset_free(struct knts_keyset *ks);
 
 /* Publish @ks (may be NULL) in @slot and wipe the set it replaces. */
 void knts_keyset_replace(struct knts_keyset __rcu **slot,

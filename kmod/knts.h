@@ -8,9 +8,11 @@
 
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "assoc.h"
 #include "keys.h"
 #include "stats.h"
 
@@ -26,8 +28,14 @@ struct knts_net {
 	struct knts_pending *pending;	/* allocated while enabled */
 	u16 srv_port;
 	u8 srv_policy;
-	bool srv_enabled;
+	bool srv_enabled;		/* published after pending */
 	struct ratelimit_state nak_limit;
+
+	/* client role: active while there are associations */
+	struct knts_assoc_table assocs;
+	struct delayed_work event_work;
+
+	bool hooks_on;			/* either role active */
 };
 
 extern unsigned int knts_net_id;
@@ -42,12 +50,21 @@ void knts_netlink_exit(void);
 
 int knts_hooks_register(struct net *net);
 void knts_hooks_unregister(struct net *net);
+/* Register or unregister the hooks as the roles in use demand. */
+int knts_hooks_sync(struct knts_net *kn);
 
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy);
 void knts_server_disable(struct knts_net *kn);
 
+struct knts_assoc_id;
+/* Multicast one KNTS_CMD_EVENT in @net; process context. */
+int knts_nl_notify(struct net *net, const struct knts_assoc_id *id,
+		   unsigned int type, u32 cookies_held);
+
 int knts_siv_init(void);
 void knts_siv_exit(void);
 int knts_kat_run(void);
+/* Testing only: the in-kernel micro benchmark (bench=N), 0 when not asked. */
+int knts_bench_run(void);
 
 #endif /* _KNTS_KNTS_H */

@@ -4,9 +4,13 @@
  * lives here; each concern has its own file.
  */
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <net/genetlink.h>
 
+#include "client.h"
+#include "event.h"
 #include "knts.h"
+#include "objcount.h"
 #include "pending.h"
 #include "server.h"
 #include "version.h"
@@ -23,6 +27,30 @@ static unsigned int nak_rate = 1000;
 module_param(nak_rate, uint, 0444);
 MODULE_PARM_DESC(nak_rate, "server role: most NTS NAKs sent per second per namespace");
 
+/*
+ * The hooks stay registered while either role needs them: unregistering
+ * waits for every hook in flight, registering costs nothing per packet
+ * for a namespace that uses neither role.
+ */
+int knts_hooks_sync(struct knts_net *kn)
+{
+	bool want = kn->srv_enabled || kn->assocs.n;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (want == kn->hooks_on)
+		return 0;
+	if (want) {
+		err = knts_hooks_register(kn->net);
+		if (err)
+			return err;
+	} else {
+		knts_hooks_unregister(kn->net);
+	}
+	kn->hooks_on = want;
+	return 0;
+}
+
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 {
 	int err;
@@ -35,13 +63,16 @@ int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 	kn->pending = knts_pending_alloc(pending_slots);
 	if (!kn->pending)
 		return -ENOMEM;
-	err = knts_hooks_register(kn->net);
+	/* Hooks that see the role enabled must see its table too. */
+	smp_store_release(&kn->srv_enabled, true);
+	err = knts_hooks_sync(kn);
 	if (err) {
+		WRITE_ONCE(kn->srv_enabled, false);
+		synchronize_net();
 		knts_pending_free(kn->pending);
 		kn->pending = NULL;
 		return err;
 	}
-	kn->srv_enabled = true;
 	return 0;
 }
 
@@ -50,11 +81,16 @@ void knts_server_disable(struct knts_net *kn)
 	lockdep_assert_held(&kn->lock);
 	if (!kn->srv_enabled)
 		return;
-	/* Waits for every hook in flight: nobody uses the table after. */
-	knts_hooks_unregister(kn->net);
+	WRITE_ONCE(kn->srv_enabled, false);
+	/*
+	 * Unregistering waits for every hook in flight; if the client role
+	 * keeps the hooks, wait for the hooks that saw the role enabled.
+	 */
+	knts_hooks_sync(kn);
+	if (kn->hooks_on)
+		synchronize_net();
 	knts_pending_free(kn->pending);
 	kn->pending = NULL;
-	kn->srv_enabled = false;
 }
 
 static int __net_init knts_net_init(struct net *net)
@@ -66,6 +102,8 @@ static int __net_init knts_net_init(struct net *net)
 	kn->srv_port = 123;
 	ratelimit_state_init(&kn->nak_limit, HZ, nak_rate);
 	ratelimit_set_flags(&kn->nak_limit, RATELIMIT_MSG_ON_RELEASE);
+	knts_assoc_table_init(&kn->assocs, &kn->lock);
+	knts_event_init(kn);
 	kn->stats = knts_stats_alloc();
 	if (!kn->stats)
 		return -ENOMEM;
@@ -77,9 +115,13 @@ static void __net_exit knts_net_exit(struct net *net)
 	struct knts_net *kn = knts_pernet(net);
 
 	mutex_lock(&kn->lock);
+	knts_assoc_flush(&kn->assocs);
 	knts_server_disable(kn);
+	knts_hooks_sync(kn);
 	knts_keyset_replace(&kn->keys, NULL, &kn->lock);
 	mutex_unlock(&kn->lock);
+	/* No hook is left to raise an event: stop the worker for good. */
+	knts_event_stop(kn);
 	knts_stats_free(kn->stats);
 }
 
@@ -100,23 +142,31 @@ static int __init knts_init(void)
 	err = knts_server_init();
 	if (err)
 		goto err_siv;
+	err = knts_client_init();
+	if (err)
+		goto err_siv;
 	err = knts_kat_run();
 	if (err) {
 		pr_err("known-answer self-tests failed: refusing to load\n");
 		goto err_siv;
 	}
+	err = knts_bench_run();
+	if (err)
+		goto err_siv;
 	err = register_pernet_subsys(&knts_net_ops);
 	if (err)
 		goto err_siv;
 	err = knts_netlink_init();
 	if (err)
 		goto err_pernet;
+	knts_objcount_init();
 	pr_info("knts " KNTS_VERSION " loaded\n");
 	return 0;
 
 err_pernet:
 	unregister_pernet_subsys(&knts_net_ops);
 err_siv:
+	knts_client_exit();
 	knts_server_exit();
 	knts_siv_exit();
 	return err;
@@ -124,10 +174,12 @@ err_siv:
 
 static void __exit knts_exit(void)
 {
+	knts_objcount_exit();
 	knts_netlink_exit();
 	unregister_pernet_subsys(&knts_net_ops);
 	/* Key sets freed by call_rcu() must be gone before our code is. */
 	rcu_barrier();
+	knts_client_exit();
 	knts_server_exit();
 	knts_siv_exit();
 }

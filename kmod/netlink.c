@@ -5,9 +5,9 @@
  */
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "knts.h"
-
-static struct genl_family knts_genl_family;
+#include "netlink.h"
 
 /* Put @n counters starting at index @first as u64 attributes of @type. */
 static int knts_nl_put_counters(struct sk_buff *msg, int type, const u64 *v,
@@ -178,7 +178,7 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, KNTS_A_KEY_CURRENT))
 		return -EINVAL;
 	current_id = nla_get_u32(info->attrs[KNTS_A_KEY_CURRENT]);
-	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	ks = knts_keyset_alloc(GFP_KERNEL_ACCOUNT);
 	if (!ks)
 		return -ENOMEM;
 	err = 0;
@@ -211,12 +211,15 @@ static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
 		goto fail;
 	}
 	ks->installed = jiffies;
+	err = knts_keyset_prepare(ks);
+	if (err)
+		goto fail;
 	mutex_lock(&kn->lock);
 	knts_keyset_replace(&kn->keys, ks, &kn->lock);
 	mutex_unlock(&kn->lock);
 	return 0;
 fail:
-	kfree_sensitive(ks);
+	knts_keyset_free(ks);
 	return err;
 }
 
@@ -228,6 +231,28 @@ static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_SERVER_POLICY] = NLA_POLICY_MAX(NLA_U8, KNTS_POLICY_MAX),
 	[KNTS_A_KEYS] = { .type = NLA_NESTED },
 	[KNTS_A_KEY_CURRENT] = { .type = NLA_U32 },
+	[KNTS_A_ASSOC_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[KNTS_A_ASSOC_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNTS_A_ASSOC_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNTS_A_ASSOC_AEAD] = NLA_POLICY_RANGE(NLA_U16,
+					       KNTS_AEAD_AES_SIV_CMAC_256,
+					       KNTS_AEAD_AES_SIV_CMAC_512),
+	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+					      KNTS_SIV_MAX_KEY_LEN),
+	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+					      KNTS_SIV_MAX_KEY_LEN),
+	[KNTS_A_ASSOC_COOKIES] = { .type = NLA_NESTED },
+	/* What only the kernel reports. */
+	[KNTS_A_ASSOC_COOKIES_HELD] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_COOKIE_LEN] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_REQUESTS] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_REQ_DROPPED] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_REPLIES_GOOD] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_REPLIES_BAD] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_NAKS] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_AGE] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_LAST_REPLY] = { .type = NLA_REJECT },
+	[KNTS_A_EVENT] = { .type = NLA_REJECT },
 };
 
 static const struct genl_small_ops knts_nl_ops[] = {
@@ -251,9 +276,34 @@ static const struct genl_small_ops knts_nl_ops[] = {
 		.doit = knts_nl_keys_set,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = KNTS_CMD_ASSOC_SET,
+		.doit = knts_nl_assoc_set,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_ASSOC_COOKIES_ADD,
+		.doit = knts_nl_assoc_cookies_add,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_ASSOC_DEL,
+		.doit = knts_nl_assoc_del,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_ASSOC_GET,
+		.doit = knts_nl_assoc_get,
+		.dumpit = knts_nl_assoc_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
-static struct genl_family knts_genl_family __ro_after_init = {
+static const struct genl_multicast_group knts_nl_mcgrps[] = {
+	[KNTS_NL_MCGRP_EVENTS] = KNTS_GENL_MCGRP(KNTS_MCGRP_EVENTS),
+};
+
+struct genl_family knts_genl_family __ro_after_init = {
 	.name = KNTS_FAMILY_NAME,
 	.version = KNTS_FAMILY_VERSION,
 	.maxattr = KNTS_A_MAX,
@@ -262,14 +312,64 @@ static struct genl_family knts_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = knts_nl_ops,
 	.n_small_ops = ARRAY_SIZE(knts_nl_ops),
+	.mcgrps = knts_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(knts_nl_mcgrps),
 };
+
+/*
+ * Event workers of namespaces still alive at unload may be running while
+ * the family goes away: they check this under the mutex before sending.
+ */
+static DEFINE_MUTEX(knts_nl_notify_lock);
+static bool knts_nl_registered;
 
 int __init knts_netlink_init(void)
 {
-	return genl_register_family(&knts_genl_family);
+	int err = genl_register_family(&knts_genl_family);
+
+	if (!err) {
+		mutex_lock(&knts_nl_notify_lock);
+		knts_nl_registered = true;
+		mutex_unlock(&knts_nl_notify_lock);
+	}
+	return err;
 }
 
 void knts_netlink_exit(void)
 {
+	mutex_lock(&knts_nl_notify_lock);
+	knts_nl_registered = false;
+	mutex_unlock(&knts_nl_notify_lock);
 	genl_unregister_family(&knts_genl_family);
+}
+
+int knts_nl_notify(struct net *net, const struct knts_assoc_id *id,
+		   unsigned int type, u32 cookies_held)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &knts_genl_family, 0, KNTS_CMD_EVENT);
+	if (!hdr || knts_nl_put_assoc_id(msg, id) ||
+	    nla_put_u8(msg, KNTS_A_EVENT, type) ||
+	    nla_put_u32(msg, KNTS_A_ASSOC_COOKIES_HELD, cookies_held)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_lock(&knts_nl_notify_lock);
+	if (knts_nl_registered) {
+		err = genlmsg_multicast_netns(&knts_genl_family, net, msg, 0,
+					      KNTS_NL_MCGRP_EVENTS, GFP_KERNEL);
+	} else {
+		nlmsg_free(msg);
+		err = -ESHUTDOWN;
+	}
+	mutex_unlock(&knts_nl_notify_lock);
+	/* Nobody listening is not a failure. */
+	return err == -ESRCH ? 0 : err;
 }

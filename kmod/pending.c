@@ -5,14 +5,25 @@
  * entries that expire by themselves. Keys are secret-keyed hashes so a
  * client cannot aim all its requests at one window.
  */
+#include <linux/bits.h>
 #include <linux/jiffies.h>
+#include <linux/mm.h>		/* kvzalloc() is declared here before 5.16 */
+#include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "objcount.h"
 #include "pending.h"
 
-#define KNTS_PENDING_PROBES	4
+/*
+ * A request is refused when every slot of its window is live: with a
+ * table a fraction p full, with probability p^PROBES. Four probes meant
+ * 6% refused at half full (the hostile stress run saw 2% of valid
+ * requests refused behind a lagging daemon); eight mean 0.4%.
+ */
+#define KNTS_PENDING_PROBES	8
+#define KNTS_PENDING_MAX_SLOTS	BIT(20)
 /* A reply comes within milliseconds; 2 s covers a slow daemon. */
 #define KNTS_PENDING_TTL	(2 * HZ)
 
@@ -32,10 +43,18 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 	struct knts_pending *p;
 	unsigned int i;
 
-	slots = roundup_pow_of_two(max(slots, KNTS_PENDING_PROBES));
-	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL);
+	/* The module parameter is not trusted to stay in 32 bits. */
+	slots = roundup_pow_of_two(clamp_t(unsigned int, slots,
+					   KNTS_PENDING_PROBES,
+					   KNTS_PENDING_MAX_SLOTS));
+	/*
+	 * A user namespace owner may enable the server role in each network
+	 * namespace it creates: charge the table to its memory cgroup.
+	 */
+	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
+	atomic_inc(&knts_live_tables);
 	p->mask = slots - 1;
 	get_random_bytes(&p->seed, sizeof(p->seed));
 	for (i = 0; i < slots; i++)
@@ -50,6 +69,7 @@ void knts_pending_free(struct knts_pending *p)
 	/* Entries hold S2C keys. */
 	memzero_explicit(p->slots, (p->mask + 1) * sizeof(p->slots[0]));
 	kvfree(p);
+	atomic_dec(&knts_live_tables);
 }
 
 static u32 knts_pending_hash(const struct knts_pending *p,
@@ -76,7 +96,8 @@ bool knts_pending_put(struct knts_pending *p,
 		spin_lock_bh(&s->lock);
 		if (!knts_pending_live(&s->entry) ||
 		    !memcmp(&s->entry.key, &e->key, sizeof(e->key))) {
-			memcpy(&s->entry, e, sizeof(*e));
+			/* Only what is used: nobody reads pt past pt_len. */
+			memcpy(&s->entry, e, knts_pending_used(e));
 			s->entry.expires = (jiffies + KNTS_PENDING_TTL) | 1;
 			stored = true;
 		}
@@ -101,8 +122,10 @@ bool knts_pending_take(struct knts_pending *p,
 		spin_lock_bh(&s->lock);
 		if (knts_pending_live(&s->entry) &&
 		    !memcmp(&s->entry.key, key, sizeof(*key))) {
-			memcpy(out, &s->entry, sizeof(*out));
-			memzero_explicit(&s->entry, sizeof(s->entry));
+			size_t used = knts_pending_used(&s->entry);
+
+			memcpy(out, &s->entry, used);
+			memzero_explicit(&s->entry, used);
 			found = true;
 		}
 		spin_unlock_bh(&s->lock);

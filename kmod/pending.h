@@ -10,6 +10,8 @@
 #define _KNTS_PENDING_H
 
 #include <linux/in6.h>
+#include <linux/kernel.h>
+#include <linux/stddef.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -38,6 +40,13 @@ struct knts_pending_entry {
 	u8 uid[KNTS_EF_UID_MAX];
 	u8 pt[KNTS_PENDING_PT_MAX];
 };
+
+/* The bytes of @e that mean something: everything but the unused pt. */
+static inline size_t knts_pending_used(const struct knts_pending_entry *e)
+{
+	return offsetof(struct knts_pending_entry, pt) +
+	       min_t(size_t, e->pt_len, sizeof(e->pt));
+}
 
 struct knts_pending;
 

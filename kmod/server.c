@@ -33,6 +33,7 @@
 #include "pending.h"
 #include "server.h"
 #include "siv.h"
+#include "siv_key.h"
 #include "skb.h"
 #ifdef KNTS_BENCH_NOCRYPTO
 #include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
@@ -41,7 +42,6 @@
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;
 	struct knts_cookie_keys keys;
-	u8 master[KNTS_MASTER_KEY_LEN];	/* current key, for new cookies */
 	u8 cookie[KNTS_COOKIE_MAX_LEN];
 	u8 pt[KNTS_PENDING_PT_MAX];	/* encrypted EFs of a request */
 	u8 nak[KNTS_NAK_MAX_LEN];
@@ -117,12 +117,54 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 }
 
 /*
+ * A 16-byte nonce from the batched per-CPU CRNG output: the same generator
+ * as get_random_bytes(), without setting up a ChaCha block per call.
+ */
+static void knts_srv_nonce(u8 nonce[16])
+{
+	u64 r[2] = { get_random_u64(), get_random_u64() };
+
+	BUILD_BUG_ON(KNTS_COOKIE_NONCE_LEN != 16 || KNTS_EF_NONCE_LEN != 16);
+	memcpy(nonce, r, sizeof(r));
+	memzero_explicit(r, sizeof(r));
+}
+
+/* Seal or open a cookie under @mk of @ks, prepared when the set is. */
+static int knts_srv_cookie_seal(const struct knts_keyset *ks,
+				const struct knts_master_key *mk,
+				const u8 *nonce, struct knts_srv_scratch *s)
+{
+	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+
+	if (pk)
+		return knts_cookie_seal_key(pk, mk->id, nonce, &s->keys,
+					    s->cookie, sizeof(s->cookie));
+	return knts_cookie_seal(mk->key, mk->id, nonce, &s->keys, s->cookie,
+				sizeof(s->cookie));
+}
+
+static int knts_srv_cookie_open(const struct knts_keyset *ks,
+				const struct knts_master_key *mk,
+				const u8 *cookie, u32 len,
+				struct knts_srv_scratch *s)
+{
+	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+
+	if (pk)
+		return knts_cookie_open_key(pk, mk->id, cookie, len, &s->keys);
+	return knts_cookie_open(mk->key, mk->id, cookie, len, &s->keys);
+}
+
+/*
  * Seal the cookies the reply will carry: one for the cookie used, one
  * per placeholder, as many as fit in a reply no longer than the request.
+ * Under the current key of @ks; the caller holds rcu_read_lock().
  */
-static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
-			 size_t req_len, const struct knts_ef_req *req)
+static int knts_srv_mint(struct knts_srv_scratch *s,
+			 const struct knts_keyset *ks, size_t req_len,
+			 const struct knts_ef_req *req)
 {
+	const struct knts_master_key *mk = &ks->keys[ks->current_idx];
 	struct knts_pending_entry *e = &s->entry;
 	unsigned int cookie_len = knts_cookie_len(s->keys.aead);
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
@@ -133,9 +175,8 @@ static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
 	if (!n)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++) {
-		get_random_bytes(nonce, sizeof(nonce));
-		ret = knts_cookie_seal(s->master, key_id, nonce, &s->keys,
-				       s->cookie, sizeof(s->cookie));
+		knts_srv_nonce(nonce);
+		ret = knts_srv_cookie_seal(ks, mk, nonce, s);
 		if (ret < 0)
 			return ret;
 		ret = knts_ef_put_cookie(e->pt + off, sizeof(e->pt) - off,
@@ -148,35 +189,27 @@ static int knts_srv_mint(struct knts_srv_scratch *s, u32 key_id,
 	return 0;
 }
 
-/* Open the cookie and check the request MAC; 0 or the NAK reason. */
-static int knts_srv_verify(struct knts_net *kn, const u8 *pl,
+/*
+ * Open the cookie and check the request MAC; 0 or the NAK reason. The
+ * caller holds rcu_read_lock() for @ks (NULL: no keys loaded).
+ */
+static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 			   const struct knts_ef_req *req,
-			   struct knts_srv_scratch *s, u32 *cur_id)
+			   struct knts_srv_scratch *s)
 {
 	const struct knts_ef_auth *a = &req->auth;
 	const struct knts_master_key *mk;
-	const struct knts_keyset *ks;
 	struct knts_siv_ad ad[2];
 	u32 id, ct_len;
 
 	if (knts_cookie_key_id(pl + req->cookie_off, req->cookie_len, &id))
 		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
-
-	rcu_read_lock();
-	ks = rcu_dereference(kn->keys);
 	mk = knts_keyset_find(ks, id);
-	if (!mk) {
-		rcu_read_unlock();
+	if (!mk)
 		return KNTS_STAT_SRV_NAK_UNKNOWN_KEY;
-	}
-	if (knts_cookie_open(mk->key, id, pl + req->cookie_off,
-			     req->cookie_len, &s->keys)) {
-		rcu_read_unlock();
+	if (knts_srv_cookie_open(ks, mk, pl + req->cookie_off,
+				 req->cookie_len, s))
 		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
-	}
-	*cur_id = ks->keys[ks->current_idx].id;
-	memcpy(s->master, ks->keys[ks->current_idx].key, sizeof(s->master));
-	rcu_read_unlock();
 
 	/* Encrypted EFs of a request are checked, then ignored. */
 	ct_len = a->ct_len - KNTS_SIV_TAG_LEN;
@@ -208,9 +241,9 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 				     struct knts_srv_scratch *s)
 {
 	struct knts_pending_entry *e = &s->entry;
+	const struct knts_keyset *ks;
 	struct knts_ef_req req;
-	u32 cur_id = 0;
-	int ret;
+	int ret, mint_err = 0;
 	u8 *pl;
 
 	pl = knts_skb_payload(skb, u);
@@ -218,9 +251,14 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
 		return NF_DROP;
 	}
-	/* Other modes (symmetric, control) are the daemon's business. */
-	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT)
+	/*
+	 * Other modes (symmetric, control, replies to the daemon's own
+	 * requests) are the daemon's business, whatever the policy.
+	 */
+	if ((pl[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_CLIENT) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_PLAIN_PASSED);
 		return NF_ACCEPT;
+	}
 	/* A legacy symmetric-key MAC (key ID + digest) alone: plain NTP. */
 	if (u->len == KNTS_NTP_HDR_LEN + 20 || u->len == KNTS_NTP_HDR_LEN + 24)
 		return knts_srv_plain(kn);
@@ -231,17 +269,27 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		knts_stats_malformed(kn->stats, -ret);
 		return NF_DROP;
 	}
+	/* Corrupted in transit: no NAK, no crypto, and no fresh checksum. */
+	if (!knts_skb_udp_csum_ok(skb, u)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_BAD_CSUM);
+		return NF_DROP;
+	}
 
-	ret = knts_srv_verify(kn, pl, &req, s, &cur_id);
+	/* The key set must stay for the cookies mint_err under its current key. */
+	rcu_read_lock();
+	ks = rcu_dereference(kn->keys);
+	ret = knts_srv_verify(ks, pl, &req, s);
+	if (!ret) {
+		memset(e, 0, offsetof(struct knts_pending_entry, pt));
+		mint_err = knts_srv_mint(s, ks, u->len, &req);
+	}
+	rcu_read_unlock();
 	if (ret) {
 		/* A bad MAC comes after the cookie opened: wipe its keys too. */
 		memzero_explicit(&s->keys, sizeof(s->keys));
-		memzero_explicit(s->master, sizeof(s->master));
 		return knts_srv_nak(kn, skb, u, pl, &req, s, ret);
 	}
-
-	memset(e, 0, offsetof(struct knts_pending_entry, pt));
-	if (knts_srv_mint(s, cur_id, u->len, &req)) {
+	if (mint_err) {
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
 		ret = NF_DROP;
 		goto out;
@@ -269,7 +317,6 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	ret = NF_ACCEPT;
 out:
 	memzero_explicit(&s->keys, sizeof(s->keys));
-	memzero_explicit(s->master, sizeof(s->master));
 	memzero_explicit(e, offsetof(struct knts_pending_entry, pt));
 	return ret;
 }
@@ -290,6 +337,15 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	h = skb_header_pointer(skb, u->l4 + sizeof(struct udphdr), sizeof(hdr),
 			       hdr);
 	if (!h || (h[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_SERVER)
+		return NF_ACCEPT;
+	/*
+	 * Our own NAK, sent from inside the LOCAL_IN hook, passes here too.
+	 * The daemon knows no NTS and never sends NTSN: leave it alone, or a
+	 * forged copy of a pending request would get its NAK signed with the
+	 * real request's keys and steal that request's reply.
+	 */
+	if (h[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD &&
+	    knts_get_be32(h + KNTS_NTP_OFF_REFID) == KNTS_NTP_KISS_NTSN)
 		return NF_ACCEPT;
 	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
@@ -312,7 +368,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		goto fail;
 	}
 	off += ret;
-	get_random_bytes(nonce, sizeof(nonce));
+	knts_srv_nonce(nonce);
 	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
 			       KNTS_SIV_TAG_LEN + e->pt_len);
 	if (ret < 0) {
@@ -332,12 +388,12 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	}
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_SIGNED);
-	memzero_explicit(e, sizeof(*e));
+	memzero_explicit(e, knts_pending_used(e));
 	return NF_ACCEPT;
 fail:
 	/* Unsigned, it would read as a forgery to the client: drop it. */
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_DROPPED);
-	memzero_explicit(e, sizeof(*e));
+	memzero_explicit(e, knts_pending_used(e));
 	return ret;
 }
 
@@ -350,8 +406,9 @@ unsigned int knts_server_in(struct knts_net *kn, struct sk_buff *skb,
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_FRAGMENT_DROPPED);
 		return NF_DROP;
 	}
+	/* Too short for NTP: the daemon drops it; nts-only drops it here. */
 	if (u->len < KNTS_NTP_HDR_LEN)
-		return NF_ACCEPT;
+		return knts_srv_plain(kn);
 	verdict = knts_srv_request(kn, skb, u, this_cpu_read(knts_srv_scratch));
 	return verdict;
 }
@@ -359,7 +416,8 @@ unsigned int knts_server_in(struct knts_net *kn, struct sk_buff *skb,
 unsigned int knts_server_out(struct knts_net *kn, struct sk_buff *skb,
 			     struct knts_udp *u)
 {
-	if (u->len < KNTS_NTP_HDR_LEN)
+	/* Only raw sockets send fragments through LOCAL_OUT. */
+	if (u->fragment || u->len < KNTS_NTP_HDR_LEN)
 		return NF_ACCEPT;
 	return knts_srv_reply(kn, skb, u, this_cpu_read(knts_srv_scratch));
 }

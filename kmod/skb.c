@@ -52,13 +52,45 @@ bool knts_skb_udp(struct sk_buff *skb, bool v6, struct knts_udp *u)
 		l4 = off;
 	}
 	uh = skb_header_pointer(skb, l4, sizeof(_uh), &_uh);
-	if (!uh || ntohs(uh->len) < sizeof(*uh) || l4 + ntohs(uh->len) > skb->len)
+	if (!uh)
 		return false;
 	u->l4 = l4;
-	u->len = ntohs(uh->len) - sizeof(*uh);
 	u->sport = uh->source;
 	u->dport = uh->dest;
+	/*
+	 * A first fragment is reported whatever its UDP length says: that
+	 * length covers the whole datagram, which is not here, and refusing
+	 * the fragment as "not UDP" would let the datagram be reassembled
+	 * after LOCAL_IN and reach the daemon unseen.
+	 */
+	if (u->fragment)
+		return true;
+	if (ntohs(uh->len) < sizeof(*uh) || l4 + ntohs(uh->len) > skb->len)
+		return false;
+	u->len = ntohs(uh->len) - sizeof(*uh);
 	return true;
+}
+
+bool knts_skb_udp_csum_ok(const struct sk_buff *skb, const struct knts_udp *u)
+{
+	const struct udphdr *uh = (const struct udphdr *)(skb->data + u->l4);
+	unsigned int ulen = u->len + sizeof(*uh);
+	__wsum csum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	/* IPv4 allows "no checksum"; udp_rcv() accepts it too. */
+	if (!u->v6 && !uh->check)
+		return true;
+	csum = csum_partial(uh, ulen, 0);
+	if (!u->v6) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		return !csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					  IPPROTO_UDP, csum);
+	}
+	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+				ulen, IPPROTO_UDP, csum);
 }
 
 u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u)

@@ -14,7 +14,7 @@ struct knts_udp {
 	__be16 sport;
 	__be16 dport;
 	bool v6;
-	bool fragment;		/* IPv6 packet with a fragment header */
+	bool fragment;		/* IPv6 first fragment: @len is not set */
 };
 
 /*
@@ -38,6 +38,14 @@ u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u);
  */
 u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
 		    unsigned int new_len);
+
+/*
+ * Does the UDP checksum verify? LOCAL_IN runs before udp_rcv() checks it,
+ * and knts_skb_udp_csum() would make a corrupted packet look sound, so
+ * every packet knts rewrites is checked first. The payload must be
+ * linear (knts_skb_payload()).
+ */
+bool knts_skb_udp_csum_ok(const struct sk_buff *skb, const struct knts_udp *u);
 
 /* Recompute the UDP checksum in software after the payload changed. */
 void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u);

@@ -8,7 +8,7 @@ struct knts_stats __percpu *knts_stats_alloc(void)
 	struct knts_stats __percpu *stats;
 	int cpu;
 
-	stats = alloc_percpu(struct knts_stats);
+	stats = alloc_percpu_gfp(struct knts_stats, GFP_KERNEL_ACCOUNT);
 	if (!stats)
 		return NULL;
 	for_each_possible_cpu(cpu)

@@ -44,6 +44,7 @@ comp "" server enable port 123 policy nts-only ""
 comp "" server disable ""
 comp "load-keys" help lo
 comp "--help --json" stats ""
+comp "--help" refresh --h
 touch "$TMP/ntskeys"
 comp "$TMP/ntskeys" load-keys "$TMP/ntsk"
 # Subcommands come from the ntsctl being completed: a newer one's show up.
@@ -52,6 +53,6 @@ chmod +x "$TMP/ntsctl"
 NTSCTL=$TMP/ntsctl LABEL="subcommands of a newer ntsctl (from its help)" comp "monitor show" ""
 # Without a runnable ntsctl, the built-in list.
 NTSCTL=/nonexistent/ntsctl LABEL="no runnable ntsctl: built-in list" \
-	comp "help load-keys server show stats" ""
+	comp "help load-keys monitor refresh server show stats" ""
 
 done_testing

@@ -1,15 +1,31 @@
 #!/bin/bash
-# The AES-SIV known-answer tests run at load, pass on a good build, and a
-# failing one refuses the load with a clear message.
+# The AES-SIV known-answer tests run at load on every AES backend (and on
+# the fallback inside a kernel FPU section, where SIMD is not usable),
+# pass on a good build, and a failing one refuses the load with a clear
+# message. The in-kernel benchmark (bench=N) runs the server path on
+# every backend and refuses the load if a reply does not authenticate.
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
-ktap_plan 5
+ktap_plan 9
+
+has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
 
 knts_unload
 dmesg -C
 check "insmod knts.ko" knts_load
-check "all 5 self-tests passed (dmesg)" sh -c 'dmesg | grep -q "knts: self-tests: 5 passed"'
+check "the KATs pass on the api backend (crypto API templates)" has_kat api
+check "the KATs pass on the lib backend (lib/crypto AES)" has_kat lib
+if grep -qw aes /proc/cpuinfo && [ "$(uname -m)" = x86_64 ]; then
+	check "with AES-NI the fast path is the simd backend" sh -c \
+		'dmesg | grep -q "knts: AES-SIV on simd, lib when SIMD is not usable"'
+	check "the KATs pass on simd and on the lib fallback with SIMD unusable" \
+		sh -c 'dmesg | grep -q "knts: self-tests: 10 passed on simd" &&
+		       dmesg | grep -q "knts: self-tests: 10 passed on lib, as the fallback"'
+else
+	skip "with AES-NI the fast path is the simd backend" "no AES-NI"
+	skip "the KATs pass on simd and on the fallback" "no AES-NI"
+fi
 knts_unload
 dmesg -C
 check_fails "a corrupted known answer refuses the load" insmod "$KNTS_KO" kat_inject_fault=1
@@ -17,4 +33,8 @@ check "the refusal names the failing test" sh -c \
 	'dmesg | grep -q "knts: self-test nts-synthetic-request failed" &&
 	 dmesg | grep -q "refusing to load"'
 check "the module is not left loaded" sh -c '! grep -q "^knts " /proc/modules'
+dmesg -C
+check "bench=64: the server path on every backend signs replies that verify" \
+	sh -c "insmod '$KNTS_KO' bench=64 && dmesg | grep -q 'knts: bench: server-request *auto'"
+knts_unload
 ktap_finish

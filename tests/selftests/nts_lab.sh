@@ -6,11 +6,17 @@
 LAB=$(mktemp -d /tmp/knts-lab.XXXXXX)
 at_exit "rm -rf '$LAB'"
 
-# make_pki CN IP...: CA and a server certificate with these IP SANs.
+# make_pki CN IP...: CA and a server certificate with these IP SANs
+# (an argument DNS:NAME adds a DNS SAN instead).
 make_pki() {
 	local cn=$1 san="" ip
 	shift
-	for ip in "$@"; do san+="${san:+,}IP:$ip"; done
+	for ip in "$@"; do
+		case $ip in
+		DNS:*) san+="${san:+,}$ip" ;;
+		*) san+="${san:+,}IP:$ip" ;;
+		esac
+	done
 	mkdir -p "$LAB/pki" && (
 		cd "$LAB/pki" &&
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
@@ -176,4 +182,65 @@ ntpq_in() {
 # knts_stat_text NS NAME: one counter from `ntsctl stats` (no python: fast).
 knts_stat_text() {
 	ip netns exec "$1" "$NTSCTL" stats | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
+}
+
+# --- client role (05) ---
+KNTS_ASSOC=$PROJECT/build/tests/tools/knts-assoc
+
+# nts_server_conf NAME KEYFILE ADDR...: config lines for a chrony NTS
+# server on port 123 whose master keys are KEYFILE (no rotation), with the
+# certificate from make_pki; it serves time from its own clock.
+nts_server_conf() {
+	local name=$1 keys=$2 a
+	shift 2
+	mkdir -p "$LAB/$name-dump" && chmod 700 "$LAB/$name-dump"
+	cp "$keys" "$LAB/$name-dump/ntskeys"
+	for a in "$@"; do echo "bindaddress $a"; done
+	printf '%s\n' "port 123" "ntsport 4460" "ntsrotate 0" \
+		"ntsservercert $LAB/pki/server.crt" "ntsserverkey $LAB/pki/server.key" \
+		"ntsdumpdir $LAB/$name-dump" "ntsprocesses 0" "allow" "local stratum 10"
+}
+
+# assoc_field NS SERVER FIELD: one number of an association in `ntsctl
+# show --json` (one association per line there), -1 if there is none.
+assoc_field() {
+	local v
+	v=$(ip netns exec "$1" "$NTSCTL" --json show |
+		grep -F "{\"server\": \"$2\"," | sed -n "s/.*\"$3\": \([0-9]*\).*/\1/p")
+	echo "${v:--1}"
+}
+
+# knts_ctr NS NAME: one counter, like knts_stat but without python (it
+# runs in tight polling loops under TCG).
+knts_ctr() {
+	local v
+	v=$(ip netns exec "$1" "$NTSCTL" --json stats | sed -n "s/^ *\"$2\": \([0-9]*\).*/\1/p")
+	echo "${v:-0}"
+}
+
+# chrony_rx NAME SERVER: packets chronyd NAME received from SERVER.
+chrony_rx() {
+	chronyc_in "$1" ntpdata "$2" | awk -F: '/^Total RX/ { print $2 + 0 }'
+}
+
+# replies_tc NS DEV drop|flip|duplicate|clear [SPORT]: in NS, drop, corrupt
+# (one bit of the authenticator tag) or send twice the UDP packets leaving
+# DEV from SPORT (duplicate: every packet leaving DEV).
+replies_tc() {
+	local ns=$1 dev=$2 what=$3 sport=${4:-123}
+	ip netns exec "$ns" tc qdisc del dev "$dev" clsact 2>/dev/null
+	ip netns exec "$ns" tc qdisc del dev "$dev" root 2>/dev/null
+	case $what in
+	clear) return 0 ;;
+	duplicate)
+		ip netns exec "$ns" tc qdisc add dev "$dev" root netem duplicate 100%
+		return ;;
+	drop) set -- action drop ;;
+	# IPv4 20 + UDP 8 + NTP 48 + UID EF 36 + auth EF 24: the tag's first byte.
+	flip) set -- action pedit munge offset 136 u8 invert retain 0x01 ;;
+	*) return 1 ;;
+	esac
+	ip netns exec "$ns" tc qdisc add dev "$dev" clsact &&
+	ip netns exec "$ns" tc filter add dev "$dev" egress protocol ip prio 1 \
+		u32 match ip protocol 17 0xff match ip sport "$sport" 0xffff "$@"
 }

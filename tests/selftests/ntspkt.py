@@ -7,6 +7,10 @@
   ntspkt.py send ADDR PORT HEX [--wait S]           send, print the reply (hex)
       exit 0 when a reply came, 1 when none came within --wait seconds
   ntspkt.py nak HEX                                 exit 0 if HEX is an NTS NAK
+  ntspkt.py reply plain|nts|nak                     print a forged mode 4 packet:
+      plain NTP, NTS-shaped with a random UID and tag, or a NAK for a random UID
+  ntspkt.py spoof SRC SPORT DST DPORT HEX           send HEX as UDP from any
+      IPv4 source (raw socket): an off-path forger
 """
 import os
 import socket
@@ -32,6 +36,40 @@ def is_nak(p):
             and p[12:16] == b"NTSN" and p[48:50] == b"\x01\x04")
 
 
+def forge_reply(kind):
+    hdr = bytearray([0x24, 2, 0, 0xe7]) + bytes(36) + os.urandom(8)
+    if kind == "plain":
+        return bytes(hdr)
+    uid = ef(0x0104, os.urandom(32))
+    if kind == "nak":
+        hdr[0], hdr[1], hdr[12:16] = 0xe4, 0, b"NTSN"
+        return bytes(hdr) + uid
+    ct = os.urandom(16 + 104)
+    auth = (16).to_bytes(2, "big") + len(ct).to_bytes(2, "big") + os.urandom(16) + ct
+    return bytes(hdr) + uid + ef(0x0404, auth)
+
+
+def csum(data):
+    data += b"\0" * (len(data) % 2)
+    s = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def spoof(src, sport, dst, dport, payload):
+    s_ip, d_ip = socket.inet_aton(src), socket.inet_aton(dst)
+    udp = bytearray(sport.to_bytes(2, "big") + dport.to_bytes(2, "big") +
+                    (8 + len(payload)).to_bytes(2, "big") + bytes(2) + payload)
+    c = csum(s_ip + d_ip + bytes([0, 17]) + len(udp).to_bytes(2, "big") + udp)
+    udp[6:8] = (c or 0xffff).to_bytes(2, "big")
+    ip = bytearray([0x45, 0]) + (20 + len(udp)).to_bytes(2, "big") + bytes(4) + \
+        bytes([64, 17, 0, 0]) + s_ip + d_ip
+    ip[10:12] = csum(bytes(ip)).to_bytes(2, "big")
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(bytes(ip) + bytes(udp), (dst, 0))
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "request":
@@ -54,6 +92,10 @@ def main(argv):
         except socket.timeout:
             return 1
         print(reply.hex())
+    elif cmd == "reply":
+        print(forge_reply(argv[2]).hex())
+    elif cmd == "spoof":
+        spoof(argv[2], int(argv[3]), argv[4], int(argv[5]), bytes.fromhex(argv[6]))
     elif cmd == "nak":
         return 0 if is_nak(bytes.fromhex(argv[2])) else 1
     else:

@@ -270,6 +270,41 @@ static void test_load(void)
 	EXPECT(!strcmp(err, "t:1"));
 }
 
+/* Directives of the client role beyond server and refresh. */
+static void test_client_role(void)
+{
+	EXPECT_EQ(parse(""), 0);
+	EXPECT_EQ(cfg.ke_retry, 10);
+	EXPECT_EQ(cfg.ke_retry_max, 7200);
+	EXPECT(!strcmp(cfg.client_state, "/var/lib/knts/client-state"));
+	EXPECT(!ntskd_config_client_role(&cfg));
+	EXPECT_EQ(parse("server a.example\nke-retry 2 60\nclient-state /run/cs\n"), 0);
+	EXPECT(ntskd_config_client_role(&cfg) && !ntskd_config_server_role(&cfg));
+	EXPECT_EQ(cfg.ke_retry, 2);
+	EXPECT_EQ(cfg.ke_retry_max, 60);
+	EXPECT(!strcmp(cfg.client_state, "/run/cs"));
+	/* without MAX, the cap stays 2 hours unless the first delay is longer */
+	EXPECT_EQ(parse("ke-retry 30\n"), 0);
+	EXPECT_EQ(cfg.ke_retry_max, 7200);
+	EXPECT_EQ(parse("ke-retry 9000\n"), 0);
+	EXPECT_EQ(cfg.ke_retry_max, 9000);
+	/* both roles in one file */
+	EXPECT_EQ(parse("cert c\nkey k\nserver 192.0.2.1\n"), 0);
+	EXPECT(ntskd_config_client_role(&cfg) && ntskd_config_server_role(&cfg));
+	/* the same server twice (names ignore case), another KE port is fine */
+	EXPECT_EQ(parse("server a.example\nserver a.example ke-port 4461\n"), 0);
+	EXPECT_ERR("server a.example\n\nserver A.Example ca /x\n",
+		   "t.conf:3: the same server as line 1");
+	EXPECT_ERR("ke-retry 0\n",
+		   "t.conf:1: ke-retry '0' is not a number from 1 to 86400");
+	EXPECT_ERR("ke-retry 20 10\n",
+		   "t.conf:1: ke-retry MAX 10 is below the first delay 20");
+	EXPECT_ERR("ke-retry 1 2 3\n", "t.conf:1: usage: ke-retry SECONDS [MAX]");
+	EXPECT_ERR("ke-retry 1\nke-retry 2\n",
+		   "t.conf:2: 'ke-retry' given twice (first on line 1)");
+	EXPECT_ERR("client-state\n", "t.conf:1: usage: client-state FILE");
+}
+
 int main(void)
 {
 	ntskd_config_init(&cfg);
@@ -279,6 +314,7 @@ int main(void)
 	RUN(test_nul_inside);
 	RUN(test_limits);
 	RUN(test_load);
+	RUN(test_client_role);
 	ntskd_config_free(&cfg);
 	return unit_done();
 }

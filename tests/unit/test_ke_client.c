@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 
 #include "unit.h"
@@ -700,6 +701,11 @@ int main(void)
 {
 	long n = load_hex("ke/chrony-response.hex", chrony_resp, sizeof(chrony_resp));
 
+	/*
+	 * The test server thread may write after the client hung up (e.g. the
+	 * ALPN refusal): an EPIPE for it, not a SIGPIPE for the whole test.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (n < 0) {
 		fprintf(stderr, "# cannot read ke/chrony-response.hex\n");
 		return 1;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -175,6 +176,81 @@ out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
 	return err;
+}
+
+int knts_nl_subscribe(struct knts_nl *nl, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(nl->sk, KNTS_FAMILY_NAME, group);
+
+	if (grp < 0)
+		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+	if (nl_socket_add_membership(nl->sk, grp))
+		return -EPERM;
+	return 0;
+}
+
+struct knts_nl_events {
+	knts_nl_reply_fn fn;
+	void *arg;
+	int n;
+	int err;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct knts_nl_events *ev = arg;
+	struct nlattr *tb[KNTS_A_MAX + 1];
+	int err;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KNTS_A_MAX, NULL) < 0) {
+		ev->err = -EPROTO;
+		return NL_STOP;
+	}
+	ev->n++;
+	err = ev->fn(tb, ev->arg);
+	if (err < 0) {
+		ev->err = err;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+int knts_nl_wait(struct knts_nl *nl, int timeout_ms, knts_nl_reply_fn fn,
+		 void *arg)
+{
+	struct knts_nl_events ev = { .fn = fn, .arg = arg };
+	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct nl_cb *cb;
+	int ret;
+
+	ret = poll(&pfd, 1, timeout_ms);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return 0;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	/* Notifications carry sequence number 0: accept any. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ev);
+	ret = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+	if (ev.err)
+		return ev.err;
+	if (ret < 0)
+		return -EIO;
+	return ev.n;
+}
+
+int knts_nl_fd(const struct knts_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
 }
 
 const char *knts_nl_strerror(int err)

@@ -32,6 +32,19 @@ int knts_nl_request(struct knts_nl *nl, int cmd, int flags,
 		    knts_nl_reply_fn reply, void *reply_arg);
 const char *knts_nl_errmsg(const struct knts_nl *nl);
 
+/*
+ * Events: join the family's multicast group @group (e.g. KNTS_MCGRP_EVENTS)
+ * on this socket, then wait up to @timeout_ms (-1: forever) for messages
+ * and call @fn for each. knts_nl_wait returns the number of messages
+ * handled (0 on timeout) or -errno. Use a socket for events only.
+ */
+int knts_nl_subscribe(struct knts_nl *nl, const char *group);
+int knts_nl_wait(struct knts_nl *nl, int timeout_ms, knts_nl_reply_fn fn,
+		 void *arg);
+
+/* The socket's file descriptor, for an event loop (events sockets). */
+int knts_nl_fd(const struct knts_nl *nl);
+
 /* A one-line explanation of an error from knts_nl_open/knts_nl_request. */
 const char *knts_nl_strerror(int err);
 

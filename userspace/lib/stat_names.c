@@ -21,6 +21,23 @@ static const char *const names[__KNTS_STAT_MAX] = {
 	[KNTS_STAT_SRV_PLAIN_DROPPED] = "srv_plain_dropped",
 	[KNTS_STAT_SRV_FRAGMENT_DROPPED] = "srv_fragment_dropped",
 	[KNTS_STAT_SRV_ERROR] = "srv_error",
+	[KNTS_STAT_CLI_REQ_PROTECTED] = "cli_req_protected",
+	[KNTS_STAT_CLI_REQ_NO_COOKIE] = "cli_req_no_cookie",
+	[KNTS_STAT_CLI_REQ_UNSUPPORTED] = "cli_req_unsupported",
+	[KNTS_STAT_CLI_REPLY_VERIFIED] = "cli_reply_verified",
+	[KNTS_STAT_CLI_REPLY_UNAUTH] = "cli_reply_unauth",
+	[KNTS_STAT_CLI_REPLY_MALFORMED] = "cli_reply_malformed",
+	[KNTS_STAT_CLI_REPLY_UNMATCHED] = "cli_reply_unmatched",
+	[KNTS_STAT_CLI_REPLY_REPLAY] = "cli_reply_replay",
+	[KNTS_STAT_CLI_REPLY_BAD_MAC] = "cli_reply_bad_mac",
+	[KNTS_STAT_CLI_REPLY_BAD_COOKIES] = "cli_reply_bad_cookies",
+	[KNTS_STAT_CLI_REPLY_FRAGMENT] = "cli_reply_fragment",
+	[KNTS_STAT_CLI_NAK] = "cli_nak",
+	[KNTS_STAT_CLI_NAK_UNMATCHED] = "cli_nak_unmatched",
+	[KNTS_STAT_CLI_EVENT_SENT] = "cli_event_sent",
+	[KNTS_STAT_CLI_EVENT_RATELIMITED] = "cli_event_ratelimited",
+	[KNTS_STAT_CLI_ERROR] = "cli_error",
+	[KNTS_STAT_SRV_BAD_CSUM] = "srv_bad_csum",
 };
 
 const char *knts_stat_name(unsigned int stat)

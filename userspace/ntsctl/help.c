@@ -42,6 +42,22 @@ static const struct {
 	  "current seals new cookies. Use it on every NTP server of a pool\n"
 	  "that shares one NTS-KE server's keys (chrony ntsrotate 0, or\n"
 	  "ntskd rotate 0).\n" },
+	{ "monitor",
+	  "Joins the client role's events group and prints one line per event:\n"
+	  "cookies-low, jar-empty, nak or idle, with the server, its port and\n"
+	  "the cookies held. ntskd acts on these; this is for people and tests.\n"
+	  "  --json        one JSON object per line\n"
+	  "  --count N     stop after N events (exit 1 if fewer came in time)\n"
+	  "  --timeout S   stop after S seconds\n" },
+	{ "refresh",
+	  "Asks the ntskd of this network namespace (its client role) to run\n"
+	  "NTS-KE now and replace the association's keys and cookies, for the\n"
+	  "server line SERVER (its host as written, or its NTP address) or for\n"
+	  "every server line. It returns once the exchanges have started:\n"
+	  "ntskd's log says how they ended, `ntsctl show` the association's\n"
+	  "new age. Root or ntskd's own user only. Sending ntskd SIGUSR1 does\n"
+	  "the same for every server line.\n"
+	  "  --json   machine-readable output\n" },
 	{ "help",
 	  "Without SUBCOMMAND: every subcommand and the exit codes.\n"
 	  "With one: its usage and this longer help.\n" },

@@ -21,13 +21,17 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o);
 
 static const struct subcommand subcommands[] = {
 	{ "show", ntsctl_show, "show [--json]",
-	  "show the server role: port, policy, master keys (IDs and ages only)" },
+	  "show the server role (port, policy, key IDs) and the client associations" },
 	{ "stats", ntsctl_stats, "stats [--json]",
 	  "show this network namespace's knts counters" },
 	{ "server", ntsctl_server, "server enable|disable [port N] [policy P]",
 	  "turn the server role on (policy mixed or nts-only) or off" },
 	{ "load-keys", ntsctl_load_keys, "load-keys FILE",
 	  "load master keys from a chrony ntskeys file (NKS0/NKS1, algorithm 15)" },
+	{ "monitor", ntsctl_monitor, "monitor [--json] [--count N] [--timeout S]",
+	  "print client role events (cookies low, jar empty, NAK, idle) as they come" },
+	{ "refresh", ntsctl_refresh, "refresh [SERVER]",
+	  "ask ntskd to run NTS-KE now (one server line or all)" },
 	{ "help", help_main, "help [SUBCOMMAND]", "show this help" },
 };
 

@@ -3,6 +3,7 @@
 #define NTSCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit codes, documented in `ntsctl help`. */
@@ -22,6 +23,16 @@ int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
+
+int ntsctl_monitor(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o);
+
+struct knts_nl;
+/* The client role's associations, for `show` (JSON: a member to append). */
+int ntsctl_show_assocs(struct knts_nl *nl, const struct ntsctl_opts *o);
+struct nlattr;
+/* The association address in @tb as text, or NULL. */
+const char *ntsctl_assoc_addr(struct nlattr **tb, char *buf, size_t len);
 
 /* help.c: the exit codes, and a subcommand's long help followed by them. */
 void ntsctl_print_exit_codes(FILE *f);

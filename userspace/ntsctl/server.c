@@ -102,7 +102,7 @@ static int show_server(struct nlattr **tb, void *arg)
 		}
 	}
 	if (o->json)
-		printf("]}\n}\n");
+		printf("]}");	/* ntsctl_show() closes the object */
 	return 0;
 }
 
@@ -124,6 +124,10 @@ int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o)
 		return ntsctl_nl_fail("show", err, NULL);
 	err = knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
 			      show_server, &opts);
+	if (!err)
+		err = ntsctl_show_assocs(nl, &opts);
+	if (opts.json)
+		printf("\n}\n");
 	rc = err ? ntsctl_nl_fail("show", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
 	knts_nl_close(nl);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <linux/knts.h>
@@ -26,7 +27,7 @@ struct conf_parser {
 	/* line of each once-only directive, 0 when not seen yet */
 	unsigned int seen_cert, seen_key, seen_keyfile, seen_rotate;
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
-	unsigned int seen_refresh;
+	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
 };
 
 struct conf_words {
@@ -286,6 +287,12 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 	}
 	if (sv->noverify && sv->ca[0])
 		return conf_error(p, "'ca' and 'noverify' contradict each other");
+	/* two lines for one server would fight over one association */
+	for (i = 0; i < c->n_servers; i++)
+		if (!strcasecmp(c->servers[i].host, sv->host) &&
+		    c->servers[i].ke_port == sv->ke_port)
+			return conf_error(p, "the same server as line %u",
+					  c->servers[i].line);
 	c->n_servers++;
 	return 0;
 }
@@ -364,6 +371,25 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 		c->refresh = v;
 		return 0;
 	}
+	if (conf_is(d, dl, "ke-retry")) {
+		if (conf_nargs(p, ws, 1, 2, "ke-retry SECONDS [MAX]") ||
+		    conf_once(p, &p->seen_ke_retry, "ke-retry") ||
+		    conf_uint(p, ws, 1, 1, 86400, "ke-retry", &c->ke_retry))
+			return -1;
+		c->ke_retry_max = c->ke_retry > NTSKD_KE_RETRY_MAX_DEFAULT ?
+				  c->ke_retry : NTSKD_KE_RETRY_MAX_DEFAULT;
+		if (ws->n == 3 &&
+		    conf_uint(p, ws, 2, 1, NTSKD_SECONDS_MAX, "ke-retry MAX",
+			      &c->ke_retry_max))
+			return -1;
+		if (c->ke_retry_max < c->ke_retry)
+			return conf_error(p, "ke-retry MAX %u is below the first delay %u",
+					  c->ke_retry_max, c->ke_retry);
+		return 0;
+	}
+	if (conf_is(d, dl, "client-state"))
+		return conf_path(p, ws, &p->seen_client_state, c->client_state,
+				 "client-state");
 	return conf_error(p, "unknown directive '%.*s'", (int)dl, d);
 }
 
@@ -416,6 +442,9 @@ void ntskd_config_init(struct ntskd_config *c)
 	c->ntp_port = NTSKD_NTP_PORT;
 	c->policy = KNTS_POLICY_MIXED;
 	c->refresh = NTSKD_REFRESH_DEFAULT;
+	c->ke_retry = NTSKD_KE_RETRY_DEFAULT;
+	c->ke_retry_max = NTSKD_KE_RETRY_MAX_DEFAULT;
+	strcpy(c->client_state, NTSKD_CLIENT_STATE_DEFAULT);
 }
 
 void ntskd_config_free(struct ntskd_config *c)

@@ -18,10 +18,16 @@
  *   ntp-server NAME         NTPv4 Server record (6) sent to clients
  *   policy mixed|nts-only   kernel policy for plain NTP, default mixed
  *
- * Client role (parsed and stored; used by the NTS-KE client):
+ * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
  *                           repeatable; AEAD IDs among 15, 16, 17
  *   refresh SECONDS         NTS-KE refresh interval, default 2419200
+ *   ke-retry SECONDS [MAX]  first retry delay after a failed NTS-KE,
+ *                           growing by 1.5 each time up to MAX; default
+ *                           10 and 7200
+ *   client-state FILE       which association each server line installed
+ *                           (survives ntskd restarts), default
+ *                           /var/lib/knts/client-state
  *
  * The parser is a pure function over a buffer (no I/O, no globals), so it
  * is unit-tested and fuzzed as is.
@@ -41,6 +47,9 @@
 #define NTSKD_NTP_PORT		123
 #define NTSKD_ROTATE_DEFAULT	86400u
 #define NTSKD_REFRESH_DEFAULT	2419200u
+#define NTSKD_KE_RETRY_DEFAULT	10u
+#define NTSKD_KE_RETRY_MAX_DEFAULT	7200u
+#define NTSKD_CLIENT_STATE_DEFAULT	"/var/lib/knts/client-state"
 /* Time values above ten years are typos, not intentions. */
 #define NTSKD_SECONDS_MAX	315360000u
 
@@ -85,6 +94,9 @@ struct ntskd_config {
 	struct ntskd_server_conf *servers;	/* n_servers entries, heap */
 	unsigned int n_servers;
 	uint32_t refresh;
+	uint32_t ke_retry;			/* seconds, >= 1 */
+	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
+	char client_state[NTSKD_PATH_MAX];
 };
 
 /* Defaults; nothing allocated. */
@@ -110,6 +122,12 @@ void ntskd_config_free(struct ntskd_config *c);
 static inline bool ntskd_config_server_role(const struct ntskd_config *c)
 {
 	return c->cert[0] && c->key[0];
+}
+
+/* true when the client role is configured (server lines given). */
+static inline bool ntskd_config_client_role(const struct ntskd_config *c)
+{
+	return c->n_servers > 0;
 }
 
 #endif /* NTSKD_CONFIG_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ntskd: the knts key daemon. Reads /etc/knts/ntskd.conf, runs the NTS-KE
- * server role (server_role.c) on an event loop, and daemonizes unless -f.
+ * server role (server_role.c), the NTS-KE client role (client_role.c) or
+ * both on one event loop, and daemonizes unless -f.
  * Startup errors reach the caller's terminal and exit code even when
  * daemonizing: the parent waits until the child is serving or failed.
  */
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client_role.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -26,6 +28,7 @@ struct ntskd {
 	struct ntskd_config cfg;
 	struct ntskd_loop *loop;
 	struct ntskd_server_role *server;
+	struct ntskd_client_role *client;
 };
 
 static void usage(FILE *f)
@@ -36,7 +39,8 @@ static void usage(FILE *f)
 		"  -f         stay in the foreground, log to stderr\n"
 		"  -d         debug log\n"
 		"  --version  print the version\n"
-		"Signals: SIGHUP reloads cert, key and keyfile; SIGTERM/SIGINT stop.\n");
+		"Signals: SIGHUP reloads cert, key and keyfile; SIGUSR1 runs NTS-KE\n"
+		"for every server line now; SIGTERM/SIGINT stop.\n");
 }
 
 /* Make a relative path absolute, so chdir("/") does not change its meaning. */
@@ -145,6 +149,34 @@ static void on_hup(int signo, void *arg)
 		ntskd_server_role_reload(d->server);
 }
 
+static void on_usr1(int signo, void *arg)
+{
+	struct ntskd *d = arg;
+
+	if (!d->client) {
+		log_info("SIGUSR1: no server lines, nothing to refresh");
+		return;
+	}
+	log_info("SIGUSR1: NTS-KE for every server");
+	ntskd_client_role_refresh(d->client, NULL);
+}
+
+/* Relative paths would change meaning after chdir("/"). */
+static int absolutize_all(struct ntskd_config *c)
+{
+	unsigned int i;
+
+	if (absolutize(c->cert, sizeof(c->cert)) ||
+	    absolutize(c->key, sizeof(c->key)) ||
+	    absolutize(c->keyfile, sizeof(c->keyfile)) ||
+	    absolutize(c->client_state, sizeof(c->client_state)))
+		return -1;
+	for (i = 0; i < c->n_servers; i++)
+		if (absolutize(c->servers[i].ca, sizeof(c->servers[i].ca)))
+			return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf = NTSKD_CONFIG_FILE;
@@ -178,15 +210,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ntskd: %s\n", err);
 		return 1;
 	}
-	if (!ntskd_config_server_role(&d.cfg)) {
-		fprintf(stderr, "ntskd: %s: %s\n", conf, d.cfg.n_servers ?
-			"'server' lines need the NTS-KE client role, which this version does not have yet" :
-			"nothing to do: set 'cert' and 'key' to run the NTS-KE server");
+	if (!ntskd_config_server_role(&d.cfg) && !ntskd_config_client_role(&d.cfg)) {
+		fprintf(stderr, "ntskd: %s: nothing to do: set 'cert' and 'key' to run the NTS-KE server, or add 'server' lines for the NTS-KE client\n",
+			conf);
 		goto out;
 	}
-	if (absolutize(d.cfg.cert, sizeof(d.cfg.cert)) ||
-	    absolutize(d.cfg.key, sizeof(d.cfg.key)) ||
-	    absolutize(d.cfg.keyfile, sizeof(d.cfg.keyfile))) {
+	if (absolutize_all(&d.cfg)) {
 		fprintf(stderr, "ntskd: %s: a path is too long\n", conf);
 		goto out;
 	}
@@ -203,16 +232,21 @@ int main(int argc, char **argv)
 	}
 	if (ntskd_loop_on_signal(d.loop, SIGTERM, on_stop, &d) ||
 	    ntskd_loop_on_signal(d.loop, SIGINT, on_stop, &d) ||
-	    ntskd_loop_on_signal(d.loop, SIGHUP, on_hup, &d)) {
+	    ntskd_loop_on_signal(d.loop, SIGHUP, on_hup, &d) ||
+	    ntskd_loop_on_signal(d.loop, SIGUSR1, on_usr1, &d)) {
 		log_err("cannot set up signal handling");
 		goto out;
 	}
-	d.server = ntskd_server_role_start(d.loop, &d.cfg);
-	if (!d.server)
-		goto out;
-	if (d.cfg.n_servers)
-		log_warn("%s: %u 'server' lines ignored: this version has no NTS-KE client role",
-			 conf, d.cfg.n_servers);
+	if (ntskd_config_server_role(&d.cfg)) {
+		d.server = ntskd_server_role_start(d.loop, &d.cfg);
+		if (!d.server)
+			goto out;
+	}
+	if (ntskd_config_client_role(&d.cfg)) {
+		d.client = ntskd_client_role_start(d.loop, &d.cfg);
+		if (!d.client)
+			goto out;
+	}
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);
@@ -226,6 +260,7 @@ int main(int argc, char **argv)
 		log_err("event loop: %s", strerror(-i));
 	rc = i ? 1 : 0;
 out:
+	ntskd_client_role_stop(d.client);
 	ntskd_server_role_stop(d.server);
 	ntskd_loop_free(d.loop);
 	ntskd_config_free(&d.cfg);

@@ -39,6 +39,40 @@
  *   The old set is wiped once no packet can still be using it. Readers
  *   see either the old set or the new one, never a mix.
  *
+ * Client role: associations. An association protects the requests a local,
+ * unmodified NTP client sends to one NTP server (address and UDP port, as
+ * NTS-KE negotiated them) and checks the replies. At most
+ * KNTS_MAX_ASSOCS per namespace. An address is KNTS_A_ASSOC_ADDR4 (4 bytes)
+ * or KNTS_A_ASSOC_ADDR6 (16 bytes), network byte order, exactly one of them.
+ *
+ * KNTS_CMD_ASSOC_SET (do): install an association, replacing any with the
+ *   same address and port (its counters carry over, its cookies do not).
+ *   request:  address, KNTS_A_ASSOC_PORT (u16, host order),
+ *             KNTS_A_ASSOC_AEAD (u16: 15, 16 or 17), KNTS_A_ASSOC_C2S and
+ *             KNTS_A_ASSOC_S2C (the AEAD's key length each),
+ *             KNTS_A_ASSOC_COOKIES { KNTS_A_COOKIE ... } (1..8 cookies of
+ *             one length, KNTS_ASSOC_COOKIE_MIN..KNTS_ASSOC_COOKIE_MAX bytes,
+ *             a multiple of 4). Keys and cookies are write-only.
+ *
+ * KNTS_CMD_ASSOC_COOKIES_ADD (do): put more cookies in an association's jar.
+ *   request:  address, port, KNTS_A_ASSOC_COOKIES (the length the jar
+ *             holds). The jar keeps at most KNTS_ASSOC_MAX_COOKIES: cookies
+ *             beyond that are discarded, since replies refill it meanwhile.
+ *
+ * KNTS_CMD_ASSOC_DEL (do): remove one association. request: address, port.
+ *
+ * KNTS_CMD_ASSOC_GET (do with address and port, or dump): per association
+ *   address, KNTS_A_ASSOC_PORT, KNTS_A_ASSOC_AEAD, KNTS_A_ASSOC_COOKIES_HELD,
+ *   KNTS_A_ASSOC_COOKIE_LEN, KNTS_A_ASSOC_REQUESTS, KNTS_A_ASSOC_REQ_DROPPED,
+ *   KNTS_A_ASSOC_REPLIES_GOOD, KNTS_A_ASSOC_REPLIES_BAD, KNTS_A_ASSOC_NAKS,
+ *   KNTS_A_ASSOC_AGE and, once a reply verified, KNTS_A_ASSOC_LAST_REPLY.
+ *   Never keys, never cookies.
+ *
+ * KNTS_CMD_EVENT (notification on the multicast group KNTS_MCGRP_EVENTS,
+ *   sent in the association's namespace, at most one per association and
+ *   event type per second): address, port, KNTS_A_EVENT (enum
+ *   knts_event_type), KNTS_A_ASSOC_COOKIES_HELD.
+ *
  * Attribute numbers, command numbers and counter numbers are append-only.
  */
 #ifndef _UAPI_LINUX_KNTS_H
@@ -50,6 +84,24 @@
 /* Master keys: AES-SIV-CMAC-256 keys, as chrony's NKS0/NKS1 files hold. */
 #define KNTS_MASTER_KEY_LEN	32
 #define KNTS_MAX_KEYS		16
+
+/* Client role. */
+#define KNTS_MAX_ASSOCS		64
+#define KNTS_ASSOC_MAX_COOKIES	8
+#define KNTS_ASSOC_COOKIE_MIN	16
+#define KNTS_ASSOC_COOKIE_MAX	256
+#define KNTS_MCGRP_EVENTS	"events"
+
+enum knts_event_type {
+	KNTS_EVENT_UNSPEC,
+	KNTS_EVENT_COOKIES_LOW,	/* a request left few cookies in the jar */
+	KNTS_EVENT_JAR_EMPTY,	/* a request was dropped: no cookie left */
+	KNTS_EVENT_NAK,		/* the server sent an NTS NAK for our request */
+	KNTS_EVENT_IDLE,	/* no request sent for a long time */
+
+	__KNTS_EVENT_MAX,
+	KNTS_EVENT_MAX = (__KNTS_EVENT_MAX - 1)
+};
 
 enum knts_policy {
 	KNTS_POLICY_MIXED,	/* plain NTP passes untouched */
@@ -65,6 +117,11 @@ enum knts_cmd {
 	KNTS_CMD_SERVER_SET,
 	KNTS_CMD_SERVER_GET,
 	KNTS_CMD_KEYS_SET,
+	KNTS_CMD_ASSOC_SET,
+	KNTS_CMD_ASSOC_COOKIES_ADD,
+	KNTS_CMD_ASSOC_DEL,
+	KNTS_CMD_ASSOC_GET,
+	KNTS_CMD_EVENT,		/* notification only */
 
 	__KNTS_CMD_MAX,
 	KNTS_CMD_MAX = (__KNTS_CMD_MAX - 1)
@@ -81,6 +138,23 @@ enum knts_attr {
 	KNTS_A_KEYS,		/* nest of KNTS_A_KEY */
 	KNTS_A_KEY_CURRENT,	/* u32 */
 	KNTS_A_MALFORMED,	/* nest: u64 per parse failure reason */
+	KNTS_A_ASSOC_ADDR4,	/* binary, 4 bytes, network order */
+	KNTS_A_ASSOC_ADDR6,	/* binary, 16 bytes */
+	KNTS_A_ASSOC_PORT,	/* u16, host order */
+	KNTS_A_ASSOC_AEAD,	/* u16, 15/16/17 */
+	KNTS_A_ASSOC_C2S,	/* binary, write-only */
+	KNTS_A_ASSOC_S2C,	/* binary, write-only */
+	KNTS_A_ASSOC_COOKIES,	/* nest of KNTS_A_COOKIE, write-only */
+	KNTS_A_ASSOC_COOKIES_HELD,	/* u32 */
+	KNTS_A_ASSOC_COOKIE_LEN,	/* u32 */
+	KNTS_A_ASSOC_REQUESTS,	/* u64: requests sent with NTS */
+	KNTS_A_ASSOC_REQ_DROPPED,	/* u64: requests dropped, jar empty */
+	KNTS_A_ASSOC_REPLIES_GOOD,	/* u64: replies verified */
+	KNTS_A_ASSOC_REPLIES_BAD,	/* u64: replies dropped */
+	KNTS_A_ASSOC_NAKS,	/* u64: NTS NAKs matching a request */
+	KNTS_A_ASSOC_AGE,	/* u64: seconds since ASSOC_SET */
+	KNTS_A_ASSOC_LAST_REPLY,	/* u64: seconds since the last good reply */
+	KNTS_A_EVENT,		/* u8, enum knts_event_type */
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = (__KNTS_A_MAX - 1)
@@ -106,6 +180,15 @@ enum knts_key_attr {
 	KNTS_A_KEY_MAX = (__KNTS_A_KEY_MAX - 1)
 };
 
+/* Inside KNTS_A_ASSOC_COOKIES: one KNTS_A_COOKIE (binary) per cookie. */
+enum knts_cookies_attr {
+	KNTS_A_COOKIES_UNSPEC,
+	KNTS_A_COOKIE,
+
+	__KNTS_A_COOKIES_MAX,
+	KNTS_A_COOKIES_MAX = (__KNTS_A_COOKIES_MAX - 1)
+};
+
 /*
  * Per-namespace counters, summed over CPUs. Inside KNTS_A_STATS each
  * counter is an NLA_U64 whose attribute type is its value below; a reader
@@ -126,10 +209,30 @@ enum knts_stat {
 	KNTS_STAT_SRV_REPLY_SIGNED,	/* daemon replies turned into NTS */
 	KNTS_STAT_SRV_REPLY_DROPPED,	/* could not be signed: dropped */
 	KNTS_STAT_SRV_TABLE_FULL,	/* no room to remember the request */
-	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP requests let through */
-	KNTS_STAT_SRV_PLAIN_DROPPED,	/* plain NTP requests, nts-only */
+	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP let through: no NTS
+					 * fields, or not mode 3 (any policy)
+					 */
+	KNTS_STAT_SRV_PLAIN_DROPPED,	/* plain mode 3 (or < 48 bytes), nts-only */
 	KNTS_STAT_SRV_FRAGMENT_DROPPED,	/* IPv6 fragments to the NTP port */
 	KNTS_STAT_SRV_ERROR,		/* internal failure (memory, skb) */
+	/* client role */
+	KNTS_STAT_CLI_REQ_PROTECTED,	/* requests sent with NTS */
+	KNTS_STAT_CLI_REQ_NO_COOKIE,	/* dropped: the jar was empty */
+	KNTS_STAT_CLI_REQ_UNSUPPORTED,	/* dropped: not a bare NTPv4 request */
+	KNTS_STAT_CLI_REPLY_VERIFIED,	/* replies authenticated, delivered */
+	KNTS_STAT_CLI_REPLY_UNAUTH,	/* dropped: no NTS at all */
+	KNTS_STAT_CLI_REPLY_MALFORMED,	/* dropped: broken NTS fields */
+	KNTS_STAT_CLI_REPLY_UNMATCHED,	/* dropped: no such request (UID/origin) */
+	KNTS_STAT_CLI_REPLY_REPLAY,	/* dropped: request already answered */
+	KNTS_STAT_CLI_REPLY_BAD_MAC,	/* dropped: did not authenticate */
+	KNTS_STAT_CLI_REPLY_BAD_COOKIES, /* dropped: unusable new cookies */
+	KNTS_STAT_CLI_REPLY_FRAGMENT,	/* dropped: IPv6 fragment */
+	KNTS_STAT_CLI_NAK,		/* NTS NAKs answering our request */
+	KNTS_STAT_CLI_NAK_UNMATCHED,	/* NAKs for no request of ours */
+	KNTS_STAT_CLI_EVENT_SENT,	/* notifications sent */
+	KNTS_STAT_CLI_EVENT_RATELIMITED, /* notifications not sent: rate */
+	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
+	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Client role: one association per protected NTP server (address and UDP
+ * port). It holds the session keys from NTS-KE, a jar of cookies, and a
+ * small ring of the requests sent and not yet answered.
+ *
+ * The keys never change once the association is published: a new NTS-KE
+ * replaces the whole association. So the hooks use them under RCU without
+ * a lock; only the jar, the ring and the counters need the spinlock.
+ *
+ * The table is per namespace, at most KNTS_MAX_ASSOCS entries, changed
+ * under knts_net.lock and read under RCU. A removed association is wiped
+ * by kfree_sensitive() once no hook can still be using it.
+ */
+#ifndef _KNTS_ASSOC_H
+#define _KNTS_ASSOC_H
+
+#include <linux/in6.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/knts.h>
+
+#include "ntp.h"
+#include "siv.h"
+
+#define KNTS_ASSOC_BUCKETS	64
+#define KNTS_ASSOC_RING		8	/* requests remembered per association */
+#define KNTS_ASSOC_UID_LEN	32	/* what every client sends (digest P15) */
+
+/* What a packet is matched on: the server's address and port. */
+struct knts_assoc_id {
+	struct in6_addr addr;	/* IPv4 as v4-mapped */
+	__be16 port;
+	bool v6;
+};
+
+enum knts_assoc_req_state {
+	KNTS_REQ_FREE,
+	KNTS_REQ_SENT,
+	KNTS_REQ_ANSWERED,
+};
+
+/* A request sent with NTS; a reply must echo both fields. */
+struct knts_assoc_req {
+	u8 uid[KNTS_ASSOC_UID_LEN];
+	u8 tx[KNTS_NTP_TS_LEN];		/* transmit timestamp = reply origin */
+	u8 state;			/* enum knts_assoc_req_state */
+};
+
+struct knts_assoc_counters {
+	u64 requests;
+	u64 req_dropped;
+	u64 good;
+	u64 bad;
+	u64 naks;
+};
+
+struct knts_assoc {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct knts_assoc_id id;
+	unsigned long created;		/* jiffies */
+	u16 aead;
+	u16 key_len;
+	u32 cookie_len;			/* every cookie in the jar has it */
+	u8 c2s[KNTS_SIV_MAX_KEY_LEN];
+	u8 s2c[KNTS_SIV_MAX_KEY_LEN];
+
+	unsigned long events;		/* pending enum knts_event_type bits */
+	unsigned long event_sent[__KNTS_EVENT_MAX];	/* event worker only */
+
+	spinlock_t lock;		/* guards everything below */
+	u32 n_cookies;
+	u32 ring_next;
+	unsigned long last_request;	/* jiffies */
+	unsigned long last_reply;	/* jiffies, 0 = never */
+	bool idle_reported;
+	struct knts_assoc_counters ctr;
+	struct knts_assoc_req ring[KNTS_ASSOC_RING];
+	u8 cookies[KNTS_ASSOC_MAX_COOKIES][KNTS_ASSOC_COOKIE_MAX];
+};
+
+struct knts_assoc_table {
+	struct hlist_head buckets[KNTS_ASSOC_BUCKETS];
+	siphash_key_t seed;
+	struct mutex *lock;	/* the namespace's configuration lock */
+	unsigned int n;		/* the hooks read it without the lock */
+};
+
+void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock);
+
+/* A new, unpublished association: keys set, empty jar. */
+struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
+				  const u8 *c2s, const u8 *s2c,
+				  u32 cookie_len);
+
+/* Under rcu_read_lock() or the table lock. */
+struct knts_assoc *knts_assoc_lookup(const struct knts_assoc_table *t,
+				     const struct knts_assoc_id *id);
+
+/* The @idx-th association in table order, or NULL. Table lock held. */
+struct knts_assoc *knts_assoc_nth(const struct knts_assoc_table *t,
+				  unsigned int idx);
+
+/*
+ * Publish @a, replacing an association with the same ID (whose counters
+ * @a inherits). -ENOSPC when the table is full; @a is then not consumed.
+ */
+int knts_assoc_insert(struct knts_assoc_table *t, struct knts_assoc *a);
+
+/* Unpublish and free after a grace period. -ENOENT if there is none. */
+int knts_assoc_remove(struct knts_assoc_table *t,
+		      const struct knts_assoc_id *id);
+void knts_assoc_flush(struct knts_assoc_table *t);
+
+/* Add a cookie of @a->cookie_len bytes if the jar has room. a->lock held. */
+bool knts_assoc_put_cookie(struct knts_assoc *a, const u8 *cookie);
+
+#endif /* _KNTS_ASSOC_H */

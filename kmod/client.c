@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Client role: NTS for an unmodified NTP client.
+ *
+ * LOCAL_OUT: the daemon's bare NTPv4 request to a protected server gets a
+ * fresh UID, one cookie from the jar (each used once), placeholders that
+ * ask for enough cookies to fill the jar again, and the authenticator
+ * under C2S, in the one shape every server accepts (digest P3). The UID
+ * and the transmit timestamp go into the association's ring. With an
+ * empty jar the request is dropped: never a silent fallback to plain NTP.
+ *
+ * LOCAL_IN: a mode 4 packet from a protected server reaches the daemon
+ * only if it echoes the UID and origin of a request still waiting for its
+ * reply and authenticates under S2C. Its cookies go into the jar, its NTS
+ * fields are stripped, and the daemon sees the plain 48-byte reply.
+ * Anything else from that server is dropped and counted; an NTS NAK that
+ * answers one of our requests is counted and reported.
+ *
+ * The ring entry is marked answered only after a reply verified, so a
+ * forged reply cannot use up the slot the real one needs.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "assoc.h"
+#include "client.h"
+#include "ef.h"
+#include "event.h"
+#include "knts.h"
+#include "siv.h"
+#include "skb.h"
+
+/* A jar this low after a request is worth telling ntskd about. */
+#define KNTS_CLI_LOW_WATER		2
+/* Decrypted reply fields: 8 of the largest cookies, and then some. */
+#define KNTS_CLI_PT_MAX			4096
+
+struct knts_cli_scratch {
+	u8 cookie[KNTS_ASSOC_COOKIE_MAX];
+	u8 pt[KNTS_CLI_PT_MAX];
+};
+
+static DEFINE_PER_CPU(struct knts_cli_scratch *, knts_cli_scratch);
+
+int knts_client_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct knts_cli_scratch *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+		if (!s) {
+			knts_client_exit();
+			return -ENOMEM;
+		}
+		per_cpu(knts_cli_scratch, cpu) = s;
+	}
+	return 0;
+}
+
+void knts_client_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree_sensitive(per_cpu(knts_cli_scratch, cpu));
+		per_cpu(knts_cli_scratch, cpu) = NULL;
+	}
+}
+
+struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
+				     const struct knts_udp *u, bool in)
+{
+	struct knts_assoc_id id = { .v6 = u->v6 };
+	u8 _lvm;
+	const u8 *lvm;
+
+	if (!READ_ONCE(kn->assocs.n) || !u->len)
+		return NULL;
+	lvm = skb_header_pointer(skb, u->l4 + sizeof(struct udphdr),
+				 sizeof(_lvm), &_lvm);
+	if (!lvm || knts_ntp_mode(*lvm) !=
+	    (in ? KNTS_NTP_MODE_SERVER : KNTS_NTP_MODE_CLIENT))
+		return NULL;
+	if (u->v6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		id.addr = in ? ip6h->saddr : ip6h->daddr;
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		ipv6_addr_set_v4mapped(in ? iph->saddr : iph->daddr, &id.addr);
+	}
+	id.port = in ? u->sport : u->dport;
+	return knts_assoc_lookup(&kn->assocs, &id);
+}
+
+/*
+ * Take a cookie into @s and note the request in the ring. Returns the
+ * number of placeholders to send, or -ENOENT when the jar is empty.
+ */
+static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
+			 const u8 *uid, const u8 *tx,
+			 struct knts_cli_scratch *s)
+{
+	struct knts_assoc_req *r;
+	u32 held;
+
+	spin_lock(&a->lock);
+	held = a->n_cookies;
+	if (!held) {
+		a->ctr.req_dropped++;
+		spin_unlock(&a->lock);
+		return -ENOENT;
+	}
+	a->n_cookies--;
+	memcpy(s->cookie, a->cookies[a->n_cookies], a->cookie_len);
+	memzero_explicit(a->cookies[a->n_cookies], a->cookie_len);
+	r = &a->ring[a->ring_next];
+	a->ring_next = (a->ring_next + 1) % KNTS_ASSOC_RING;
+	memcpy(r->uid, uid, KNTS_ASSOC_UID_LEN);
+	memcpy(r->tx, tx, KNTS_NTP_TS_LEN);
+	r->state = KNTS_REQ_SENT;
+	a->ctr.requests++;
+	a->last_request = jiffies;
+	a->idle_reported = false;
+	spin_unlock(&a->lock);
+
+	if (held - 1 <= KNTS_CLI_LOW_WATER)
+		knts_event_raise(kn, a, KNTS_EVENT_COOKIES_LOW);
+	return knts_ef_request_placeholders(held, a->cookie_len);
+}
+
+/* Write UID, cookie, placeholders and the authenticator after the header. */
+static int knts_cli_build(struct knts_assoc *a, u8 *pl, u32 len,
+			  const u8 *uid, const u8 *cookie, u32 n_ph)
+{
+	u8 nonce[KNTS_EF_NONCE_LEN];
+	struct knts_siv_ad ad[2];
+	u32 off = KNTS_NTP_HDR_LEN;
+	int ret;
+
+	ret = knts_ef_put_uid(pl + off, len - off, uid, KNTS_ASSOC_UID_LEN);
+	if (ret < 0)
+		return ret;
+	off += ret;
+	ret = knts_ef_put_cookie(pl + off, len - off, cookie, a->cookie_len);
+	if (ret < 0)
+		return ret;
+	off += ret;
+	while (n_ph--) {
+		ret = knts_ef_put_placeholder(pl + off, len - off,
+					      a->cookie_len);
+		if (ret < 0)
+			return ret;
+		off += ret;
+	}
+	get_random_bytes(nonce, sizeof(nonce));
+	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
+			       KNTS_SIV_TAG_LEN);
+	if (ret < 0)
+		return ret;
+	/* Nothing to encrypt: the tag over header and fields is all. */
+	ad[0].data = pl;
+	ad[0].len = off;
+	ad[1].data = nonce;
+	ad[1].len = sizeof(nonce);
+	return knts_siv_seal(a->c2s, a->key_len, ad, 2, pl, 0, pl + off + ret,
+			     pl + off + ret);
+}
+
+unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
+			     struct sk_buff *skb, struct knts_udp *u)
+{
+	struct knts_cli_scratch *s = this_cpu_read(knts_cli_scratch);
+	u8 uid[KNTS_ASSOC_UID_LEN];
+	u32 len;
+	int n_ph;
+	u8 *pl;
+
+	/* Only a bare NTPv4 request can carry NTS: no MAC, no fields yet. */
+	if (u->len != KNTS_NTP_HDR_LEN || skb_is_gso(skb)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_UNSUPPORTED);
+		return NF_DROP;
+	}
+	pl = knts_skb_payload(skb, u);
+	if (!pl) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
+		return NF_DROP;
+	}
+	if (knts_ntp_version(pl[KNTS_NTP_OFF_LVM]) != KNTS_NTP_VERSION) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_UNSUPPORTED);
+		return NF_DROP;
+	}
+	get_random_bytes(uid, sizeof(uid));
+	n_ph = knts_cli_take(kn, a, uid, pl + KNTS_NTP_OFF_TX, s);
+	if (n_ph < 0) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_NO_COOKIE);
+		knts_event_raise(kn, a, KNTS_EVENT_JAR_EMPTY);
+		return NF_DROP;
+	}
+	len = knts_ef_request_len(KNTS_ASSOC_UID_LEN, a->cookie_len, n_ph);
+	pl = len ? knts_skb_resize(skb, u, len) : NULL;
+	if (!pl || knts_cli_build(a, pl, len, uid, s->cookie, n_ph)) {
+		/* The cookie is spent: it may have been half written. */
+		memzero_explicit(s->cookie, a->cookie_len);
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
+		return NF_DROP;
+	}
+	memzero_explicit(s->cookie, a->cookie_len);
+	knts_skb_udp_csum(skb, u);
+	knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_PROTECTED);
+	return NF_ACCEPT;
+}
+
+/* The ring slot of the request with this UID and transmit timestamp. */
+static int knts_cli_find(struct knts_assoc *a, const u8 *uid, const u8 *tx,
+			 u8 *state)
+{
+	int i;
+
+	lockdep_assert_held(&a->lock);
+	for (i = 0; i < KNTS_ASSOC_RING; i++) {
+		struct knts_assoc_req *r = &a->ring[i];
+
+		if (r->state != KNTS_REQ_FREE &&
+		    !memcmp(r->uid, uid, KNTS_ASSOC_UID_LEN) &&
+		    !memcmp(r->tx, tx, KNTS_NTP_TS_LEN)) {
+			*state = r->state;
+			return i;
+		}
+	}
+	return -ENOENT;
+}
+
+static unsigned int knts_cli_drop(struct knts_net *kn, struct knts_assoc *a,
+				  enum knts_stat why)
+{
+	spin_lock(&a->lock);
+	a->ctr.bad++;
+	spin_unlock(&a->lock);
+	knts_stats_inc(kn->stats, why);
+	return NF_DROP;
+}
+
+/* An NTS NAK: unauthenticated, so it only counts if it names our request. */
+static unsigned int knts_cli_nak(struct knts_net *kn, struct knts_assoc *a,
+				 const u8 *pl, const struct knts_ef_resp *resp)
+{
+	u8 state;
+	int slot;
+
+	spin_lock(&a->lock);
+	slot = resp->uid_len != KNTS_ASSOC_UID_LEN ? -ENOENT :
+	       knts_cli_find(a, pl + resp->uid_off, pl + KNTS_NTP_OFF_ORIGIN,
+			     &state);
+	if (slot < 0 || state != KNTS_REQ_SENT) {
+		a->ctr.bad++;
+		spin_unlock(&a->lock);
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_NAK_UNMATCHED);
+		return NF_DROP;
+	}
+	/* The slot stays open: a forged NAK must not block the real reply. */
+	a->ctr.naks++;
+	spin_unlock(&a->lock);
+	knts_stats_inc(kn->stats, KNTS_STAT_CLI_NAK);
+	knts_event_raise(kn, a, KNTS_EVENT_NAK);
+	return NF_DROP;
+}
+
+/* Check the authenticator; 0 or the counter that says why not. */
+static int knts_cli_verify(struct knts_assoc *a, const u8 *pl,
+			   const struct knts_ef_resp *resp,
+			   struct knts_cli_scratch *s,
+			   struct knts_ef_cookies *ck)
+{
+	const struct knts_ef_auth *au = &resp->auth;
+	u32 pt_len = au->ct_len - KNTS_SIV_TAG_LEN;
+	struct knts_siv_ad ad[2];
+
+	if (pt_len > sizeof(s->pt))
+		return KNTS_STAT_CLI_REPLY_MALFORMED;
+	ad[0].data = pl;
+	ad[0].len = au->off;
+	ad[1].data = pl + au->nonce_off;
+	ad[1].len = au->nonce_len;
+	if (knts_siv_open(a->s2c, a->key_len, ad, 2, pl + au->ct_off,
+			  pl + au->ct_off + KNTS_SIV_TAG_LEN, pt_len, s->pt))
+		return KNTS_STAT_CLI_REPLY_BAD_MAC;
+	/* Authenticated, still checked: one length, the jar's (digest P7). */
+	if (knts_ef_parse_cookies(s->pt, pt_len, ck) ||
+	    ck->len != a->cookie_len) {
+		memzero_explicit(s->pt, pt_len);
+		return KNTS_STAT_CLI_REPLY_BAD_COOKIES;
+	}
+	return 0;
+}
+
+/* Close the ring slot and fill the jar; false if the slot was taken. */
+static bool knts_cli_accept(struct knts_assoc *a, const u8 *pl,
+			    const struct knts_ef_resp *resp,
+			    const struct knts_cli_scratch *s,
+			    const struct knts_ef_cookies *ck)
+{
+	u8 state;
+	u32 i;
+	int slot;
+
+	spin_lock(&a->lock);
+	slot = knts_cli_find(a, pl + resp->uid_off, pl + KNTS_NTP_OFF_ORIGIN,
+			     &state);
+	if (slot < 0 || state != KNTS_REQ_SENT) {
+		spin_unlock(&a->lock);
+		return false;
+	}
+	a->ring[slot].state = KNTS_REQ_ANSWERED;
+	for (i = 0; i < ck->count; i++)
+		if (!knts_assoc_put_cookie(a, s->pt + ck->off[i]))
+			break;
+	a->ctr.good++;
+	a->last_reply = jiffies | 1;
+	spin_unlock(&a->lock);
+	return true;
+}
+
+static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
+				   struct sk_buff *skb, struct knts_udp *u,
+				   struct knts_cli_scratch *s)
+{
+	struct knts_ef_cookies ck;
+	struct knts_ef_resp resp;
+	u8 state = KNTS_REQ_FREE;
+	int ret, slot;
+	u8 *pl;
+
+	pl = knts_skb_payload(skb, u);
+	if (!pl) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
+		return NF_DROP;
+	}
+	ret = knts_ef_parse_response(pl, u->len, &resp);
+	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4 ||
+	    ret == -KNTS_EF_E_SHORT)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_UNAUTH);
+	if (ret < 0)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_MALFORMED);
+	if (ret == KNTS_EF_NAK)
+		return knts_cli_nak(kn, a, pl, &resp);
+
+	slot = -ENOENT;
+	if (resp.uid_len == KNTS_ASSOC_UID_LEN) {
+		spin_lock(&a->lock);
+		slot = knts_cli_find(a, pl + resp.uid_off,
+				     pl + KNTS_NTP_OFF_ORIGIN, &state);
+		spin_unlock(&a->lock);
+	}
+	if (slot < 0)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_UNMATCHED);
+	if (state != KNTS_REQ_SENT)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_REPLAY);
+
+	ret = knts_cli_verify(a, pl, &resp, s, &ck);
+	if (ret)
+		return knts_cli_drop(kn, a, ret);
+	/* A twin of this reply may have been accepted meanwhile. */
+	ret = knts_cli_accept(a, pl, &resp, s, &ck);
+	memzero_explicit(s->pt, resp.auth.ct_len - KNTS_SIV_TAG_LEN);
+	if (!ret)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_REPLAY);
+
+	/* The daemon sees plain NTP: the header, nothing after it. */
+	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
+		return NF_DROP;
+	}
+	knts_skb_udp_csum(skb, u);
+	knts_stats_inc(kn->stats, KNTS_STAT_CLI_REPLY_VERIFIED);
+	return NF_ACCEPT;
+}
+
+unsigned int knts_client_in(struct knts_net *kn, struct knts_assoc *a,
+			    struct sk_buff *skb, struct knts_udp *u)
+{
+	/* The rest of the datagram would be reassembled past this hook. */
+	if (u->fragment)
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_FRAGMENT);
+	return knts_cli_reply(kn, a, skb, u, this_cpu_read(knts_cli_scratch));
+}

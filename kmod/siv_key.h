@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An AES-SIV key prepared once and used for many packets: the cookie
+ * master keys. Kernel only (the shared code in cookie.c reaches it under
+ * __KERNEL__). Preparing runs the part of every AES-SIV operation that
+ * depends on the key alone: the lib AES schedules of K1 and K2, the CMAC
+ * subkeys of K1 and CMAC(K1, 0^128), with which S2V starts, and S2V's
+ * state after an empty first component, which every chrony-format cookie
+ * has.
+ */
+#ifndef _KNTS_SIV_KEY_H
+#define _KNTS_SIV_KEY_H
+
+#include <crypto/aes.h>
+#include <linux/types.h>
+
+#include "siv.h"
+
+#define KNTS_SIV_BLOCK		16
+
+struct knts_siv_key {
+	u8 key[KNTS_SIV_MAX_KEY_LEN];	/* K1 || K2, to key the transforms */
+	unsigned int key_len;
+	u64 gen;			/* unique per preparation, never 0 */
+	u8 k1[KNTS_SIV_BLOCK];		/* CMAC subkeys of K1 */
+	u8 k2[KNTS_SIV_BLOCK];
+	u8 d0[KNTS_SIV_BLOCK];		/* CMAC(K1, 0^128) */
+	/* dbl(D0) xor CMAC(K1, ""): S2V past an empty first component */
+	u8 d_empty[KNTS_SIV_BLOCK];
+	struct crypto_aes_ctx mac;	/* lib schedules of K1 and K2 */
+	struct crypto_aes_ctx ctr;
+};
+
+/* Any context; 0 or -EINVAL for a key length AES-SIV does not have. */
+int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
+			 unsigned int key_len);
+void knts_siv_key_wipe(struct knts_siv_key *k);
+
+/* knts_siv_seal() and knts_siv_open() with a prepared key. */
+int knts_siv_seal_key(const struct knts_siv_key *k,
+		      const struct knts_siv_ad *ad, unsigned int n_ad,
+		      const u8 *pt, size_t len, u8 tag[KNTS_SIV_TAG_LEN],
+		      u8 *ct);
+int knts_siv_open_key(const struct knts_siv_key *k,
+		      const struct knts_siv_ad *ad, unsigned int n_ad,
+		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
+		      u8 *pt);
+
+#endif /* _KNTS_SIV_KEY_H */

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nl_abuse: hostile generic netlink traffic for the knts family.
+ *
+ *   nl_abuse fuzz COUNT   COUNT random and malformed messages: random
+ *                         commands, flags, attribute types, lengths,
+ *                         nesting, truncation, oversized and undersized
+ *                         keys. Every answer must be a well-formed reply
+ *                         or error; an EINVAL/ERANGE/E2BIG for a message
+ *                         that reached a knts operation must carry an
+ *                         extended ack; no reply may carry key bytes.
+ *   nl_abuse perm         every knts command, do and dump, with valid
+ *                         attributes: all must fail with EPERM (run it
+ *                         without CAP_NET_ADMIN).
+ *   nl_abuse leak FILE    read everything readable (as root) and look for
+ *                         any 8 bytes of the keys in chrony key file FILE.
+ *
+ * Keys sent by "fuzz" are built from the marker "KNTSKEY!", so any reply
+ * holding those bytes is a leak. Raw sockets, no libnl on the send side:
+ * the point is to send what libnl would refuse to build.
+ */
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/knts.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "keyfile.h"
+#include "ntsgen.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+#define BUF	8192
+static const uint8_t marker[8] = "KNTSKEY!";
+
+struct stats {
+	unsigned long sent, ok, replies, errors, no_extack, leaks, bad;
+	unsigned long by_errno[140];
+	unsigned long ok_by_cmd[KNTS_CMD_MAX + 1];
+};
+
+static int family;
+static uint32_t seq;
+static struct stats S;
+/* Key material to look for in every reply (8-byte windows). */
+static uint8_t secrets[KNTS_KEYFILE_MAX_KEYS + 1][32];
+static unsigned int n_secrets;
+
+static int resolve_family(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int id;
+
+	if (!sk || genl_connect(sk))
+		return -1;
+	id = genl_ctrl_resolve(sk, KNTS_FAMILY_NAME);
+	nl_socket_free(sk);
+	return id;
+}
+
+static int open_nl(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int one = 1;
+	struct timeval tv = { 2, 0 };
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* Errors must not echo our request: it may hold key bytes. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static int has_secret(const uint8_t *p, size_t n)
+{
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; i + 8 <= n; i++) {
+		if (!memcmp(p + i, marker, 8))
+			return 1;
+		for (k = 0; k < n_secrets; k++) {
+			size_t j;
+
+			for (j = 0; j + 8 <= 32; j += 4)
+				if (!memcmp(p + i, secrets[k] + j, 8))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+/* Attributes in [p, p + n) are well formed (the kernel's replies). */
+static int attrs_ok(const uint8_t *p, size_t n)
+{
+	while (n >= NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)p;
+		size_t l = NLA_ALIGN(a->nla_len);
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > n)
+			return 0;
+		if (a->nla_type & NLA_F_NESTED &&
+		    !attrs_ok(p + NLA_HDRLEN, a->nla_len - NLA_HDRLEN))
+			return 0;
+		if (l > n)
+			break;
+		p += l;
+		n -= l;
+	}
+	return 1;
+}
+
+/*
+ * Look for key bytes in what the kernel says. An error echoes the header
+ * of the message it refuses (16 bytes; NETLINK_CAP_ACK keeps the rest
+ * out), and when a datagram holds bytes past its first message's length,
+ * those bytes are read as further messages whose "headers" are our own
+ * attribute data: that echo is skipped, everything else is scanned.
+ */
+static void scan(const struct nlmsghdr *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+	size_t from = 0;
+
+	if (h->nlmsg_type == NLMSG_ERROR)
+		from = NLMSG_HDRLEN + sizeof(struct nlmsgerr);
+	if (h->nlmsg_len > from && has_secret(p + from, h->nlmsg_len - from)) {
+		S.leaks++;
+		fprintf(stderr, "nl_abuse: LEAK: a reply (type %u) holds key bytes\n",
+			h->nlmsg_type);
+	}
+}
+
+/*
+ * Read until the error/ack/done for @s. Returns the error (0 = ack), or
+ * 1 when nothing came back. @deep: the message reached a knts op.
+ */
+static int collect(int fd, uint32_t s, int deep, int *got_extack)
+{
+	static uint8_t buf[BUF];
+	ssize_t n;
+
+	*got_extack = 0;
+	for (;;) {
+		struct nlmsghdr *h;
+		size_t rem;
+
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return errno == EAGAIN ? 1 : -errno;
+		rem = (size_t)n;
+		for (h = (void *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
+			scan(h);
+			if (h->nlmsg_seq != s)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+				size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+				if (h->nlmsg_len < off)
+					return S.bad++, -EPROTO;
+				if (h->nlmsg_flags & NLM_F_ACK_TLVS &&
+				    h->nlmsg_len > off)
+					*got_extack = attrs_ok((uint8_t *)h + off,
+							       h->nlmsg_len - off);
+				return e->error;
+			}
+			S.replies++;
+			if (h->nlmsg_type != family ||
+			    h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+			    !attrs_ok((uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN,
+				      h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN)) {
+				S.bad++;
+				fprintf(stderr, "nl_abuse: malformed reply\n");
+			}
+		}
+		(void)deep;
+	}
+}
+
+static uint32_t rnd(uint32_t n)
+{
+	uint32_t r;
+
+	ntsgen_fill_random(&r, sizeof(r));
+	return n ? r % n : r;
+}
+
+static size_t put_attr(uint8_t *p, size_t cap, uint16_t type,
+		       const void *data, size_t len)
+{
+	struct nlattr *a = (void *)p;
+
+	if (NLA_HDRLEN + NLA_ALIGN(len) > cap)
+		return 0;
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy(p + NLA_HDRLEN, data, len);
+	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	return NLA_HDRLEN + NLA_ALIGN(len);
+}
+
+/* A key secret: our marker, so that a leak is recognisable. */
+static void secret(uint8_t *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k[i] = marker[i % 8];
+}
+
+static size_t rand_payload(uint8_t *d)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 4, 8, 16, 31, 32, 33, 64,
+					 300 };
+	size_t n = sizes[rnd(sizeof(sizes) / sizeof(sizes[0]))];
+
+	if (rnd(3))
+		secret(d, n);
+	else
+		ntsgen_fill_random(d, n);
+	return n;
+}
+
+/* One KNTS_A_KEY nest, sometimes broken. */
+static size_t rand_key(uint8_t *p, size_t cap)
+{
+	uint8_t inner[512], d[400];
+	uint32_t id = rnd(4) ? rnd(8) : rnd(0);
+	size_t n = 0, l;
+	int i, k = (int)rnd(4) + 1;
+
+	for (i = 0; i < k; i++) {
+		switch (rnd(6)) {
+		case 0:
+		case 1:
+			n += put_attr(inner + n, sizeof(inner) - n, KNTS_A_KEY_ID,
+				      &id, rnd(5) ? 4 : rnd(9));
+			break;
+		case 2:
+		case 3:
+			l = rnd(4) ? KNTS_MASTER_KEY_LEN : rand_payload(d);
+			secret(d, l);
+			n += put_attr(inner + n, sizeof(inner) - n,
+				      KNTS_A_KEY_SECRET, d, l);
+			break;
+		default:
+			l = rand_payload(d);
+			n += put_attr(inner + n, sizeof(inner) - n,
+				      (uint16_t)rnd(8), d, l);
+		}
+	}
+	return put_attr(p, cap, (uint16_t)((rnd(5) ? KNTS_A_KEY : rnd(4)) |
+					   (rnd(6) ? NLA_F_NESTED : 0)),
+			inner, n);
+}
+
+static size_t rand_attrs(uint8_t *p, size_t cap, int depth)
+{
+	uint8_t d[600];
+	size_t n = 0, l;
+	int i, k = (int)rnd(5);
+	uint32_t v;
+
+	for (i = 0; i < k && n + 64 < cap; i++) {
+		uint16_t type = (uint16_t)(rnd(5) ? rnd(KNTS_A_MAX + 3) : rnd(0));
+
+		switch (rnd(5)) {
+		case 0:	/* the right type for it, random value */
+			v = rnd(2) ? rnd(8) : rnd(0);
+			l = type == KNTS_A_SERVER_PORT ? 2 :
+			    type == KNTS_A_KEY_CURRENT ? 4 : 1;
+			n += put_attr(p + n, cap - n, type, &v, l);
+			break;
+		case 1:	/* a key set */
+			if (depth)
+				break;
+			l = 0;
+			while (rnd(3) && l < 400)
+				l += rand_key(d + l, sizeof(d) - l);
+			n += put_attr(p + n, cap - n, (uint16_t)(KNTS_A_KEYS |
+					(rnd(6) ? NLA_F_NESTED : 0)), d, l);
+			break;
+		case 2:	/* a nest of anything */
+			l = depth < 2 ? rand_attrs(d, sizeof(d), depth + 1) : 0;
+			n += put_attr(p + n, cap - n, type | NLA_F_NESTED, d, l);
+			break;
+		default:	/* wrong sizes */
+			l = rand_payload(d);
+			n += put_attr(p + n, cap - n, type, d, l);
+		}
+	}
+	return n;
+}
+
+/* A key set that should load (IDs 0..7, marker secrets), mostly. */
+static size_t good_keys(uint8_t *p, size_t cap, uint8_t *cmd)
+{
+	uint8_t keys[1024], one[128], k[KNTS_MASTER_KEY_LEN];
+	uint32_t n = 1 + rnd(4), i, id0 = rnd(4), id;
+	size_t kn = 0, on, len;
+
+	secret(k, sizeof(k));
+	for (i = 0; i < n; i++) {
+		id = id0 + i;
+		on = put_attr(one, sizeof(one), KNTS_A_KEY_ID, &id, 4);
+		on += put_attr(one + on, sizeof(one) - on, KNTS_A_KEY_SECRET, k,
+			       sizeof(k));
+		kn += put_attr(keys + kn, sizeof(keys) - kn,
+			       KNTS_A_KEY | NLA_F_NESTED, one, on);
+	}
+	len = put_attr(p, cap, KNTS_A_KEYS | NLA_F_NESTED, keys, kn);
+	id = id0 + rnd(n + 1);	/* sometimes not in the set */
+	len += put_attr(p + len, cap - len, KNTS_A_KEY_CURRENT, &id, 4);
+	*cmd = KNTS_CMD_KEYS_SET;
+	return len;
+}
+
+/* Build, maybe break, send one message; classify its answer. */
+static int fuzz_one(int fd)
+{
+	static uint8_t msg[4096];
+	struct nlmsghdr *h = (void *)msg;
+	struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN, wire;
+	uint32_t hlen;
+	int err, extack, deep;
+	uint8_t cmd = (uint8_t)(rnd(6) ? 1 + rnd(KNTS_CMD_MAX) : rnd(256));
+
+	memset(msg, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	if (rnd(8))
+		len += rand_attrs(msg + len, sizeof(msg) - len - 64, 0);
+	else
+		len += good_keys(msg + len, sizeof(msg) - len - 64, &cmd);
+	h->nlmsg_type = (uint16_t)family;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+			 (rnd(8) ? 0 : NLM_F_DUMP);
+	h->nlmsg_seq = ++seq;
+	g->cmd = cmd;
+	g->version = (uint8_t)(rnd(4) ? KNTS_FAMILY_VERSION : rnd(256));
+	wire = len;
+	h->nlmsg_len = (uint32_t)len;
+	switch (rnd(12)) {
+	case 0:	/* the header says less than we send */
+		h->nlmsg_len = (uint32_t)rnd((uint32_t)len);
+		break;
+	case 1:	/* cut the last bytes off */
+		wire = len - rnd((uint32_t)(len - NLMSG_HDRLEN) + 1);
+		h->nlmsg_len = (uint32_t)wire;
+		break;
+	}
+	deep = h->nlmsg_len == wire && wire >= NLMSG_HDRLEN + GENL_HDRLEN &&
+	       cmd >= 1 && cmd <= KNTS_CMD_MAX && !(h->nlmsg_flags & NLM_F_DUMP);
+	hlen = h->nlmsg_len;
+	if (send(fd, msg, wire, 0) < 0) {
+		explicit_bzero(msg, sizeof(msg));
+		return errno == EINVAL ? 0 : -errno;
+	}
+	explicit_bzero(msg, sizeof(msg));
+	S.sent++;
+	if (hlen < NLMSG_HDRLEN || hlen > wire)
+		return 0;	/* the kernel ignores it: no answer */
+	err = collect(fd, seq, deep, &extack);
+	if (err == 1)
+		return 0;
+	if (!err) {
+		S.ok++;
+		if (deep)
+			S.ok_by_cmd[cmd]++;
+		return 0;
+	}
+	S.errors++;
+	if (-err > 0 && -err < 140)
+		S.by_errno[-err]++;
+	if (deep && !extack &&
+	    (err == -EINVAL || err == -ERANGE || err == -E2BIG)) {
+		S.no_extack++;
+		if (S.no_extack <= 5)
+			fprintf(stderr, "nl_abuse: cmd %u: %s without an extended ack\n",
+				cmd, strerror(-err));
+	}
+	return 0;
+}
+
+static int do_fuzz(unsigned long count)
+{
+	int fd = open_nl();
+	unsigned long i;
+	int e;
+
+	if (fd < 0)
+		return 1;
+	for (i = 0; i < count; i++) {
+		e = fuzz_one(fd);
+		if (e) {
+			fprintf(stderr, "nl_abuse: send: %s\n", strerror(-e));
+			return 1;
+		}
+	}
+	printf("nl_abuse fuzz: %lu messages, %lu acked, %lu errors, %lu replies,"
+	       " %lu malformed, %lu EINVAL-like errors without extack, %lu leaks\n",
+	       S.sent, S.ok, S.errors, S.replies, S.bad, S.no_extack, S.leaks);
+	/* Key sets of marker bytes were loaded: the leak scan had a target. */
+	printf("nl_abuse fuzz: accepted: %lu stats reads, %lu server settings, %lu server reads, %lu key sets\n",
+	       S.ok_by_cmd[KNTS_CMD_STATS_GET], S.ok_by_cmd[KNTS_CMD_SERVER_SET],
+	       S.ok_by_cmd[KNTS_CMD_SERVER_GET], S.ok_by_cmd[KNTS_CMD_KEYS_SET]);
+	printf("nl_abuse fuzz: errors:");
+	for (i = 1; i < 140; i++)
+		if (S.by_errno[i])
+			printf(" %s=%lu", strerrorname_np((int)i), S.by_errno[i]);
+	printf("\n");
+	return S.bad || S.no_extack || S.leaks || !S.errors ||
+	       !S.ok_by_cmd[KNTS_CMD_KEYS_SET] || !S.ok_by_cmd[KNTS_CMD_SERVER_GET];
+}
+
+/* A well-formed request for @cmd, so only permissions can refuse it. */
+static size_t valid_attrs(uint8_t cmd, uint8_t *p, size_t cap)
+{
+	uint8_t key[256], k[KNTS_MASTER_KEY_LEN];
+	uint32_t id = 1;
+	uint8_t one = 1;
+	size_t n = 0, kn = 0;
+
+	switch (cmd) {
+	case KNTS_CMD_SERVER_SET:
+		n += put_attr(p, cap, KNTS_A_SERVER_ENABLE, &one, 1);
+		break;
+	case KNTS_CMD_KEYS_SET:
+		secret(k, sizeof(k));
+		kn += put_attr(key + kn, sizeof(key) - kn, KNTS_A_KEY_ID, &id, 4);
+		kn += put_attr(key + kn, sizeof(key) - kn, KNTS_A_KEY_SECRET,
+			       k, sizeof(k));
+		memcpy(key + 200, key, kn);
+		kn = put_attr(key, sizeof(key), KNTS_A_KEY | NLA_F_NESTED,
+			      key + 200, kn);
+		n += put_attr(p + n, cap - n, KNTS_A_KEYS | NLA_F_NESTED, key, kn);
+		n += put_attr(p + n, cap - n, KNTS_A_KEY_CURRENT, &id, 4);
+		break;
+	}
+	return n;
+}
+
+static int send_cmd(int fd, uint8_t cmd, int dump, int *extack)
+{
+	uint8_t msg[1024];
+	struct nlmsghdr *h = (void *)msg;
+	struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	memset(msg, 0, len);
+	len += valid_attrs(cmd, msg + len, sizeof(msg) - len);
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_type = (uint16_t)family;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+	h->nlmsg_seq = ++seq;
+	g->cmd = cmd;
+	g->version = KNTS_FAMILY_VERSION;
+	if (send(fd, msg, len, 0) < 0)
+		return -errno;
+	return collect(fd, h->nlmsg_seq, 0, extack);
+}
+
+/* The event group tells which servers the host talks to: admins only. */
+static int join_events(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp, fd, err;
+
+	if (!sk || genl_connect(sk))
+		return 1;
+	grp = genl_ctrl_resolve_grp(sk, KNTS_FAMILY_NAME, KNTS_MCGRP_EVENTS);
+	nl_socket_free(sk);
+	if (grp < 0) {
+		printf("nl_abuse perm: no multicast group '%s'\n", KNTS_MCGRP_EVENTS);
+		return 0;
+	}
+	fd = open_nl();
+	err = setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			 sizeof(grp)) ? -errno : 0;
+	close(fd);
+	printf("nl_abuse perm: joining the '%s' group %s (%s)\n", KNTS_MCGRP_EVENTS,
+	       err == -EPERM ? "refused" : "NOT refused", err ? strerror(-err) : "joined");
+	return err != -EPERM;
+}
+
+static int do_perm(void)
+{
+	int fd = open_nl(), fails = 0, err, extack, dump;
+	uint8_t cmd;
+
+	if (fd < 0)
+		return 1;
+	for (cmd = 1; cmd <= KNTS_CMD_MAX; cmd++) {
+		for (dump = 0; dump <= 1; dump++) {
+			err = send_cmd(fd, cmd, dump, &extack);
+			/*
+			 * "No such operation" (a notification-only command,
+			 * or a do-only one asked to dump) runs nothing.
+			 */
+			if (err == -EPERM || err == -EOPNOTSUPP) {
+				printf("nl_abuse perm: cmd %u%s refused (%s)\n", cmd,
+				       dump ? " (dump)" : "", strerror(-err));
+				continue;
+			}
+			printf("nl_abuse perm: cmd %u%s NOT refused: %s\n", cmd,
+			       dump ? " (dump)" : "",
+			       err > 0 ? "no answer" : strerror(-err));
+			fails++;
+		}
+	}
+	fails += join_events();
+	return fails || S.leaks;
+}
+
+static int do_leak(const char *path)
+{
+	struct knts_keyfile kf;
+	int fd = open_nl(), err, extack, rounds = 0, dump;
+	uint8_t cmd;
+	unsigned int i;
+
+	if (fd < 0 || knts_keyfile_load(path, &kf))
+		return 1;
+	for (i = 0; i < kf.n; i++)
+		memcpy(secrets[n_secrets++], kf.keys[i].key, 32);
+	knts_keyfile_wipe(&kf);
+	for (cmd = 0; cmd <= KNTS_CMD_MAX + 1; cmd++) {
+		if (cmd == KNTS_CMD_SERVER_SET || cmd == KNTS_CMD_KEYS_SET)
+			continue;	/* mutating: not a read */
+		for (dump = 0; dump <= 1; dump++) {
+			err = send_cmd(fd, cmd, dump, &extack);
+			printf("nl_abuse leak: cmd %u%s: %s\n", cmd,
+			       dump ? " (dump)" : "", err ? strerror(-err) : "answered");
+			rounds += !err;
+		}
+	}
+	printf("nl_abuse leak: %lu replies read, %lu with key bytes\n",
+	       S.replies, S.leaks);
+	return S.leaks || !rounds || S.bad;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		goto usage;
+	family = resolve_family();
+	if (family < 0) {
+		fprintf(stderr, "nl_abuse: the knts family is not registered\n");
+		return 1;
+	}
+	if (!strcmp(argv[1], "fuzz") && argc == 3)
+		return do_fuzz(strtoul(argv[2], NULL, 0));
+	if (!strcmp(argv[1], "perm") && argc == 2)
+		return do_perm();
+	if (!strcmp(argv[1], "leak") && argc == 3)
+		return do_leak(argv[2]);
+usage:
+	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | leak KEYFILE\n");
+	return 2;
+}

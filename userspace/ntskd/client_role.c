@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ntskd's client role: NTS-KE and associations (see client_role.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <linux/knts.h>
+
+#include "client_ke.h"
+#include "client_policy.h"
+#include "client_role.h"
+#include "client_state.h"
+#include "control.h"
+#include "events.h"
+#include "log.h"
+#include "nl_assoc.h"
+#include "ntskd_ctl.h"
+#include "resolve.h"
+
+/* After a NAK, a verified reply within this time means it was not ours. */
+#define CR_NAK_GRACE_MS	3000
+/* How often every association is looked at, in case events were missed. */
+#define CR_AUDIT_MS	60000
+
+struct cr_server {
+	struct ntskd_client_role *role;
+	const struct ntskd_server_conf *conf;
+	char name[NTSKD_NAME_MAX + 16];		/* for logs */
+	struct ntskd_client_ke *ke;		/* running, or NULL */
+	enum ntskd_ke_trigger ke_why;
+	struct ntskd_timer next;		/* the next NTS-KE */
+	enum ntskd_ke_trigger next_why;
+	bool rekey_pending;			/* next is a re-key, not a refresh */
+	struct ntskd_timer nak;			/* NAK grace period */
+	uint64_t nak_good;			/* good replies when the NAK came */
+	bool has_assoc;
+	struct knts_assoc_id assoc;
+	unsigned int fails;			/* see client_policy.h */
+};
+
+struct ntskd_client_role {
+	struct ntskd_loop *loop;
+	const struct ntskd_config *cfg;
+	struct knts_nl *nl;			/* requests; reopened by the audit */
+	struct ntskd_events *events;
+	struct ntskd_resolver *resolver;
+	struct ntskd_control *control;
+	struct ntskd_timer audit;
+	bool state_warned;
+	struct cr_server *srv;
+	unsigned int n;
+};
+
+static const char *const cr_event_names[] = {
+	[KNTS_EVENT_COOKIES_LOW] = "cookies-low",
+	[KNTS_EVENT_JAR_EMPTY] = "jar-empty",
+	[KNTS_EVENT_NAK] = "nak",
+	[KNTS_EVENT_IDLE] = "idle",
+};
+
+static void cr_run(struct cr_server *s, enum ntskd_ke_trigger why);
+
+static struct knts_nl *cr_nl(struct ntskd_client_role *r)
+{
+	int err;
+
+	if (!r->nl) {
+		r->nl = knts_nl_open(&err);
+		if (!r->nl)
+			log_err("knts: %s", knts_nl_strerror(err));
+	}
+	return r->nl;
+}
+
+static const char *cr_kmsg(struct ntskd_client_role *r)
+{
+	const char *m = r->nl ? knts_nl_errmsg(r->nl) : NULL;
+
+	return m ? m : "";
+}
+
+/* ASSOC_GET of @s's association: 0, -ENOENT, -errno. */
+static int cr_get(struct cr_server *s, struct knts_assoc_info *info)
+{
+	struct knts_nl *nl;
+
+	if (!s->has_assoc)
+		return -ENOENT;
+	nl = cr_nl(s->role);
+	if (!nl)
+		return -EIO;
+	return knts_nl_assoc_get(nl, &s->assoc, info);
+}
+
+static const char *cr_addr(const struct knts_assoc_id *id, char *buf,
+			   size_t len)
+{
+	return knts_assoc_addr_str(id, buf, len);
+}
+
+/* Arm the next NTS-KE unless one is running or an earlier one is due. */
+static void cr_arm(struct cr_server *s, uint64_t delay_ms,
+		   enum ntskd_ke_trigger why, bool rekey)
+{
+	struct ntskd_loop *loop = s->role->loop;
+
+	if (s->ke)
+		return;
+	if (s->next.armed && s->next.expires <= ntskd_now_ms() + delay_ms)
+		return;
+	s->next_why = why;
+	s->rekey_pending = rekey;
+	ntskd_timer_arm(loop, &s->next, delay_ms);
+}
+
+static void cr_on_next(struct ntskd_timer *t, void *arg)
+{
+	struct cr_server *s = arg;
+
+	cr_run(s, s->next_why);
+}
+
+/* An exchange failed, or its result could not be used: back off. */
+__attribute__((format(printf, 2, 3)))
+static void cr_failed(struct cr_server *s, const char *fmt, ...)
+{
+	const struct ntskd_config *cfg = s->role->cfg;
+	char msg[512];
+	uint64_t delay;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->fails++;
+	delay = ntskd_ke_backoff_ms(s->fails, cfg->ke_retry, cfg->ke_retry_max);
+	log_warn("server %s: NTS-KE failed: %s; next attempt in %.1f s (failure %u in a row)",
+		 s->name, msg, (double)delay / 1000, s->fails);
+	cr_arm(s, delay, s->ke_why, true);
+}
+
+static void cr_save_state(struct ntskd_client_role *r)
+{
+	struct ntskd_client_state *st = calloc(1, sizeof(*st));
+	char err[1024];
+	unsigned int i;
+	int ret;
+
+	if (!st)
+		return;
+	for (i = 0; i < r->n; i++)
+		if (r->srv[i].has_assoc)
+			ntskd_client_state_put(st, r->srv[i].conf->host,
+					       r->srv[i].conf->ke_port,
+					       &r->srv[i].assoc);
+	ret = ntskd_client_state_save(r->cfg->client_state, st, err, sizeof(err));
+	free(st);
+	if (ret && !r->state_warned)
+		log_warn("%s; a restarted ntskd will run NTS-KE at once instead of keeping the associations",
+			 err);
+	r->state_warned = ret != 0;
+}
+
+static void cr_log_result(struct cr_server *s, const struct knts_ke_result *res)
+{
+	char ke[INET6_ADDRSTRLEN] = "?", w[128];
+	struct knts_assoc_id ke_id;
+
+	if (!knts_assoc_id_from_sockaddr(&ke_id, (const struct sockaddr *)&res->ke_addr))
+		cr_addr(&ke_id, ke, sizeof(ke));
+	log_info("server %s: NTS-KE with %s done: AEAD %u, %zu cookies of %zu bytes, %s",
+		 s->name, ke, res->aead, res->n_cookies, res->cookie_len[0],
+		 res->tls_cipher);
+	if (res->warnings & KNTS_KE_WARN_NOVERIFY)
+		log_warn("server %s: WARNING: its certificate was NOT verified (noverify): anyone on the path can pose as this server and set our clock",
+			 s->name);
+	if (res->warnings & ~KNTS_KE_WARN_NOVERIFY)
+		log_info("server %s: note: %s", s->name,
+			 knts_ke_warnings_str(res->warnings & ~KNTS_KE_WARN_NOVERIFY,
+					      w, sizeof(w)));
+}
+
+/* Another server line already owns @id? */
+static const struct cr_server *cr_owner(const struct cr_server *s,
+					const struct knts_assoc_id *id)
+{
+	const struct ntskd_client_role *r = s->role;
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (&r->srv[i] != s && r->srv[i].has_assoc &&
+		    knts_assoc_id_equal(&r->srv[i].assoc, id))
+			return &r->srv[i];
+	return NULL;
+}
+
+static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
+		       const struct knts_assoc_id *ntp)
+{
+	struct ntskd_client_role *r = s->role;
+	char a[INET6_ADDRSTRLEN], old[INET6_ADDRSTRLEN], port[16] = "";
+	const struct cr_server *owner = cr_owner(s, ntp);
+	struct knts_nl *nl;
+	int err;
+
+	cr_log_result(s, res);
+	cr_addr(ntp, a, sizeof(a));
+	if (owner) {
+		cr_failed(s, "it sends NTP to %s port %u, which server %s (line %u) already uses",
+			  a, ntp->port, owner->name, owner->conf->line);
+		return;
+	}
+	nl = cr_nl(r);
+	err = nl ? knts_nl_assoc_set(nl, ntp, res) : -EIO;
+	if (err) {
+		cr_failed(s, "knts refused the association for %s port %u: %s%s%s",
+			  a, ntp->port, knts_nl_strerror(err),
+			  cr_kmsg(r)[0] ? ": " : "", cr_kmsg(r));
+		return;
+	}
+	if (s->has_assoc && !knts_assoc_id_equal(&s->assoc, ntp)) {
+		cr_addr(&s->assoc, old, sizeof(old));
+		err = knts_nl_assoc_del(nl, &s->assoc);
+		if (err && err != -ENOENT)
+			log_warn("server %s: cannot remove the old association of %s port %u: %s",
+				 s->name, old, s->assoc.port, knts_nl_strerror(err));
+		log_warn("server %s: its NTP server moved from %s port %u to %s port %u: change the NTP client's configuration",
+			 s->name, old, s->assoc.port, a, ntp->port);
+	}
+	s->has_assoc = true;
+	s->assoc = *ntp;
+	if (ntp->port != 123)
+		snprintf(port, sizeof(port), " port %u", ntp->port);
+	log_info("server %s: knts now protects NTP to %s%s; the NTP client must use 'server %s%s' (plain, no 'nts': knts adds NTS)",
+		 s->name, a, port, a, port);
+	cr_save_state(r);
+	cr_arm(s, (uint64_t)r->cfg->refresh * 1000, NTSKD_KE_REFRESH, false);
+}
+
+static void cr_ke_done(int err, const char *msg,
+		       const struct knts_ke_result *res,
+		       const struct knts_assoc_id *ntp, void *arg)
+{
+	struct cr_server *s = arg;
+
+	s->ke = NULL;
+	if (err) {
+		cr_failed(s, "%s (%s)", msg[0] ? msg : "no details",
+			  knts_ke_client_err_name(err));
+		return;
+	}
+	cr_install(s, res, ntp);
+}
+
+static void cr_run(struct cr_server *s, enum ntskd_ke_trigger why)
+{
+	struct ntskd_client_role *r = s->role;
+	struct knts_assoc_info info;
+
+	ntskd_timer_cancel(r->loop, &s->next);
+	ntskd_timer_cancel(r->loop, &s->nak);
+	s->rekey_pending = false;
+	if (s->ke)
+		return;
+	/* NTS worked since the last exchange: the backoff starts afresh */
+	if (!cr_get(s, &info) && info.has_last_reply)
+		s->fails = 0;
+	log_info("server %s: NTS-KE (%s)%s", s->name, ntskd_ke_trigger_name(why),
+		 s->fails ? ", after failures" : "");
+	s->ke_why = why;
+	s->ke = ntskd_client_ke_start(r->loop, r->resolver, s->conf, cr_ke_done, s);
+	if (!s->ke)
+		cr_failed(s, "out of memory");
+}
+
+/* An event asks for NTS-KE; client_policy.h decides whether and when. */
+static void cr_rekey(struct cr_server *s, enum ntskd_ke_trigger why,
+		     unsigned int cookies)
+{
+	const struct ntskd_config *cfg = s->role->cfg;
+	struct ntskd_ke_decision d;
+	struct knts_assoc_info info;
+	bool productive;
+	int err;
+
+	if (s->ke || s->rekey_pending) {
+		log_debug("server %s: %s: NTS-KE already %s", s->name,
+			  ntskd_ke_trigger_name(why), s->ke ? "running" : "scheduled");
+		return;
+	}
+	err = cr_get(s, &info);
+	if (err == -ENOENT)
+		why = NTSKD_KE_GONE;
+	productive = !err && info.has_last_reply;
+	d = ntskd_ke_decide(why, productive, s->fails, cfg->ke_retry,
+			    cfg->ke_retry_max);
+	if (!d.run) {
+		log_info("server %s: %s (%u left), but no reply verified since the last NTS-KE: waiting for the jar to empty",
+			 s->name, ntskd_ke_trigger_name(why), cookies);
+		return;
+	}
+	s->fails = d.fails;
+	if (d.delay_ms)
+		log_info("server %s: %s, and no reply verified since the last NTS-KE: NTS-KE in %.1f s",
+			 s->name, ntskd_ke_trigger_name(why),
+			 (double)d.delay_ms / 1000);
+	cr_arm(s, d.delay_ms, why, true);
+}
+
+static void cr_on_nak_timer(struct ntskd_timer *t, void *arg)
+{
+	struct cr_server *s = arg;
+	struct knts_assoc_info info = { 0 };
+
+	if (s->ke)
+		return;
+	if (!cr_get(s, &info) && info.good > s->nak_good) {
+		log_info("server %s: a verified reply followed the NAK: keeping the cookies",
+			 s->name);
+		return;
+	}
+	cr_rekey(s, NTSKD_KE_NAK, info.cookies);
+}
+
+static void cr_nak(struct cr_server *s)
+{
+	struct knts_assoc_info info;
+
+	if (s->ke || s->rekey_pending || s->nak.armed)
+		return;
+	if (cr_get(s, &info)) {
+		cr_rekey(s, NTSKD_KE_NAK, 0);
+		return;
+	}
+	s->nak_good = info.good;
+	log_info("server %s: NTS NAK (the server cannot open our cookies); NTS-KE unless a verified reply follows within %d s",
+		 s->name, CR_NAK_GRACE_MS / 1000);
+	ntskd_timer_arm(s->role->loop, &s->nak, CR_NAK_GRACE_MS);
+}
+
+static struct cr_server *cr_find(struct ntskd_client_role *r,
+				 const struct knts_assoc_id *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->srv[i].has_assoc && knts_assoc_id_equal(&r->srv[i].assoc, id))
+			return &r->srv[i];
+	return NULL;
+}
+
+static void cr_audit_now(struct ntskd_client_role *r);
+
+static void cr_on_event(const struct knts_assoc_event *ev, void *arg)
+{
+	struct ntskd_client_role *r = arg;
+	struct cr_server *s;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!ev) {
+		cr_audit_now(r);
+		return;
+	}
+	s = cr_find(r, &ev->id);
+	log_debug("knts event %s for %s port %u, %u cookies%s",
+		  ev->type <= KNTS_EVENT_IDLE && cr_event_names[ev->type] ?
+		  cr_event_names[ev->type] : "?",
+		  cr_addr(&ev->id, a, sizeof(a)), ev->id.port, ev->cookies,
+		  s ? "" : " (not one of ours)");
+	if (!s)
+		return;
+	switch (ev->type) {
+	case KNTS_EVENT_COOKIES_LOW:
+		cr_rekey(s, NTSKD_KE_LOW, ev->cookies);
+		break;
+	case KNTS_EVENT_JAR_EMPTY:
+		cr_rekey(s, NTSKD_KE_EMPTY, ev->cookies);
+		break;
+	case KNTS_EVENT_NAK:
+		cr_nak(s);
+		break;
+	case KNTS_EVENT_IDLE:
+		log_info("server %s: the NTP client has sent nothing to %s for a long time: is it still configured with it?",
+			 s->name, a);
+		break;
+	}
+}
+
+/* The kernel's associations, copied out of a dump. */
+struct cr_dump {
+	struct knts_assoc_info a[KNTS_MAX_ASSOCS];
+	unsigned int n;
+};
+
+static int cr_dump_one(const struct knts_assoc_info *info, void *arg)
+{
+	struct cr_dump *d = arg;
+
+	if (d->n < KNTS_MAX_ASSOCS)
+		d->a[d->n++] = *info;
+	return 0;
+}
+
+static int cr_dump(struct ntskd_client_role *r, struct cr_dump *d)
+{
+	struct knts_nl *nl = cr_nl(r);
+
+	d->n = 0;
+	return nl ? knts_nl_assoc_dump(nl, cr_dump_one, d) : -EIO;
+}
+
+static const struct knts_assoc_info *cr_dump_find(const struct cr_dump *d,
+						  const struct knts_assoc_id *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++)
+		if (knts_assoc_id_equal(&d->a[i].id, id))
+			return &d->a[i];
+	return NULL;
+}
+
+static int cr_events_open(struct ntskd_client_role *r)
+{
+	int err;
+
+	ntskd_events_close(r->events);
+	r->events = ntskd_events_open(r->loop, cr_on_event, r, &err);
+	if (!r->events)
+		log_err("knts: cannot join the events group: %s",
+			knts_nl_strerror(err));
+	return r->events ? 0 : err;
+}
+
+/*
+ * Look at every association: one that has gone (module reloaded, or
+ * removed by hand) or whose jar is empty gets NTS-KE, even if its event
+ * was lost. The request socket is reopened first: after a module reload
+ * the family has a new ID.
+ */
+static void cr_audit_now(struct ntskd_client_role *r)
+{
+	struct cr_dump *d = malloc(sizeof(*d));
+	unsigned int i, gone = 0;
+	char a[INET6_ADDRSTRLEN];
+	int err;
+
+	ntskd_timer_arm(r->loop, &r->audit, CR_AUDIT_MS);
+	knts_nl_close(r->nl);
+	r->nl = NULL;
+	if (!d)
+		return;
+	err = cr_dump(r, d);
+	if (err) {
+		log_warn("knts: cannot list the associations: %s",
+			 knts_nl_strerror(err));
+		free(d);
+		return;
+	}
+	for (i = 0; i < r->n; i++) {
+		struct cr_server *s = &r->srv[i];
+		const struct knts_assoc_info *info;
+
+		if (!s->has_assoc || s->ke || s->rekey_pending)
+			continue;
+		info = cr_dump_find(d, &s->assoc);
+		if (!info) {
+			log_warn("server %s: its association (%s port %u) has gone from the kernel",
+				 s->name, cr_addr(&s->assoc, a, sizeof(a)),
+				 s->assoc.port);
+			gone++;
+			cr_arm(s, 0, NTSKD_KE_GONE, true);
+		} else if (!info->cookies) {
+			cr_rekey(s, NTSKD_KE_EMPTY, 0);
+		}
+	}
+	/* gone without our doing: the module may have been reloaded */
+	if (gone || !r->events)
+		cr_events_open(r);
+	free(d);
+}
+
+static void cr_on_audit(struct ntskd_timer *t, void *arg)
+{
+	cr_audit_now(arg);
+}
+
+/*
+ * At start: keep the associations that still hold cookies (the state file
+ * says which server line installed which), NTS-KE for the others.
+ */
+static void cr_adopt(struct ntskd_client_role *r)
+{
+	struct ntskd_client_state *st = calloc(1, sizeof(*st));
+	struct cr_dump *d = malloc(sizeof(*d));
+	unsigned int i, skipped = 0;
+	char err[1024], a[INET6_ADDRSTRLEN];
+	int ret = -ENOMEM;
+
+	if (st && d)
+		ret = ntskd_client_state_load(r->cfg->client_state, st, &skipped,
+					      err, sizeof(err));
+	if (ret && ret != -ENOENT)
+		log_warn("%s: every server gets NTS-KE now", ret == -ENOMEM ?
+			 "out of memory" : err);
+	if (skipped)
+		log_warn("%s: %u malformed lines ignored", r->cfg->client_state,
+			 skipped);
+	if (!ret && cr_dump(r, d)) {
+		log_warn("knts: cannot list the associations: every server gets NTS-KE now");
+		ret = -EIO;
+	}
+	for (i = 0; i < r->n; i++) {
+		struct cr_server *s = &r->srv[i];
+		const struct knts_assoc_id *id = NULL;
+		const struct knts_assoc_info *info = NULL;
+		uint64_t due = 0;
+
+		if (!ret)
+			id = ntskd_client_state_find(st, s->conf->host,
+						     s->conf->ke_port);
+		if (id)
+			info = cr_dump_find(d, id);
+		if (!info) {
+			cr_arm(s, 0, NTSKD_KE_START, true);
+			continue;
+		}
+		s->has_assoc = true;
+		s->assoc = *id;
+		if (!info->cookies) {
+			/* an empty jar is replaced by the exchange */
+			cr_arm(s, 0, NTSKD_KE_START, true);
+			continue;
+		}
+		if (info->age < r->cfg->refresh)
+			due = r->cfg->refresh - info->age;
+		log_info("server %s: keeping its association with %s port %u (%u cookies, installed %" PRIu64 " s ago); NTS-KE in %" PRIu64 " s",
+			 s->name, cr_addr(id, a, sizeof(a)), id->port,
+			 info->cookies, info->age, due);
+		cr_arm(s, due * 1000, NTSKD_KE_REFRESH, false);
+	}
+	free(st);
+	free(d);
+}
+
+static bool cr_matches(const struct cr_server *s, const char *host)
+{
+	struct knts_assoc_id id;
+
+	if (!strcasecmp(s->conf->host, host))
+		return true;
+	return s->has_assoc && !knts_assoc_id_parse(&id, host, s->assoc.port) &&
+	       knts_assoc_id_equal(&id, &s->assoc);
+}
+
+int ntskd_client_role_refresh(struct ntskd_client_role *r, const char *host)
+{
+	unsigned int i, matched = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (host && !cr_matches(&r->srv[i], host))
+			continue;
+		matched++;
+		cr_run(&r->srv[i], NTSKD_KE_OPERATOR);
+	}
+	return matched ? (int)matched : -1;
+}
+
+static void cr_on_control(const char *req, char *reply, size_t len, void *arg)
+{
+	struct ntskd_client_role *r = arg;
+	const char *host = NULL;
+	int n;
+
+	if (!strncmp(req, "refresh ", 8) && req[8])
+		host = req + 8;
+	else if (strcmp(req, "refresh")) {
+		snprintf(reply, len, "error unknown request '%.64s'", req);
+		return;
+	}
+	log_info("NTS-KE refresh requested for %s", host ? host : "every server");
+	n = ntskd_client_role_refresh(r, host);
+	if (n < 0)
+		snprintf(reply, len, "error no server line for '%.200s'", host);
+	else
+		snprintf(reply, len, "ok %d", n);
+}
+
+static void cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
+			   const struct ntskd_server_conf *conf)
+{
+	s->role = r;
+	s->conf = conf;
+	if (conf->ke_port != NTSKD_KE_PORT)
+		snprintf(s->name, sizeof(s->name), "%s ke-port %u", conf->host,
+			 conf->ke_port);
+	else
+		snprintf(s->name, sizeof(s->name), "%s", conf->host);
+	ntskd_timer_init(&s->next, cr_on_next, s);
+	ntskd_timer_init(&s->nak, cr_on_nak_timer, s);
+	if (conf->noverify)
+		log_warn("server %s (line %u): WARNING: noverify: its certificate will NOT be checked; anyone on the path can pose as this server and set our clock. For labs only.",
+			 s->name, conf->line);
+}
+
+struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
+						  const struct ntskd_config *cfg)
+{
+	struct ntskd_client_role *r = calloc(1, sizeof(*r));
+	unsigned int i;
+
+	if (!r || !(r->srv = calloc(cfg->n_servers, sizeof(*r->srv)))) {
+		log_err("out of memory");
+		free(r);
+		return NULL;
+	}
+	r->loop = loop;
+	r->cfg = cfg;
+	r->n = cfg->n_servers;
+	ntskd_timer_init(&r->audit, cr_on_audit, r);
+	r->resolver = ntskd_resolver_new(loop);
+	if (!r->resolver) {
+		log_err("cannot set up name resolution: %s", strerror(errno));
+		goto fail;
+	}
+	if (!cr_nl(r) || cr_events_open(r))
+		goto fail;
+	for (i = 0; i < r->n; i++)
+		cr_server_init(r, &r->srv[i], &cfg->servers[i]);
+	cr_adopt(r);
+	r->control = ntskd_control_open(loop, cr_on_control, r);
+	if (!r->control)
+		log_warn("control socket @%s: %s: 'ntsctl refresh' cannot reach this ntskd (SIGUSR1 still can)",
+			 NTSKD_CTL_NAME, errno == EADDRINUSE ?
+			 "another ntskd runs the client role in this network namespace" :
+			 strerror(errno));
+	ntskd_timer_arm(loop, &r->audit, CR_AUDIT_MS);
+	log_info("knts client role: %u NTS-KE servers, refresh every %u s, retries from %u s up to %u s",
+		 r->n, cfg->refresh, cfg->ke_retry, cfg->ke_retry_max);
+	return r;
+fail:
+	ntskd_client_role_stop(r);
+	return NULL;
+}
+
+void ntskd_client_role_stop(struct ntskd_client_role *r)
+{
+	unsigned int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++) {
+		struct cr_server *s = &r->srv[i];
+
+		if (!s->role)
+			continue;
+		ntskd_timer_cancel(r->loop, &s->next);
+		ntskd_timer_cancel(r->loop, &s->nak);
+		ntskd_client_ke_cancel(s->ke);
+	}
+	ntskd_timer_cancel(r->loop, &r->audit);
+	ntskd_control_close(r->control);
+	ntskd_events_close(r->events);
+	ntskd_resolver_free(r->resolver);
+	knts_nl_close(r->nl);
+	free(r->srv);
+	free(r);
+}
