@@ -39,6 +39,7 @@
 #include <net/ip.h>
 
 #include "bench.h"
+#include "compat.h"
 #include "cookie.h"
 #include "ef.h"
 #include "keys.h"
@@ -297,7 +298,7 @@ static const char *const bench_prim_names[BENCH_NR_PRIMS] = {
 struct bench_tfms {
 	struct crypto_shash *cmac;
 	struct crypto_sync_skcipher *ctr, *cbc;
-	struct crypto_aes_ctx *aes;
+	struct compat_aes_key *aes;
 };
 
 /* Separate frames: a hash descriptor and a request do not share a stack. */
@@ -349,7 +350,7 @@ static int bench_prim(struct knts_bench *b, struct bench_tfms *t,
 	case PRIM_SIMD_CBC_192:
 		return bench_prim_cbc(b, t, 192);
 	case PRIM_LIB_EXPANDKEY:
-		return aes_expandkey(t->aes, b->keys.key, 16);
+		return compat_aes_prepare(t->aes, b->keys.key, 16);
 	case PRIM_LIB_BLOCK:
 		aes_encrypt(t->aes, b->out, b->out);
 		return 0;

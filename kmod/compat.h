@@ -13,6 +13,7 @@
 #ifndef _KNTS_COMPAT_H
 #define _KNTS_COMPAT_H
 
+#include <crypto/aes.h>
 #include <linux/netlink.h>
 #include <linux/timer.h>
 #include <net/genetlink.h>
@@ -48,6 +49,21 @@
 #define KNTS_GENL_MCGRP(n) { .name = (n), .flags = GENL_MCAST_CAP_NET_ADMIN }
 #else
 #define KNTS_GENL_MCGRP(n) { .name = (n) }
+#endif
+
+/*
+ * 7.0 reworked the AES library: aes_encrypt() takes a struct aes_enckey
+ * made by aes_prepareenckey() (encryption round keys only); before, a
+ * struct crypto_aes_ctx made by aes_expandkey(). No macro tells them
+ * apart, so kmod/Kbuild looks for aes_prepareenckey in the kernel's
+ * <crypto/aes.h> and defines KNTS_HAVE_AES_ENCKEY.
+ */
+#ifdef KNTS_HAVE_AES_ENCKEY
+#define compat_aes_key		aes_enckey
+#define compat_aes_prepare	aes_prepareenckey
+#else
+#define compat_aes_key		crypto_aes_ctx
+#define compat_aes_prepare	aes_expandkey
 #endif
 
 #endif /* _KNTS_COMPAT_H */
