@@ -529,8 +529,13 @@ int knts_siv_init(void)
 		siv_fast = KNTS_SIV_SIMD;
 		siv_fallback = KNTS_SIV_LIB;
 	}
-	pr_info("AES-SIV on %s, %s when SIMD is not usable (api: %s, %s)\n",
-		knts_siv_impl_name(siv_fast), knts_siv_impl_name(siv_fallback),
-		knts_siv_api_driver(false), knts_siv_api_driver(true));
+	if (siv_fast != siv_fallback)
+		pr_info("AES-SIV on %s, %s when SIMD is not usable (api: %s, %s)\n",
+			knts_siv_impl_name(siv_fast),
+			knts_siv_impl_name(siv_fallback),
+			knts_siv_api_driver(false), knts_siv_api_driver(true));
+	else
+		pr_info("AES-SIV on api: %s, %s\n", knts_siv_api_driver(false),
+			knts_siv_api_driver(true));
 	return 0;
 }
