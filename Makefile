@@ -249,7 +249,7 @@ bench-timing: all
 	tests/bench/run timing
 
 bench-smoke: all bench-module
-	BENCH_COST_RATE=200 BENCH_COST_SECONDS=1 tests/bench/run smoke
+	tests/bench/run smoke
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
 	tests/unit/run $(UNIT_BINS)

@@ -30,25 +30,20 @@
 #define GENL_REQ_ATTR_CHECK(info, attr) (!(info)->attrs[(attr)])
 #endif
 
-/* The missing-attribute report in extack came with 6.0. */
-#ifndef NL_SET_ERR_ATTR_MISS
-#define NL_SET_ERR_ATTR_MISS(extack, nest, type) do { } while (0)
-#endif
-
-/* 6.16 renamed from_timer() to timer_container_of() and dropped the old name. */
-#ifndef timer_container_of
-#define timer_container_of(var, t, field) from_timer(var, t, field)
-#endif
-
 /*
- * Who may join a multicast group: only CAP_NET_ADMIN where the kernel
- * can say so (6.7, and stable backports such as Debian's 6.1); older
+ * Who may join a multicast group: only CAP_NET_ADMIN where the kernel can
+ * say so (6.7, and stable backports such as Debian's 6.1.1xx); older
  * kernels have no such field and let anyone listen.
  */
 #ifdef GENL_MCAST_CAP_NET_ADMIN
 #define KNTS_GENL_MCGRP(n) { .name = (n), .flags = GENL_MCAST_CAP_NET_ADMIN }
 #else
 #define KNTS_GENL_MCGRP(n) { .name = (n) }
+#endif
+
+/* 6.16 renamed from_timer() to timer_container_of() and dropped the old name. */
+#ifndef timer_container_of
+#define timer_container_of(var, t, field) from_timer(var, t, field)
 #endif
 
 /*

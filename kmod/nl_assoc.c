@@ -24,19 +24,19 @@ struct knts_nl_cookies {
 
 /*
  * -EINVAL with @msg (a literal, as extack keeps only the pointer) and the
- * missing-attribute TLV when @attr is absent; else 0.
+ * missing-attribute TLV when @attr is absent; else 0. The locals must not
+ * be called __info: GENL_REQ_ATTR_CHECK declares one and would shadow it
+ * with itself, uninitialised.
  */
 #define knts_nl_missing(info, attr, msg) ({				\
-	struct genl_info *__info = (info);				\
-	int __attr = (attr);						\
-	int __err = 0;							\
+	struct genl_info *__knts_info = (info);				\
+	int __knts_err = 0;						\
 									\
-	if (!__info->attrs[__attr]) {					\
-		NL_SET_ERR_MSG_MOD(__info->extack, msg);		\
-		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
-		__err = -EINVAL;					\
+	if (GENL_REQ_ATTR_CHECK(__knts_info, (attr))) {			\
+		NL_SET_ERR_MSG_MOD(__knts_info->extack, msg);		\
+		__knts_err = -EINVAL;					\
 	}								\
-	__err;								\
+	__knts_err;							\
 })
 
 /* The server address and port a command names. */

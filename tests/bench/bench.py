@@ -6,13 +6,14 @@ For each configuration (lab.py: A plain daemon, B chronyd NTS, C NTPsec
 NTS, D plain daemon behind knts, E the same with the no-crypto module),
 with chronyd and with NTPsec's ntpd as the protected daemon:
 
-  * a cost point: ntsload at BENCH_COST_RATE for BENCH_COST_SECONDS; the
-    server CPU (CPU1) busy time, the daemon's schedstat and CPU1's softirq
-    time, each divided by the replies;
+  * a warm-up (and the NTS-KE), not measured;
   * a capacity search over one fixed ladder of offered rates: the highest
     rate with < 1 % loss; a step that fails is tried once more (host
     stalls and a generator that falls short of the rate by > 5 % make
-    false failures, nothing makes a false pass).
+    false failures, nothing makes a false pass). Every step also reads
+    the server CPU (CPU1): busy time, the daemon's schedstat and CPU1's
+    softirq time; the report divides them by the replies of the step at
+    the max rate.
 
 Configurations are interleaved (one of each per round; the order of the
 module groups rotates every round and each group is walked forwards and
@@ -65,8 +66,9 @@ BENCH_LAB = env('BENCH_LAB', '/tmp/knts-bench')
 OUT = env('BENCH_OUT', os.path.join(PROJECT, 'build', 'bench'))
 REPS = env('BENCH_REPS', 1 if QUICK else 3)
 STEP = env('BENCH_STEP', 1.5 if QUICK else 2.0)
-COST_RATE = env('BENCH_COST_RATE', 300)
-COST_SECONDS = env('BENCH_COST_SECONDS', 2.0 if QUICK else 3.0)
+WARMUP_RATE = 300
+SMOKE_RATE = env('BENCH_SMOKE_RATE', 200)
+SMOKE_SECONDS = env('BENCH_SMOKE_SECONDS', 1.0)
 START_RATE = env('BENCH_START', 1000)
 WARMUP_SECONDS = 0.5
 TRIES = env('BENCH_TRIES', 2)
@@ -166,8 +168,9 @@ class Load:
         self.first = False
         while proc_state(self.p.pid) != 'T':
             if self.p.poll() is not None or time.monotonic() > deadline:
+                err = self.stderr()
                 self.close()
-                return {'error': 'ntsload never started: ' + self.stderr()}
+                return {'error': 'ntsload never started: ' + err}
             time.sleep(0.02)
         s0 = snapshot(pid)
         os.kill(self.p.pid, signal.SIGCONT)
@@ -178,8 +181,9 @@ class Load:
         try:
             d = json.loads(line)
         except ValueError:
+            err = self.stderr()
             self.close()
-            return {'error': 'ntsload: no report: ' + self.stderr()}
+            return {'error': 'ntsload: no report: ' + err}
         r = {k: d[k] for k in ('sent', 'answered', 'valid', 'invalid', 'naks',
                                'unsync', 'offered_rate', 'invalid_by',
                                'request_len')}
@@ -195,6 +199,8 @@ class Load:
         return r
 
     def close(self):
+        if self.err.closed:
+            return
         if self.p.poll() is None:
             try:
                 self.p.stdin.close()
@@ -299,16 +305,22 @@ class Bench:
             # warm-up: a daemon just started (NTPsec most) answers its
             # first requests slowly; this also does the NTS-KE, which a
             # server just up may refuse once
-            r = self.measure(pid, COST_RATE, WARMUP_SECONDS)
-            if 'error' in r:
+            r = self.measure(pid, WARMUP_RATE, WARMUP_SECONDS)
+            for retry in range(2):
+                if 'error' not in r:
+                    break
+                log('  %s %s rep %d: %s; again' % (daemon, cfg, rep, r['error']))
                 self.load.close()
-                time.sleep(1)
+                time.sleep(2)
                 self.load = Load(daemon, cfg)
-                r = self.measure(pid, COST_RATE, WARMUP_SECONDS)
-            self.record(daemon, cfg, rep, 'warmup', COST_RATE, WARMUP_SECONDS, r)
-            r = self.measure(pid, COST_RATE, COST_SECONDS)
-            self.record(daemon, cfg, rep, 'cost', COST_RATE, COST_SECONDS, r)
+                r = self.measure(pid, WARMUP_RATE, WARMUP_SECONDS)
+            self.record(daemon, cfg, rep, 'error' if 'error' in r else 'warmup',
+                        WARMUP_RATE, WARMUP_SECONDS, r)
+            if 'error' in r:
+                return
             if smoke:
+                r = self.measure(pid, SMOKE_RATE, SMOKE_SECONDS)
+                self.record(daemon, cfg, rep, 'smoke', SMOKE_RATE, SMOKE_SECONDS, r)
                 return
             cap = self.search(daemon, cfg, rep, pid)
             self.record(daemon, cfg, rep, 'max', cap, STEP, {})
@@ -335,8 +347,8 @@ def main_bench(smoke):
     results = os.path.join(OUT, 'smoke.jsonl' if smoke else 'results.jsonl')
     lab = Lab(BENCH_LAB)
     b = Bench(results, lab)
-    meta = {'kind': 'meta', 'reps': REPS, 'step_s': STEP, 'cost_rate': COST_RATE,
-            'cost_s': COST_SECONDS, 'pool': POOL, 'sources': SOURCES,
+    meta = {'kind': 'meta', 'reps': REPS, 'step_s': STEP, 'tries': TRIES,
+            'drain_ms': DRAIN_MS, 'pool': POOL, 'sources': SOURCES,
             'ladder': LADDER, 'quick': QUICK, 'smoke': smoke,
             'uname': os.uname().release, 'user_hz': USER_HZ,
             'started': time.strftime('%Y-%m-%d %H:%M:%S')}
@@ -352,7 +364,11 @@ def main_bench(smoke):
             log('round %d of %d: %s' % (rep, REPS, ' '.join(
                 '%s/%s' % (c, d) for d, c in order)))
             for daemon, cfg in order:
-                b.one(daemon, cfg, rep, smoke)
+                try:
+                    b.one(daemon, cfg, rep, smoke)
+                except Exception as e:	# one configuration: the rest still run
+                    b.record(daemon, cfg, rep, 'error', 0, 0,
+                             {'error': '%s: %s' % (type(e).__name__, e)})
     finally:
         lab.teardown()
     b.f.write(json.dumps({'kind': 'end', 'seconds': time.monotonic() - t0}) + '\n')

@@ -4,10 +4,11 @@
 
   report.py build/bench/results.jsonl
 
-Prints one row per daemon and configuration (median max rate over the
-rounds, median CPU per request at the cost point), then per protected
-daemon the ratios on lines of the form `D/A = 0.83` and the goals of
-issue 7. Exit status 1 when a configuration never answered.
+Prints one row per daemon and configuration: the median over the rounds of
+the highest rate with < 1 % loss, and the server CPU per request (and its
+daemon and softirq parts, and the latency) of the step at that rate; then,
+per protected daemon, the ratios on lines of the form `D/A = 0.83` and the
+goals of issue 7. Exit status 1 when a configuration never answered.
 """
 import json
 import statistics
@@ -20,9 +21,10 @@ WHAT = {
     'D': 'plain daemon behind knts',
     'E': 'knts parsing, no crypto',
 }
-DAEMON_NAME = {'chrony': 'chronyd', 'ntpsec': 'ntpd', '-': ''}
-GOALS = [('D/A', 0.8, 'stretch 0.9'), ('D/B', 1.2, 'stretch 1.5'),
-         ('D/C', 2.5, '')]
+DAEMON_NAME = {'chrony': 'chronyd', 'ntpsec': 'ntpd'}
+GOALS = [('D/A', 0.8, 0.9), ('D/B', 1.2, 1.5), ('D/C', 2.5, None)]
+ORDER = [('chrony', 'A'), ('ntpsec', 'A'), ('-', 'B'), ('-', 'C'),
+         ('chrony', 'D'), ('ntpsec', 'D'), ('chrony', 'E'), ('ntpsec', 'E')]
 
 
 def med(xs):
@@ -44,7 +46,7 @@ def load(path):
             r = json.loads(line)
             if r.get('kind') == 'meta':
                 meta = r
-            elif r.get('kind') in ('cost', 'step', 'max'):
+            elif r.get('kind') in ('step', 'max', 'smoke', 'error'):
                 recs.append(r)
     return meta, recs
 
@@ -53,46 +55,65 @@ def per_req(r):
     good = max(r['good'], 1)
     return {'busy': 1e6 * r['busy_s'] / good,
             'daemon': 1e6 * r['daemon_s'] / good,
-            'softirq': 1e6 * r['softirq_s'] / good}
+            'softirq': 1e6 * r['softirq_s'] / good,
+            # E's replies are never valid, so it has no latency
+            'p50': r['lat_p50_us'] if r['cfg'] != 'E' else None,
+            'p99': r['lat_p99_us'] if r['cfg'] != 'E' else None}
 
 
 def summarise(recs):
     rows = {}
-    steps = {}
+    passed = {}
     for r in recs:
         key = (r['daemon'], r['cfg'])
-        row = rows.setdefault(key, {'max': [], 'cost': [], 'at_max': [],
-                                    'steps': 0, 'gen_limited': 0, 'errors': 0})
-        if r['kind'] == 'max':
-            row['max'].append(r['rate'])
-            ok = steps.get((key, r['rep'], r['rate']))
-            if ok:
-                row['at_max'].append(per_req(ok)['busy'])
-            continue
+        row = rows.setdefault(key, {'max': [], 'at_max': [], 'smoke': [],
+                                    'gen_limited': 0, 'errors': 0})
         if 'error' in r:
             row['errors'] += 1
-            continue
-        if r['kind'] == 'step':
-            row['steps'] += 1
+        elif r['kind'] == 'max':
+            row['max'].append(r['rate'])
+            step = passed.get((key, r['rep'], r['rate']))
+            if step:
+                row['at_max'].append(per_req(step))
+        elif r['kind'] == 'step':
             row['gen_limited'] += bool(r['gen_limited'])
             if r['ok']:
-                steps[(key, r['rep'], r['rate'])] = r
-            continue
-        c = per_req(r)
-        c.update({'loss': r['loss'], 'good': r['good'], 'sent': r['sent'],
-                  'p50': r['lat_p50_us'] if r['cfg'] != 'E' else None,
-                  'invalid_by': r['invalid_by'], 'invalid': r['invalid']})
-        row['cost'].append(c)
+                passed[(key, r['rep'], r['rate'])] = r
+        elif r['kind'] == 'smoke':
+            row['smoke'].append(r)
     for row in rows.values():
         row['cap'] = med(row['max'])
-        row['busy_at_max'] = med(row['at_max'])
-        for k in ('busy', 'daemon', 'softirq', 'p50', 'loss'):
-            row[k] = med([c[k] for c in row['cost']])
+        for k in ('busy', 'daemon', 'softirq', 'p50', 'p99'):
+            row[k] = med([c[k] for c in row['at_max']])
     return rows
 
 
 def ratio(a, b):
     return a / b if a and b else None
+
+
+def header(meta, p):
+    smoke = meta.get('smoke')
+    p('== knts side-by-side benchmark (issue 7)%s ==' % (
+        ' - SMOKE RUN: every configuration answers; figures meaningless' if smoke else ''))
+    p('qemu TCG guest (kernel %s, 2 vCPUs, AES-NI %s): absolute figures are 10-20x slower'
+      % (meta.get('uname', '?'), 'emulated' if meta.get('cpu_flags_aes') else 'absent'))
+    p('than native, more when the host is shared; only the ratios inside this run count.')
+    p('Generator ntsload on CPU0 (and its receive softirq: RPS on kb1); the server daemon and its')
+    p('receive softirq on CPU1 (RPS on kb0).')
+    if smoke:
+        return
+    p('%d round(s), configurations interleaved. max rate: highest offered rate of one ladder'
+      % meta.get('reps', 0))
+    p('(x1.12, steps of %.1f s, replies counted until %d ms after the last request) with < 1%%'
+      % (meta.get('step_s', 0), meta.get('drain_ms', 0)))
+    p('loss, a failing step tried %d times; median over the rounds. At that rate, per reply:'
+      % meta.get('tries', 1))
+    p('CPU = all of CPU1 busy (wall - idle: daemon, softirq, kernel threads); daemon = its')
+    p('schedstat (all threads); softirq = CPU1 softirq time (/proc/stat, tick-sampled; without')
+    p('IRQ_TIME_ACCOUNTING softirq run on top of the daemon counts in both, so daemon + softirq')
+    p('can exceed CPU); latency as ntsload sees it. E signs nothing: its replies fail the')
+    p('authenticator check by design, so answered replies count for E, and it has no latency.')
 
 
 def main():
@@ -101,62 +122,47 @@ def main():
     smoke = meta.get('smoke')
     out = []
     p = out.append
-    p('== knts side-by-side benchmark (issue 7)%s ==' % (' - SMOKE RUN, figures meaningless' if smoke else ''))
-    p('qemu TCG guest (kernel %s, 2 vCPUs, AES-NI %s): absolute figures are 10-20x slower'
-      % (meta.get('uname', '?'), 'emulated' if meta.get('cpu_flags_aes') else 'absent'))
-    p('than native, more when the host is shared; only the ratios inside this run count.')
-    p('Generator ntsload on CPU0 (and its receive softirq: RPS on kb1); the server daemon and its')
-    p('receive softirq on CPU1 (RPS on kb0). %d round(s), configurations interleaved, order rotated;'
-      % meta.get('reps', 0))
-    p('max rate = highest offered rate of one ladder (x1.12 steps of %.1f s) with < 1%% loss,'
-      % meta.get('step_s', 0))
-    p('median over the rounds. CPU/req (and its daemon, softirq parts, p50 latency) at one common')
-    p('rate, %d req/s for %.0f s, and CPU/req at each round\'s max rate: CPU1 busy (wall - idle:'
-      % (meta.get('cost_rate', 0), meta.get('cost_s', 0)))
-    p('the daemon, softirq, kernel threads) per reply;')
-    p('daemon = its schedstat (all threads); softirq = CPU1 softirq time (/proc/stat, tick-sampled;')
-    p('without IRQ_TIME_ACCOUNTING softirq run on top of the daemon counts in both, so daemon +')
-    p('softirq can exceed busy). E signs nothing, so its replies fail authentication by design:')
-    p('answered replies count for E.')
+    header(meta, p)
     p('')
-    p('%-8s %-3s %-27s %9s  %-20s %8s %8s %8s %8s %8s' % (
-        'daemon', 'cfg', 'what', 'max rate', '(each round)', 'CPU/req', 'daemon',
-        'softirq', 'p50 lat', 'CPU/req'))
-    p('%-8s %-3s %-27s %9s  %-20s %8s %8s %8s %8s %8s' % (
-        '', '', '', 'req/s', '', 'us', 'us', 'us', 'us', 'at max'))
+    p('%-8s %-3s %-26s %8s  %-20s %7s %7s %7s %8s %8s' % (
+        'daemon', 'cfg', 'what', 'max rate', '(each round)', 'CPU', 'daemon',
+        'softirq', 'lat p50', 'lat p99'))
+    p('%-8s %-3s %-26s %8s  %-20s %7s %7s %7s %8s %8s' % (
+        '', '', '', 'req/s', '', 'us/req', 'us/req', 'us/req', 'us', 'us'))
     bad = False
-    order = [('chrony', 'A'), ('ntpsec', 'A'), ('-', 'B'), ('-', 'C'),
-             ('chrony', 'D'), ('ntpsec', 'D'), ('chrony', 'E'), ('ntpsec', 'E')]
-    for key in order:
+    for key in ORDER:
         row = rows.get(key)
         if not row:
             continue
         daemon, cfg = key
-        if not row['cost'] and not row['max']:
-            bad = True
-        if smoke and (not row['cost'] or row['cost'][0]['good'] == 0):
-            bad = True
-        name = DAEMON_NAME[daemon] if daemon != '-' else ('chronyd' if cfg == 'B' else 'ntpd')
+        if smoke:
+            bad |= not row['smoke'] or row['smoke'][0]['good'] == 0
+        else:
+            bad |= not row['max'] or not row['cap']
+        name = DAEMON_NAME.get(daemon) or ('chronyd' if cfg == 'B' else 'ntpd')
         flags = ''
         if row['gen_limited']:
             flags += ' gen-limited steps: %d' % row['gen_limited']
         if row['errors']:
-            flags += ' errors: %d' % row['errors']
-        p('%-8s %-3s %-27s %9s  %-20s %8s %8s %8s %8s %8s%s' % (
+            flags += ' ERRORS: %d' % row['errors']
+        p('%-8s %-3s %-26s %8s  %-20s %7s %7s %7s %8s %8s%s' % (
             name, cfg, WHAT[cfg], fmt(row['cap']),
             '(' + ' '.join(str(x) for x in row['max']) + ')' if row['max'] else '',
             fmt(row['busy'], '%.1f'), fmt(row['daemon'], '%.1f'),
-            fmt(row['softirq'], '%.1f'), fmt(row['p50']),
-            fmt(row['busy_at_max'], '%.1f'), flags))
+            fmt(row['softirq'], '%.1f'), fmt(row['p50']), fmt(row['p99']), flags))
     if smoke:
         p('')
-        for key in order:
+        for key in ORDER:
             row = rows.get(key)
-            if row and row['cost']:
-                c = row['cost'][0]
-                p('smoke %s %s: %d of %d answered as expected, invalid %s' % (
-                    key[0], key[1], c['good'], c['sent'],
-                    {k: v for k, v in c['invalid_by'].items() if v} or 0))
+            if not row:
+                continue
+            for r in row['smoke']:
+                p('smoke %s %s: %d of %d answered%s, invalid %s' % (
+                    key[0], key[1], r['good'], r['sent'],
+                    ' (no crypto: authenticator unchecked by design)' if key[1] == 'E' else '',
+                    {k: v for k, v in r['invalid_by'].items() if v} or 0))
+            if not row['smoke']:
+                p('smoke %s %s: NO ANSWER' % key)
         print('\n'.join(out))
         return 1 if bad else 0
 
@@ -175,27 +181,24 @@ def main():
         for name in ('D/A', 'D/B', 'D/C'):
             p('%s = %s' % (name, fmt(got[name], '%.2f')))
         p('E/A = %s' % fmt(ratio(e.get('cap'), a.get('cap')), '%.2f'))
-        # the same ratios from CPU per request (capacity ~ 1 / cost), at
-        # the common rate and at each configuration's max rate
-        for label, k in (('the cost point', 'busy'), ('max rate', 'busy_at_max')):
-            cpu = {'D/A': ratio(a.get(k), d.get(k)), 'D/B': ratio(b.get(k), d.get(k)),
-                   'D/C': ratio(c.get(k), d.get(k))}
-            p('from CPU/req at %s: %s' % (label, ', '.join(
-                '%s %s' % (n, fmt(v, '%.2f')) for n, v in cpu.items())))
-        for label, k in (('at the cost point', 'busy'), ('at max rate', 'busy_at_max')):
-            if a.get(k) and d.get(k):
-                line = 'CPU per request added by knts %s: D-A = %.1f us' % (label, d[k] - a[k])
-                if e.get(k):
-                    line += ' (hooks and parsing E-A = %.1f us, crypto D-E = %.1f us)' % (
-                        e[k] - a[k], d[k] - e[k])
-                p(line)
+        # the same ratios from CPU per request (capacity ~ 1 / cost)
+        p('from CPU/req at max rate: %s' % ', '.join('%s %s' % (n, fmt(v, '%.2f')) for n, v in (
+            ('D/A', ratio(a.get('busy'), d.get('busy'))),
+            ('D/B', ratio(b.get('busy'), d.get('busy'))),
+            ('D/C', ratio(c.get('busy'), d.get('busy'))))))
+        if a.get('busy') and d.get('busy'):
+            line = 'CPU per request added by knts: D-A = %.1f us' % (d['busy'] - a['busy'])
+            if e.get('busy'):
+                line += ' (hooks and parsing E-A = %.1f us, crypto D-E = %.1f us)' % (
+                    e['busy'] - a['busy'], d['busy'] - e['busy'])
+            p(line)
         for name, goal, stretch in GOALS:
             v = got[name]
             if v is None:
                 p('goal %s >= %.1f: not measured' % (name, goal))
             elif v >= goal:
-                p('goal %s >= %.1f: met (%.2f)%s' % (name, goal, v,
-                                                     ', ' + stretch + ' met' if stretch and v >= float(stretch.split()[1]) else ''))
+                p('goal %s >= %.1f: met (%.2f)%s' % (
+                    name, goal, v, ', stretch %.1f met' % stretch if stretch and v >= stretch else ''))
             else:
                 p('goal %s >= %.1f: MISSED by %.0f%% (%.2f)' % (name, goal, 100 * (1 - v / goal), v))
     print('\n'.join(out))

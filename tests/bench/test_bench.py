@@ -115,14 +115,16 @@ def rec(daemon, cfg, kind, rate, **kw):
 caps = {('chrony', 'A'): (4000, 3550, 4000), ('-', 'B'): (2000, 2240, 2000),
         ('-', 'C'): (800, 800, 900), ('chrony', 'D'): (3150, 3150, 2800),
         ('chrony', 'E'): (3550, 4000, 3550)}
-busy = {'A': 0.3, 'B': 0.6, 'C': 1.5, 'D': 0.4, 'E': 0.35}
-lines = [json.dumps({'kind': 'meta', 'reps': 3, 'step_s': 2.0, 'cost_rate': 300,
-                     'cost_s': 3.0, 'uname': 'test', 'cpu_flags_aes': True})]
+busy = {'A': 0.3, 'B': 0.6, 'C': 1.5, 'D': 0.4, 'E': 0.35}	# CPU1 s per 600 replies
+lines = [json.dumps({'kind': 'meta', 'reps': 3, 'step_s': 2.0, 'tries': 2, 'drain_ms': 1000,
+                     'uname': 'test', 'cpu_flags_aes': True})]
 for (daemon, cfg), rates in caps.items():
     for i, r in enumerate(rates):
-        lines.append(json.dumps(rec(daemon, cfg, 'cost', 300, rep=i + 1,
+        # a failing step above, a passing one at the max rate, the result
+        lines.append(json.dumps(rec(daemon, cfg, 'step', r * 2, rep=i + 1, ok=False,
+                                    loss=0.2, busy_s=9.0)))
+        lines.append(json.dumps(rec(daemon, cfg, 'step', r, rep=i + 1,
                                     busy_s=busy[cfg] * 2)))
-        lines.append(json.dumps(rec(daemon, cfg, 'step', r, rep=i + 1)))
         lines.append(json.dumps(rec(daemon, cfg, 'max', r, rep=i + 1)))
 with tempfile.NamedTemporaryFile('w', suffix='.jsonl', delete=False) as f:
     f.write('\n'.join(lines) + '\n')
@@ -138,18 +140,20 @@ ok(any(l.startswith('goal D/A >= 0.8: MISSED by 2%') for l in out) and
    any(l.startswith('goal D/B >= 1.2: met (1.57), stretch 1.5 met') for l in out) and
    any(l.startswith('goal D/C >= 2.5: met') for l in out),
    'report: goals met and missed, with the margin')
-ok(any('CPU per request added by knts at the cost point: D-A = 333.3 us' in l and
-       'crypto D-E = 166.7 us' in l for l in out),
-   'report: CPU per request added by knts and its split')
-ok(any(l.startswith('chronyd  A') and ' 4000 ' in l and '(4000 3550 4000)' in l for l in out),
-   'report: table row with the median and every round')
+ok(any('CPU per request added by knts: D-A = 333.3 us' in l and 'crypto D-E = 166.7 us' in l
+       for l in out), 'report: CPU per request (of the step at the max rate) added by knts, split')
+ok(any(l.startswith('chronyd  A') and ' 4000 ' in l and '(4000 3550 4000)' in l and
+       ' 1000.0 ' in l for l in out),
+   'report: table row with the median, every round and CPU/req at the max rate')
 ok(any('10-20x slower' in l for l in out) and any('only the ratios' in l for l in out),
    'report: says that only the ratios inside one TCG run count')
 with open(path, 'a') as f:
-    f.write(json.dumps(rec('ntpsec', 'D', 'cost', 300, error='ntsload never started')) + '\n')
+    f.write(json.dumps(rec('ntpsec', 'D', 'error', 0, error='ntsload never started')) + '\n')
 r = subprocess.run([sys.executable, os.path.join(HERE, 'report.py'), path],
                    capture_output=True, text=True)
-ok(r.returncode == 1, 'report: exit 1 when a configuration never answered')
+ok(r.returncode == 1 and any(l.startswith('ntpd     D') and 'ERRORS: 1' in l
+                             for l in r.stdout.splitlines()),
+   'report: exit 1 and the errors shown when a configuration never answered')
 os.unlink(path)
 
 # --- chrony's measurements log ----------------------------------------------------

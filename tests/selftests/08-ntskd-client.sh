@@ -24,7 +24,7 @@ NTPLIB=$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp
 ktap_plan 68
 knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
-make_pki knts-test 10.77.0.1 fd77::1 10.76.0.1 10.78.0.1 10.79.0.2 10.80.0.2 DNS:ntsa.test
+make_pki knts-test 10.77.0.1 fd77::1 10.76.0.1 10.78.0.1 10.79.0.2 10.80.0.2 DNS:ntsa4.test
 CA=$LAB/pki/ca.crt
 # chrony_nts NS NAME ADDR... [-- LINE...]: chrony 4.3 as an NTS server on
 # port 123 with its own NTS-KE; no ntsdumpdir, so each start makes fresh
@@ -60,17 +60,18 @@ veth_link "$cli" kv2 "$evil" kv3
 addr_add "$cli" kv2 10.75.0.2/24; addr_add "$evil" kv3 10.75.0.1/24
 ip -n "$evil" route add 10.77.0.2/32 dev kv3
 ip netns exec "$cli" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.kv2.rp_filter=0
-# the NTS-KE server by name: /etc/netns/NS/hosts is cli's /etc/hosts. The
-# server also names its NTP server ntsa.test (record 6): ntskd resolves it
-# and takes the address of the family it reached NTS-KE over.
+# The NTS-KE server by name (ntsa4.test, IPv4 only): /etc/netns/NS/hosts is
+# cli's /etc/hosts. The server names its NTP server ntsa.test (record 6),
+# which has both families: ntskd takes the address of the family it reached
+# NTS-KE over, so the two server lines get two associations.
 mkdir -p "/etc/netns/$cli" &&
-	printf '%s\n' "10.77.0.1 ntsa.test" "fd77::1 ntsa.test" > "/etc/netns/$cli/hosts"
+	printf '%s\n' "10.77.0.1 ntsa.test ntsa4.test" "fd77::1 ntsa.test" > "/etc/netns/$cli/hosts"
 at_exit "rm -rf '/etc/netns/$cli'"
 chrony_nts "$srv" upA 10.77.0.1 fd77::1 -- "ntsntpserver ntsa.test"
 ip netns exec "$cli" dumpcap -q -i kv1 -f "udp port 123" -w "$LAB/cli.pcap" 2>/dev/null &
 cap_pid=$!
 at_exit "kill $cap_pid"
-KDA_CONF=("server ntsa.test ca $CA" "server fd77::1 ca $CA" "ke-retry 2 8"
+KDA_CONF=("server ntsa4.test ca $CA" "server fd77::1 ca $CA" "ke-retry 2 8"
 	"client-state $LAB/kda/client-state")
 check "A: ntskd starts with two server lines (a name, an IPv6 address)" \
 	ntskd_start "$cli" kda "${KDA_CONF[@]}"
@@ -115,7 +116,7 @@ check "D: down2's ntskd (client role) starts" ntskd_start "$down2" kdd \
 # The NTP clients start once their association is in place: before that
 # their requests would go out as plain NTP (start ntskd first).
 phase "associations"
-check "A: ntskd installed the association of ntsa.test (10.77.0.1, by name)" \
+check "A: ntskd installed the association of ntsa4.test (10.77.0.1, by name)" \
 	wait_for 60 has_assoc "$cli" 10.77.0.1
 check "A: ... and of fd77::1 (IPv6)" wait_for 30 has_assoc "$cli" fd77::1
 check "A: ntskd logged the address the NTP client must use" \
@@ -158,13 +159,13 @@ ok $? "A: $(cstat cli_req_protected) requests protected, $(cstat cli_reply_verif
 authd=$(chronyc_in upA serverstats | awk -F: '/Authenticated NTP/ { print $2 + 0 }')
 [ "$authd" -gt 6 ]
 ok $? "A: the chrony server authenticated $authd NTS requests from the plain client"
-diag "$(ip netns exec "$cli" "$NTSCTL" show | sed -n '/client associations/,$p')"
+ip netns exec "$cli" "$NTSCTL" show | sed -n '/client associations/,$s/^/# /p'
 
 # --- 4: attacks ---
 phase "A: attacks"
 n1=$(cstat cli_reply_unauth) n2=$(cstat cli_reply_unmatched)
 # one python for both forgeries (its start-up is slow under TCG)
-ip netns exec "$evil" python3 -c "import sys; sys.path.insert(0, '$SELFTEST_DIR')
+ip netns exec "$evil" python3 -B -c "import sys; sys.path.insert(0, '$SELFTEST_DIR')
 import ntspkt as p
 for kind in ('plain', 'nts'):
     p.spoof('10.77.0.1', 123, '10.77.0.2', 40000, p.forge_reply(kind))"
@@ -271,9 +272,9 @@ ok $? "A: no NTS-KE after the restart; the association kept its age ($(field 10.
 
 # ntsctl refresh reaches this ntskd and no other
 age4=$(field 10.77.0.1 age) age6=$(field fd77::1 age)
-out=$(ip netns exec "$cli" "$NTSCTL" refresh ntsa.test 2>&1)
+out=$(ip netns exec "$cli" "$NTSCTL" refresh ntsa4.test 2>&1)
 [ "$out" = "ntskd: NTS-KE started for 1 server" ]
-ok $? "A: ntsctl refresh ntsa.test: $out"
+ok $? "A: ntsctl refresh ntsa4.test: $out"
 check "A: ... ntskd re-keys that server" wait_for 30 logged kda2 "NTS-KE (refresh requested)"
 young() { [ "$(field 10.77.0.1 age)" -lt "$age4" ] && [ "$(field fd77::1 age)" -ge "$age6" ]; }
 check "A: ... its association is new, the other one untouched" wait_for 30 young

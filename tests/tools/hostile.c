@@ -35,6 +35,7 @@
 #include "sink_state.h"
 
 #define WINDOW		256		/* requests in flight before we wait */
+#define DWINDOW		64		/* verified requests the daemon owes */
 #define RING		65536		/* sent requests kept to match replies */
 #define PROBES		8
 #define SETTLE_MS	30000
@@ -50,7 +51,7 @@ struct phase {
 	uint64_t signed_rx, nak_rx, plain_rx, bad_rx, unmatched_rx;
 	uint64_t cookies;
 	struct knstat st0;
-	uint64_t outcomes_seen;
+	uint64_t outcomes_seen, verified_seen;
 	int stalled;
 	char bad_reason[200];
 };
@@ -252,30 +253,51 @@ static void read_stats(struct knstat *d)
 	}
 	knstat_delta(&H.ph.st0, &now, d);
 	H.ph.outcomes_seen = knstat_outcomes(d);
+	H.ph.verified_seen = d->c[KNTS_STAT_SRV_REQ_VERIFIED];
 }
 
-/* Keep at most WINDOW counted packets in flight: no queue overflows. */
+/*
+ * Replies the daemon sent to verified requests, as they came back: signed,
+ * plain (the daemon's answers to replays), or unmatched (the same).
+ */
+static uint64_t answered(void)
+{
+	return H.ph.signed_rx + H.ph.plain_rx + H.ph.unmatched_rx;
+}
+
+static uint64_t progress(void)
+{
+	return H.ph.outcomes_seen + answered() + H.ph.nak_rx;
+}
+
+/*
+ * Keep at most WINDOW packets in flight to knts and DWINDOW verified
+ * requests waiting for the daemon: no queue overflows, and the in-flight
+ * table stays nearly empty, as behind a daemon that keeps up. Gives up
+ * after SETTLE_MS without progress.
+ */
 static void pace(void)
 {
-	uint64_t start = 0;
+	uint64_t start = now_ms(), last = 0;
 	struct knstat d;
 
 	if (++H.since_check < 32)
 		return;
 	H.since_check = 0;
 	drain();
-	while (H.ph.acct > H.ph.outcomes_seen + WINDOW) {
-		read_stats(&d);
-		if (H.ph.acct <= H.ph.outcomes_seen + WINDOW / 2)
-			break;
-		if (!start)
+	read_stats(&d);
+	while (H.ph.acct > H.ph.outcomes_seen + WINDOW / 2 ||
+	       H.ph.verified_seen > answered() + DWINDOW) {
+		if (progress() != last) {
+			last = progress();
 			start = now_ms();
-		if (now_ms() - start > SETTLE_MS) {
+		} else if (now_ms() - start > SETTLE_MS) {
 			H.ph.stalled = 1;
 			return;
 		}
-		drain();
 		usleep(200);
+		drain();
+		read_stats(&d);
 	}
 }
 
@@ -331,13 +353,14 @@ static uint64_t stripped_now(const struct hcase *hc, const struct knstat *d,
 static void settle(const struct hcase *hc, struct knstat *d, uint64_t *stripped,
 		   uint64_t sink0)
 {
-	uint64_t start = now_ms();
+	uint64_t start = now_ms(), last = 0;
 
 	for (;;) {
 		drain();
 		read_stats(d);
 		*stripped = stripped_now(hc, d, sink0);
 		if (H.ph.outcomes_seen >= H.ph.acct &&
+		    answered() >= d->c[KNTS_STAT_SRV_REQ_VERIFIED] &&
 		    *stripped >= d->c[KNTS_STAT_SRV_REQ_VERIFIED] &&
 		    H.ph.signed_rx + H.ph.nak_rx + H.ph.bad_rx +
 		    H.ph.unmatched_rx >=
@@ -346,7 +369,10 @@ static void settle(const struct hcase *hc, struct knstat *d, uint64_t *stripped,
 		     d->c[KNTS_STAT_SRV_REPLY_SIGNED] >=
 		     d->c[KNTS_STAT_SRV_REQ_VERIFIED]))
 			break;
-		if (now_ms() - start > SETTLE_MS) {
+		if (progress() != last) {
+			last = progress();
+			start = now_ms();
+		} else if (now_ms() - start > SETTLE_MS) {
 			H.ph.stalled = 1;
 			break;
 		}

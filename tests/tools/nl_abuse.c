@@ -476,6 +476,29 @@ static int send_cmd(int fd, uint8_t cmd, int dump, int *extack)
 	return collect(fd, h->nlmsg_seq, 0, extack);
 }
 
+/* The event group tells which servers the host talks to: admins only. */
+static int join_events(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp, fd, err;
+
+	if (!sk || genl_connect(sk))
+		return 1;
+	grp = genl_ctrl_resolve_grp(sk, KNTS_FAMILY_NAME, KNTS_MCGRP_EVENTS);
+	nl_socket_free(sk);
+	if (grp < 0) {
+		printf("nl_abuse perm: no multicast group '%s'\n", KNTS_MCGRP_EVENTS);
+		return 0;
+	}
+	fd = open_nl();
+	err = setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			 sizeof(grp)) ? -errno : 0;
+	close(fd);
+	printf("nl_abuse perm: joining the '%s' group %s (%s)\n", KNTS_MCGRP_EVENTS,
+	       err == -EPERM ? "refused" : "NOT refused", err ? strerror(-err) : "joined");
+	return err != -EPERM;
+}
+
 static int do_perm(void)
 {
 	int fd = open_nl(), fails = 0, err, extack, dump;
@@ -486,8 +509,11 @@ static int do_perm(void)
 	for (cmd = 1; cmd <= KNTS_CMD_MAX; cmd++) {
 		for (dump = 0; dump <= 1; dump++) {
 			err = send_cmd(fd, cmd, dump, &extack);
-			/* A do-only op asked to dump may say "no such op" first. */
-			if (err == -EPERM || (dump && err == -EOPNOTSUPP)) {
+			/*
+			 * "No such operation" (a notification-only command,
+			 * or a do-only one asked to dump) runs nothing.
+			 */
+			if (err == -EPERM || err == -EOPNOTSUPP) {
 				printf("nl_abuse perm: cmd %u%s refused (%s)\n", cmd,
 				       dump ? " (dump)" : "", strerror(-err));
 				continue;
@@ -498,6 +524,7 @@ static int do_perm(void)
 			fails++;
 		}
 	}
+	fails += join_events();
 	return fails || S.leaks;
 }
 

@@ -144,6 +144,8 @@ int raw_send(int fd, const struct raw_ep *ep, const uint8_t *payload,
 			dg[6] ^= 0x5a;
 	}
 	ntsgen_fill_random(&id, sizeof(id));
+	/* IPv4: the kernel replaces ID 0 per packet, splitting our fragments. */
+	id |= 1;
 	if (frags == 1 && !o->tiny_first) {
 		h = ip_hdr(ep, pkt, id, 0, total, 0, 0);
 		memcpy(pkt + h, dg, total);
