@@ -13,7 +13,9 @@
  *    strip) and LOCAL_OUT (sign the daemon's 48-byte reply), on each
  *    backend and on the one the dispatcher picks. The first reply of every
  *    run is opened with S2C and must authenticate, or the load fails.
- *  - the client path: see knts_bench_client().
+ *  - the client path (bench_client.c): the daemon's requests to a
+ *    protected server sealed at LOCAL_OUT, the server's replies verified
+ *    and stripped at LOCAL_IN, against this very server path.
  *
  * Times come from ktime_get_ns() around chunks of iterations (batches of
  * skbs for the server path), so the clock read is amortised; each figure
@@ -36,6 +38,8 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 
+#include "bench.h"
+#include "compat.h"
 #include "cookie.h"
 #include "ef.h"
 #include "keys.h"
@@ -50,43 +54,7 @@ static unsigned int bench;
 module_param(bench, uint, 0444);
 MODULE_PARM_DESC(bench, "testing only: at load, time N iterations of the AES-SIV and server paths and print ns/op");
 
-#define BENCH_BATCH	32
-#define BENCH_PENDING_SLOTS	1024
-#define BENCH_CHUNKS	256	/* figures kept per measurement */
-#define BENCH_KEY_ID	0x4b4e5453
-#define BENCH_PORT	123
-#define BENCH_BUF	512
-/* What UDP allocates around a 48-byte reply on Ethernet: hh_len, and 15. */
-#define BENCH_HH_LEN	16
-
-/* ns/op of every chunk of one measurement. */
-struct bench_stat {
-	u64 v[BENCH_CHUNKS];
-	unsigned int n;
-};
-
-struct knts_bench {
-	unsigned int n;			/* iterations, a multiple of the batch */
-	unsigned int chunk;		/* iterations per timed chunk */
-	struct bench_stat st[3];
-	struct knts_net *kn;
-	struct knts_keyset *ks;
-	struct knts_cookie_keys keys;	/* C2S || S2C of the session */
-	u8 cookie[KNTS_COOKIE_MAX_LEN];
-	u32 cookie_len;
-	u8 req[BENCH_BUF];		/* the NTS request, MAC and all */
-	u32 req_len;
-	u32 auth_off;			/* of the request authenticator */
-	u8 buf[BENCH_BUF];		/* scratch for the SIV loops */
-	u8 out[BENCH_BUF];
-	struct sk_buff *skbs[BENCH_BATCH];
-	u32 reallocs;			/* reply heads that had to grow */
-};
-
-static const __be32 bench_client_ip = htonl(0xc0a87b02);
-static const __be32 bench_server_ip = htonl(0xc0a87b01);
-
-static void bench_fill(u8 *p, size_t len, u8 seed)
+void bench_fill(u8 *p, size_t len, u8 seed)
 {
 	size_t i;
 
@@ -94,7 +62,7 @@ static void bench_fill(u8 *p, size_t len, u8 seed)
 		p[i] = seed + i * 7;
 }
 
-static void bench_stat_add(struct bench_stat *s, u64 ns, u64 ops)
+void bench_stat_add(struct bench_stat *s, u64 ns, u64 ops)
 {
 	if (s->n < BENCH_CHUNKS && ops)
 		s->v[s->n++] = div64_u64(ns, ops);
@@ -108,8 +76,8 @@ static int bench_cmp_u64(const void *a, const void *b)
 }
 
 /* "<min> ns/op, median <median>": sorts the figures. */
-static void bench_print(const char *what, const char *on,
-			struct bench_stat *s, const char *note)
+void bench_print(const char *what, const char *on, struct bench_stat *s,
+		 const char *note)
 {
 	sort(s->v, s->n, sizeof(s->v[0]), bench_cmp_u64, NULL);
 	pr_info("bench: %-16s %-5s %7llu ns/op, median %llu%s\n", what, on,
@@ -206,6 +174,7 @@ static int bench_setup(struct knts_bench *b)
 
 static void bench_teardown(struct knts_bench *b)
 {
+	knts_bench_client_free(b);
 	if (b->kn) {
 		knts_pending_free(b->kn->pending);
 		if (b->kn->stats)
@@ -329,7 +298,7 @@ static const char *const bench_prim_names[BENCH_NR_PRIMS] = {
 struct bench_tfms {
 	struct crypto_shash *cmac;
 	struct crypto_sync_skcipher *ctr, *cbc;
-	struct crypto_aes_ctx *aes;
+	struct compat_aes_key *aes;
 };
 
 /* Separate frames: a hash descriptor and a request do not share a stack. */
@@ -381,7 +350,7 @@ static int bench_prim(struct knts_bench *b, struct bench_tfms *t,
 	case PRIM_SIMD_CBC_192:
 		return bench_prim_cbc(b, t, 192);
 	case PRIM_LIB_EXPANDKEY:
-		return aes_expandkey(t->aes, b->keys.key, 16);
+		return compat_aes_prepare(t->aes, b->keys.key, 16);
 	case PRIM_LIB_BLOCK:
 		aes_encrypt(t->aes, b->out, b->out);
 		return 0;
@@ -442,9 +411,9 @@ out:
 }
 
 /* A UDP/IPv4 packet between the bench client and the server port. */
-static struct sk_buff *bench_udp4(const u8 *pl, unsigned int len,
-				  bool to_server, __be16 cport,
-				  unsigned int headroom, unsigned int tailroom)
+struct sk_buff *bench_udp4(const u8 *pl, unsigned int len, bool to_server,
+			   __be16 cport, unsigned int headroom,
+			   unsigned int tailroom)
 {
 	unsigned int hlen = sizeof(struct iphdr) + sizeof(struct udphdr);
 	struct sk_buff *skb;
@@ -461,8 +430,8 @@ static struct sk_buff *bench_udp4(const u8 *pl, unsigned int len,
 	iph->ihl = sizeof(*iph) / 4;
 	iph->ttl = 64;
 	iph->protocol = IPPROTO_UDP;
-	iph->saddr = to_server ? bench_client_ip : bench_server_ip;
-	iph->daddr = to_server ? bench_server_ip : bench_client_ip;
+	iph->saddr = htonl(to_server ? BENCH_CLIENT_IP : BENCH_SERVER_IP);
+	iph->daddr = htonl(to_server ? BENCH_SERVER_IP : BENCH_CLIENT_IP);
 	iph->tot_len = htons(hlen + len);
 	ip_send_check(iph);
 	skb_set_transport_header(skb, sizeof(*iph));
@@ -476,8 +445,7 @@ static struct sk_buff *bench_udp4(const u8 *pl, unsigned int len,
 }
 
 /* What knts_hook() does for a packet to or from the server port. */
-static unsigned int bench_hook(struct knts_net *kn, struct sk_buff *skb,
-			       bool in)
+unsigned int bench_hook(struct knts_net *kn, struct sk_buff *skb, bool in)
 {
 	unsigned int verdict;
 	struct knts_udp u;
@@ -485,7 +453,9 @@ static unsigned int bench_hook(struct knts_net *kn, struct sk_buff *skb,
 	if (!knts_skb_udp(skb, false, &u))
 		return NF_DROP;
 	local_bh_disable();
+	rcu_read_lock();
 	verdict = in ? knts_server_in(kn, skb, &u) : knts_server_out(kn, skb, &u);
+	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;
 }
@@ -586,7 +556,7 @@ static int bench_server_batch(struct knts_bench *b, bool check)
 }
 
 /* Why the server path refused a packet: its non-zero counters. */
-static void bench_explain(struct knts_bench *b)
+void bench_explain(struct knts_bench *b)
 {
 	struct knts_stats_sum *sum = kzalloc(sizeof(*sum), GFP_KERNEL);
 	unsigned int i;
@@ -622,18 +592,6 @@ static int bench_server(struct knts_bench *b, const char *on)
 	snprintf(note, sizeof(note), " (%u of %u reply heads reallocated)",
 		 b->reallocs, n);
 	bench_print("server-request", on, &b->st[2], note);
-	return 0;
-}
-
-/*
- * The client role (kmod/client.c) lands separately. Its figure goes here,
- * measured the same way: a synthetic association, then its request
- * sealing (LOCAL_OUT) and response verification (LOCAL_IN) on skbs.
- */
-static int knts_bench_client(struct knts_bench *b, const char *on)
-{
-	pr_info("bench: %-16s %-5s not in this build (no client role yet)\n",
-		"client-request", on);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #ifndef _KNTS_COMPAT_H
 #define _KNTS_COMPAT_H
 
+#include <crypto/aes.h>
 #include <linux/netlink.h>
 #include <linux/timer.h>
 #include <net/genetlink.h>
@@ -43,6 +44,21 @@
 /* 6.16 renamed from_timer() to timer_container_of() and dropped the old name. */
 #ifndef timer_container_of
 #define timer_container_of(var, t, field) from_timer(var, t, field)
+#endif
+
+/*
+ * 7.0 reworked the AES library: aes_encrypt() takes a struct aes_enckey
+ * made by aes_prepareenckey() (encryption round keys only); before, a
+ * struct crypto_aes_ctx made by aes_expandkey(). No macro tells them
+ * apart, so kmod/Kbuild looks for aes_prepareenckey in the kernel's
+ * <crypto/aes.h> and defines KNTS_HAVE_AES_ENCKEY.
+ */
+#ifdef KNTS_HAVE_AES_ENCKEY
+#define compat_aes_key		aes_enckey
+#define compat_aes_prepare	aes_prepareenckey
+#else
+#define compat_aes_key		crypto_aes_ctx
+#define compat_aes_prepare	aes_expandkey
 #endif
 
 #endif /* _KNTS_COMPAT_H */

@@ -91,7 +91,7 @@ static unsigned int siv_pick(void)
 struct siv_run {
 	unsigned int impl;
 	struct knts_siv_simd_tfms *tfms;
-	const struct crypto_aes_ctx *mac, *ctr;
+	const struct compat_aes_key *mac, *ctr;
 	const u8 *k1, *k2, *d0;
 	const u8 *d_empty;		/* prepared keys only */
 	struct siv_pcpu *pc;
@@ -280,9 +280,9 @@ static int siv_run_key(struct siv_run *r, const struct knts_siv_key *pk,
 		r->tfms = knts_siv_simd_this_cpu(!!pk);
 		err = siv_simd_key(r->tfms, pk, key, half, need_ctr);
 	} else if (!pk) {
-		err = aes_expandkey(&k->mac, key, half);
+		err = compat_aes_prepare(&k->mac, key, half);
 		if (!err && need_ctr)
-			err = aes_expandkey(&k->ctr, key + half, half);
+			err = compat_aes_prepare(&k->ctr, key + half, half);
 	}
 	if (!err && !pk)
 		err = siv_derive(r, k);
@@ -461,8 +461,8 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 	memcpy(k->key, key, key_len);
 	k->key_len = key_len;
 	k->gen = atomic64_inc_return(&siv_key_gen);
-	err = aes_expandkey(&k->mac, key, half) ?:
-	      aes_expandkey(&k->ctr, key + half, half);
+	err = compat_aes_prepare(&k->mac, key, half) ?:
+	      compat_aes_prepare(&k->ctr, key + half, half);
 	if (err) {
 		knts_siv_key_wipe(k);
 		return err;
@@ -529,8 +529,13 @@ int knts_siv_init(void)
 		siv_fast = KNTS_SIV_SIMD;
 		siv_fallback = KNTS_SIV_LIB;
 	}
-	pr_info("AES-SIV on %s, %s when SIMD is not usable (api: %s, %s)\n",
-		knts_siv_impl_name(siv_fast), knts_siv_impl_name(siv_fallback),
-		knts_siv_api_driver(false), knts_siv_api_driver(true));
+	if (siv_fast != siv_fallback)
+		pr_info("AES-SIV on %s, %s when SIMD is not usable (api: %s, %s)\n",
+			knts_siv_impl_name(siv_fast),
+			knts_siv_impl_name(siv_fallback),
+			knts_siv_api_driver(false), knts_siv_api_driver(true));
+	else
+		pr_info("AES-SIV on api: %s, %s\n", knts_siv_api_driver(false),
+			knts_siv_api_driver(true));
 	return 0;
 }

@@ -8,7 +8,7 @@
  *         cipher, so every 16-byte block pays an indirect call and, over
  *         aes-aesni, a kernel FPU section. Portable: on arm64 it lands on
  *         the CE drivers.
- *   lib   lib/crypto AES (aes_expandkey/aes_encrypt): plain C, usable
+ *   lib   lib/crypto AES (aes_encrypt, see compat.h): plain C, usable
  *         in any context, no FPU. The fallback of the simd backend.
  *   simd  x86 only: the synchronous AES-NI skciphers that the SIMD
  *         wrappers sit on ("__cbc-aes-aesni" for the CMAC chains,
@@ -91,10 +91,10 @@ int knts_siv_api_open(const u8 *key, unsigned int key_len,
  * overwrite (simd encrypts it in place). ctr: CTR from @iv over @len
  * bytes; for simd @in and @out must not be on the stack (scatterlists).
  */
-void knts_siv_lib_cbcmac(const struct crypto_aes_ctx *mac,
+void knts_siv_lib_cbcmac(const struct compat_aes_key *mac,
 			 u8 state[KNTS_SIV_BLOCK], const u8 *buf,
 			 unsigned int n);
-void knts_siv_lib_ctr(const struct crypto_aes_ctx *ctr,
+void knts_siv_lib_ctr(const struct compat_aes_key *ctr,
 		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
 		      size_t len);
 

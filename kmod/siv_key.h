@@ -14,6 +14,7 @@
 #include <crypto/aes.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "siv.h"
 
 #define KNTS_SIV_BLOCK		16
@@ -27,8 +28,8 @@ struct knts_siv_key {
 	u8 d0[KNTS_SIV_BLOCK];		/* CMAC(K1, 0^128) */
 	/* dbl(D0) xor CMAC(K1, ""): S2V past an empty first component */
 	u8 d_empty[KNTS_SIV_BLOCK];
-	struct crypto_aes_ctx mac;	/* lib schedules of K1 and K2 */
-	struct crypto_aes_ctx ctr;
+	struct compat_aes_key mac;	/* lib schedules of K1 and K2 */
+	struct compat_aes_key ctr;
 };
 
 /* Any context; 0 or -EINVAL for a key length AES-SIV does not have. */

@@ -11,7 +11,7 @@
 
 #include "siv_impl.h"
 
-void knts_siv_lib_cbcmac(const struct crypto_aes_ctx *mac,
+void knts_siv_lib_cbcmac(const struct compat_aes_key *mac,
 			 u8 state[KNTS_SIV_BLOCK], const u8 *buf,
 			 unsigned int n)
 {
@@ -21,7 +21,7 @@ void knts_siv_lib_cbcmac(const struct crypto_aes_ctx *mac,
 	}
 }
 
-void knts_siv_lib_ctr(const struct crypto_aes_ctx *ctr,
+void knts_siv_lib_ctr(const struct compat_aes_key *ctr,
 		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
 		      size_t len)
 {

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel micro benchmark, client path (testing only, bench=N): one
+ * association to the benchmark's own server, and per batch
+ *
+ *   client-out  the daemon's bare 48-byte request to the server, as UDP
+ *               allocates it, gets UID, cookie, placeholders and the C2S
+ *               MAC (knts_client_out(), AES-SIV seal, MAC only);
+ *   (untimed)   the server path of bench.c opens that request, the daemon
+ *               answers and the server signs the reply;
+ *   client-in   the signed reply is matched, verified under S2C, its
+ *               cookies go into the jar and it is stripped
+ *               (knts_client_in(), AES-SIV open of the new cookies).
+ *
+ * So the client is measured against the real server and every reply must
+ * verify: a refusal fails the load. A batch is 4 requests: the jar holds
+ * 8 cookies and stays above its low-water mark, so no event is raised.
+ */
+#include <linux/ip.h>
+#include <linux/ktime.h>
+#include <linux/netfilter.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "assoc.h"
+#include "bench.h"
+#include "client.h"
+#include "knts.h"
+#include "skb.h"
+
+#define BENCH_CLI_BATCH		4
+#define BENCH_CLI_PORT		30000
+
+static int bench_client_setup(struct knts_bench *b)
+{
+	struct knts_assoc_id id = { .port = htons(BENCH_PORT) };
+	struct knts_assoc *a;
+	unsigned int i;
+
+	ipv6_addr_set_v4mapped(htonl(BENCH_SERVER_IP), &id.addr);
+	a = knts_assoc_new(&id, b->keys.aead, knts_cookie_c2s(&b->keys),
+			   knts_cookie_s2c(&b->keys), b->cookie_len);
+	if (!a)
+		return -ENOMEM;
+	spin_lock_bh(&a->lock);
+	for (i = 0; i < KNTS_ASSOC_MAX_COOKIES; i++)
+		knts_assoc_put_cookie(a, b->cookie);
+	spin_unlock_bh(&a->lock);
+	b->assoc = a;
+	return 0;
+}
+
+void knts_bench_client_free(struct knts_bench *b)
+{
+	kfree_sensitive(b->assoc);
+	b->assoc = NULL;
+}
+
+/* What knts_hook() does for a packet of an association. */
+static unsigned int bench_client_hook(struct knts_bench *b,
+				      struct sk_buff *skb, bool in)
+{
+	unsigned int verdict;
+	struct knts_udp u;
+
+	if (!knts_skb_udp(skb, false, &u))
+		return NF_DROP;
+	local_bh_disable();
+	rcu_read_lock();
+	verdict = in ? knts_client_in(b->kn, b->assoc, skb, &u) :
+		       knts_client_out(b->kn, b->assoc, skb, &u);
+	rcu_read_unlock();
+	local_bh_enable();
+	return verdict;
+}
+
+static bool bench_bare_ntp(const struct sk_buff *skb)
+{
+	return skb->len == sizeof(struct iphdr) + sizeof(struct udphdr) +
+			   KNTS_NTP_HDR_LEN;
+}
+
+/* A NTPv4 header in mode @mode; @ts goes to transmit (3) or origin (4). */
+static void bench_ntp(u8 *pkt, u8 mode, unsigned int i)
+{
+	memset(pkt, 0, KNTS_NTP_HDR_LEN);
+	pkt[KNTS_NTP_OFF_LVM] = (KNTS_NTP_VERSION << 3) | mode;
+	bench_fill(pkt + (mode == KNTS_NTP_MODE_CLIENT ? KNTS_NTP_OFF_TX :
+			  KNTS_NTP_OFF_ORIGIN), KNTS_NTP_TS_LEN, 0x61 + i);
+}
+
+static int bench_client_batch(struct knts_bench *b, u64 *ns_out, u64 *ns_in)
+{
+	struct sk_buff **skb = b->skbs;
+	unsigned int i, refused = 0;
+	u8 pkt[KNTS_NTP_HDR_LEN];
+	u64 t0;
+
+	for (i = 0; i < BENCH_CLI_BATCH; i++) {
+		bench_ntp(pkt, KNTS_NTP_MODE_CLIENT, i);
+		skb[i] = bench_udp4(pkt, sizeof(pkt), true,
+				    htons(BENCH_CLI_PORT + i), BENCH_HH_LEN, 15);
+		if (!skb[i])
+			return -ENOMEM;
+	}
+	t0 = ktime_get_ns();
+	for (i = 0; i < BENCH_CLI_BATCH; i++)
+		refused += bench_client_hook(b, skb[i], false) != NF_ACCEPT;
+	*ns_out = ktime_get_ns() - t0;
+	/* The server takes the requests and the daemon answers them. */
+	for (i = 0; !refused && i < BENCH_CLI_BATCH; i++) {
+		refused += bench_hook(b->kn, skb[i], true) != NF_ACCEPT ||
+			   !bench_bare_ntp(skb[i]);
+		kfree_skb(skb[i]);
+		bench_ntp(pkt, KNTS_NTP_MODE_SERVER, i);
+		skb[i] = bench_udp4(pkt, sizeof(pkt), false,
+				    htons(BENCH_CLI_PORT + i), BENCH_HH_LEN, 15);
+		if (!skb[i])
+			return -ENOMEM;
+		refused += bench_hook(b->kn, skb[i], false) != NF_ACCEPT;
+	}
+	if (refused)
+		return -EPROTO;
+	t0 = ktime_get_ns();
+	for (i = 0; i < BENCH_CLI_BATCH; i++)
+		refused += bench_client_hook(b, skb[i], true) != NF_ACCEPT ||
+			   !bench_bare_ntp(skb[i]);
+	*ns_in = ktime_get_ns() - t0;
+	return refused ? -EPROTO : 0;
+}
+
+int knts_bench_client(struct knts_bench *b, const char *on)
+{
+	u64 ns_out, ns_in;
+	unsigned int i, n;
+	int err = 0;
+
+	if (!b->assoc)
+		err = bench_client_setup(b);
+	for (n = 0; !err && n < b->n; n += BENCH_CLI_BATCH) {
+		err = bench_client_batch(b, &ns_out, &ns_in);
+		for (i = 0; i < BENCH_CLI_BATCH; i++) {
+			kfree_skb(b->skbs[i]);
+			b->skbs[i] = NULL;
+		}
+		if (err)
+			break;
+		bench_stat_add(&b->st[0], ns_out, BENCH_CLI_BATCH);
+		bench_stat_add(&b->st[1], ns_in, BENCH_CLI_BATCH);
+		bench_stat_add(&b->st[2], ns_out + ns_in, BENCH_CLI_BATCH);
+		if (!(n % BENCH_BATCH))
+			cond_resched();
+	}
+	if (err) {
+		pr_err("bench: client path failed on %s (%d)\n", on, err);
+		bench_explain(b);
+		return err;
+	}
+	bench_print("client-out", on, &b->st[0], "");
+	bench_print("client-in", on, &b->st[1], "");
+	bench_print("client-request", on, &b->st[2], "");
+	return 0;
+}
