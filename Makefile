@@ -144,15 +144,16 @@ UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
 UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
 	userspace/ntskd/config.c
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
-	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c
 UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
-	test_client_policy test_client_state
+	test_client_policy test_client_state test_ke_ratelimit
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
