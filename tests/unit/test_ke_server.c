@@ -271,6 +271,20 @@ static bool log_has(const char *needle)
 	return found;
 }
 
+static int log_count(const char *needle)
+{
+	size_t len;
+	char *text, *p;
+	int n = 0;
+
+	fflush(stderr);
+	text = unit_slurp(logpath, &len);
+	for (p = text; p && (p = strstr(p, needle)); p++)
+		n++;
+	free(text);
+	return n;
+}
+
 static void test_good(void)
 {
 	EXPECT_EQ(run_client(client_good_whole), 0);
@@ -349,6 +363,46 @@ static void test_max_conns(void)
 		close(peer[i]);
 	drain();
 	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	/* 128 handshakes failed at once: at most KE_LOG_BURST (50) lines */
+	EXPECT(log_count("failed in the TLS handshake: the client closed the connection") <= 50);
+}
+
+/*
+ * A full server whose oldest connection has had a fifth of its deadline
+ * closes that one for a newcomer, which is then served: slots held by a
+ * crowd do not keep a real client out.
+ */
+static void test_evict_oldest(void)
+{
+	int peer[NTSKD_KE_MAX_CONNS], sv[2], i, n = 0;
+	struct ntskd_ke_server_stats st0, st;
+	char b;
+
+	ntskd_ke_server_set_timeout(srv, 1500);	/* evictable after 300 ms */
+	ntskd_ke_server_stats(srv, &st0);
+	for (i = 0; i < NTSKD_KE_MAX_CONNS; i++) {
+		peer[i] = -1;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			break;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		ntskd_ke_server_adopt(srv, sv[0], "holder");
+		peer[i] = sv[1];
+		n++;
+	}
+	EXPECT_EQ(ntskd_ke_server_conns(srv), NTSKD_KE_MAX_CONNS);
+	usleep(400 * 1000);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	ntskd_ke_server_stats(srv, &st);
+	EXPECT_EQ(st.evicted - st0.evicted, 1);
+	EXPECT_EQ(st.refused_full, st0.refused_full);
+	/* the first holder was the one closed */
+	if (peer[0] >= 0)
+		EXPECT_EQ(read(peer[0], &b, 1), 0);
+	for (i = 0; i < n; i++)
+		close(peer[i]);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
 static void test_reload(void)
@@ -404,6 +458,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_slow_client);
 	RUN(test_max_conns);
+	RUN(test_evict_oldest);
 	RUN(test_reload);
 	ntskd_ke_server_stop(srv);
 	ntskd_loop_free(loop);

@@ -80,7 +80,7 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 			return;
 		}
 		ke_sockaddr_text((struct sockaddr *)&ss, peer, sizeof(peer));
-		ls->fn(cfd, peer, ls->arg);
+		ls->fn(cfd, (struct sockaddr *)&ss, peer, ls->arg);
 	}
 }
 
