@@ -149,11 +149,12 @@ UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_list
 	userspace/ntskd/loop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
 UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c
+UNIT_EXTRA_test_ke_abuse := $(UNIT_EXTRA_test_ke_server)
 UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
-	test_client_policy test_client_state test_ke_ratelimit
+	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
@@ -226,7 +227,7 @@ bench-kernel: module $(B)/siv_bench
 # the stand-in daemon, floods, netlink abuse.
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
 TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
-TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood)
+TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood ke_abuse)
 
 $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
 	@mkdir -p $(dir $@)
@@ -252,7 +253,7 @@ bench-timing: all
 bench-smoke: all bench-module
 	tests/bench/run smoke
 
-unit: $(UNIT_BINS) $(TOOL_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/ke_abuse
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:
