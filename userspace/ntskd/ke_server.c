@@ -38,7 +38,7 @@ enum ke_refusal {
 	KE_REF_RATE,		/* ke-rate-limit: bucket empty */
 	KE_REF_ADDR,		/* ke-rate-limit: max-conns from the address */
 	KE_REF_FULL,		/* NTSKD_KE_MAX_CONNS, none old enough to evict */
-	KE_REF_EVICTED,		/* an old connection closed for a new one */
+	KE_REF_EVICTED,		/* a silent connection closed for a new one */
 	KE_REF_N,
 };
 
@@ -46,7 +46,7 @@ static const char *const ke_refusal_text[] = {
 	[KE_REF_RATE] = "over the per-address rate (ke-rate-limit)",
 	[KE_REF_ADDR] = "max-conns already open from its address (ke-rate-limit)",
 	[KE_REF_FULL] = "connections in progress",
-	[KE_REF_EVICTED] = "evicted: the oldest connection, for a new one",
+	[KE_REF_EVICTED] = "evicted: silent longest, for a new connection",
 };
 
 enum ke_state {
@@ -69,7 +69,7 @@ struct ke_conn {
 	int fd;
 	struct ntskd_io *io;
 	struct ntskd_timer timer;
-	uint64_t born_ms;		/* accepted at, ntskd_now_ms() */
+	uint64_t heard_ms;		/* accept, or the last bytes from the peer */
 	int rl_slot;			/* ke_ratelimit.h */
 	SSL *ssl;
 	enum ke_state state;
@@ -435,7 +435,11 @@ static void conn_step(struct ke_conn *c)
 
 static void conn_event(struct ntskd_io *io, int fd, uint32_t events, void *arg)
 {
-	conn_step(arg);
+	struct ke_conn *c = arg;
+
+	if (events & EPOLLIN)
+		c->heard_ms = ntskd_now_ms();
+	conn_step(c);
 }
 
 static void conn_timeout(struct ntskd_timer *t, void *arg)
@@ -453,22 +457,26 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 }
 
 /*
- * At NTSKD_KE_MAX_CONNS: close the oldest connection if it has had a fifth
- * of its deadline already (a real client is done by then), else refuse
- * the new one. Attackers holding every slot are thus pushed out by
- * newcomers, a legitimate client among them, instead of keeping everyone
- * out until their deadlines; and a newcomer, once in, cannot be pushed
- * out before it had that long.
+ * At NTSKD_KE_MAX_CONNS: close the connection whose peer has been silent
+ * longest, if that is a fifth of the deadline (1 s) or more, else refuse
+ * the newcomer. A real client talks all along its exchange and is done in
+ * well under a second, so it is never the one pushed out; connections
+ * held open by saying nothing are, and they make room for newcomers, a
+ * real client among them, instead of keeping everyone out until their
+ * deadlines. Both happen before any TLS work for the newcomer.
  */
 static bool ke_make_room(struct ntskd_ke_server *s, const char *peer)
 {
-	struct ke_conn *old = s->conns;
+	struct ke_conn *c, *quiet = NULL;
 
 	if (s->n_conns < NTSKD_KE_MAX_CONNS)
 		return true;
-	if (old && ntskd_now_ms() - old->born_ms >= s->timeout_ms / 5) {
-		ke_refuse(s, KE_REF_EVICTED, old->peer);
-		conn_close(old);
+	for (c = s->conns; c; c = c->next)
+		if (!quiet || c->heard_ms < quiet->heard_ms)
+			quiet = c;
+	if (quiet && ntskd_now_ms() - quiet->heard_ms >= s->timeout_ms / 5) {
+		ke_refuse(s, KE_REF_EVICTED, quiet->peer);
+		conn_close(quiet);
 		return true;
 	}
 	ke_refuse(s, KE_REF_FULL, peer);
@@ -495,7 +503,7 @@ static void ke_adopt(struct ntskd_ke_server *s, int fd, const char *peer,
 	c->srv = s;
 	c->fd = fd;
 	c->rl_slot = rl_slot;
-	c->born_ms = ntskd_now_ms();
+	c->heard_ms = ntskd_now_ms();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->ssl = SSL_new(s->ctx);
 	if (!c->ssl || !SSL_set_fd(c->ssl, fd)) {
