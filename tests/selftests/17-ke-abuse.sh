@@ -22,7 +22,7 @@
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 [ -x "$TOOLS/ke_abuse" ] || skip_all "build/tools not built (make tools)"
 
-HOLD=1000 HOLD_TLS=100 HOLD_S=20 SLOW=50
+HOLD=1000 HOLD_TLS=100 HOLD_S=16 SLOW=50
 [ "$STRESS" = 1 ] && HOLD=4000 HOLD_TLS=400 HOLD_S=120 SLOW=300
 # ntskd's bound: NTSKD_KE_MAX_CONNS (128) connections of at most ~100 KiB
 # each (a 16 KiB request buffer, a 2 KiB answer, OpenSSL's session with its
@@ -86,7 +86,7 @@ ntskd_logged kd "sent Error 0 (unrecognized critical record)" &&
 ok $? "ntskd's log names each refusal"
 
 # 2. held down from one address, serving another
-sleep 6		# every connection above is gone
+sleep 1		# every connection above is gone (the tool waited for each close)
 fd0=$(fds "$pid") rss0=$(status_kb "$pid" VmRSS) hwm0=$(status_kb "$pid" VmHWM)
 lines0=$(conn_lines "$LAB/kd/ntskd.log")
 diag "baseline: $fd0 fds, VmRSS $rss0 kB, VmHWM $hwm0 kB"
@@ -168,7 +168,7 @@ out=$(abuse fd77:0:0:1::2 fd77::1 burst 4)
 diag "$out"
 grep -q ": 4 served" <<<"$out"
 ok $? "another /64 (fd77:0:0:1::2) has a bucket of its own: 4 of 4 served"
-abuse 10.77.0.2 10.77.0.1 hold "$HOLD" 12 > "$LAB/hold-rl.out" 2>&1 &
+abuse 10.77.0.2 10.77.0.1 hold "$HOLD" 8 > "$LAB/hold-rl.out" 2>&1 &
 h4=$!
 at_exit "kill $h4"
 sleep 3
