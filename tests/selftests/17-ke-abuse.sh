@@ -90,7 +90,7 @@ sleep 1		# every connection above is gone (the tool waited for each close)
 fd0=$(fds "$pid") rss0=$(status_kb "$pid" VmRSS) hwm0=$(status_kb "$pid" VmHWM)
 lines0=$(conn_lines "$LAB/kd/ntskd.log")
 diag "baseline: $fd0 fds, VmRSS $rss0 kB, VmHWM $hwm0 kB"
-( while sleep 0.5; do status_kb "$pid" VmRSS; done ) > "$LAB/rss-trace" 2>/dev/null &
+( while sleep 0.5; do echo "$(status_kb "$pid" VmRSS) $(fds "$pid")"; done ) > "$LAB/rss-trace" 2>/dev/null &
 trace=$!
 at_exit "kill $trace"
 t0=$SECONDS
@@ -98,20 +98,20 @@ abuse 10.77.0.2 10.77.0.1 hold "$HOLD" "$HOLD_S" > "$LAB/hold.out" 2>&1 &
 h1=$!
 abuse 10.77.0.2 10.77.0.1 hold "$HOLD_TLS" "$HOLD_S" tls > "$LAB/hold-tls.out" 2>&1 &
 h2=$!
-# Under the hold a connection may wait in the accept queue before ntskd's
-# 5 s start: a slow sender must be gone within two deadlines of connecting.
-( end=$((SECONDS + HOLD_S - 6)); rc=0 DEADLINE="--deadline 10000"
-  while [ $SECONDS -lt $end ]; do abuse 10.77.0.2 10.77.0.1 slow-hello "$SLOW" || rc=1; done
-  exit $rc ) > "$LAB/slow.out" 2>&1 &
+# Slow senders as more load. Under the hold they may wait in the kernel's
+# accept queue (or for a SYN retransmit) before ntskd's 5 s even start,
+# so what they see is printed, not asserted: section 1 asserts the
+# deadline, the descriptor trace below that ntskd never holds more.
+( end=$((SECONDS + HOLD_S - 6))
+  while [ $SECONDS -lt $end ]; do abuse 10.77.0.2 10.77.0.1 slow-hello "$SLOW"; done
+  ) > "$LAB/slow.out" 2>&1 &
 h3=$!
 at_exit "kill $h1 $h2 $h3"
 sleep 3
 run_show "10.77.0.3 completes NTS-KE while $HOLD + $HOLD_TLS (TLS) connections and $SLOW slow senders hold ntskd" \
 	abuse 10.77.0.3 10.77.0.1 good 60
-wait "$h1" "$h2"
-wait "$h3"
-ok $? "every slow sender (ClientHello at 4 bytes a second) was closed within two deadlines"
-diag "$(cat "$LAB/slow.out" | sort | uniq -c | sort -rn | head -n 3)"
+wait "$h1" "$h2" "$h3"
+diag "slow senders: $(sed 's/, the last after [0-9]* ms//' "$LAB/slow.out" | sort | uniq -c | tr '\n' ';')"
 kill "$trace" 2>/dev/null
 diag "$(cat "$LAB/hold.out" "$LAB/hold-tls.out")"
 kill -0 "$pid" 2>/dev/null
@@ -122,7 +122,12 @@ ok $? "ntskd closed ${closed:-0} of the held connections (evicted at its cap, or
 grep -q 'TLS handshakes' "$LAB/hold-tls.out" &&
 	[ "$(sed -n 's/.* \([0-9]*\) TLS handshakes.*/\1/p' "$LAB/hold-tls.out")" -gt 0 ]
 ok $? "TLS sessions were held too (handshakes done, then silence)"
-peak=$(sort -n "$LAB/rss-trace" | tail -n 1)
+peak=$(sort -n "$LAB/rss-trace" | tail -n 1 | cut -d' ' -f1)
+fdmax=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$LAB/rss-trace")
+# 128 connections, plus the one just accepted to be refused or to take
+# an evicted one's place
+[ "$fdmax" -gt "$fd0" ] && [ "$fdmax" -le $((fd0 + 129)) ]
+ok $? "ntskd held at most its 128 connections: $fdmax descriptors at the peak (baseline $fd0)"
 hwm=$(status_kb "$pid" VmHWM)
 diag "ntskd memory: VmRSS peak ${peak:-?} kB, VmHWM $hwm kB (baseline $rss0 / $hwm0 kB)"
 [ -n "$peak" ] && [ "$hwm" -le $((hwm0 + MEM_BOUND_KB)) ]

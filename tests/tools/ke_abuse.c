@@ -92,12 +92,19 @@ static int tcp_open(bool nonblock)
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!nonblock) {
+		/* a SYN dropped behind a flood: give up and try anew, as a
+		 * client with a connect timeout does, rather than back off */
+		struct timeval tv = { .tv_sec = 9 };
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	if (src_len && bind(fd, (struct sockaddr *)&src, src_len)) {
 		close(fd);
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&dst, dst_len) &&
-	    errno != EINPROGRESS) {
+	    (!nonblock || errno != EINPROGRESS)) {
 		close(fd);
 		return -1;
 	}
