@@ -20,6 +20,14 @@
  */
 #define KE_BACKLOG		1024
 #define KE_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
+/*
+ * Connections accepted per wake-up. The watch is level-triggered, so the
+ * rest wait for the next round of the loop, after the connections in
+ * progress had their turn: a flood of connects no longer holds up the
+ * handshakes already under way (which would then look silent and be the
+ * ones evicted).
+ */
+#define KE_ACCEPT_BATCH		16
 
 struct ke_listener {
 	struct ntskd_ke_listeners *ls;
@@ -69,9 +77,10 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 	struct sockaddr_storage ss;
 	char peer[NTSKD_PEER_LEN];
 	socklen_t sl;
+	unsigned int n;
 	int cfd;
 
-	for (;;) {
+	for (n = 0; n < KE_ACCEPT_BATCH; n++) {
 		sl = sizeof(ss);
 		cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
 			      SOCK_NONBLOCK | SOCK_CLOEXEC);
