@@ -14,8 +14,8 @@
 /*
  * Room for one attacker's burst: with 128, a real client's SYN was dropped
  * behind 1000 reconnecting connections and its connect waited for the 1 s
- * retransmit (17-ke-abuse: 8 attempts and 17 s to one exchange; 3 and
- * 1.6 s with 1024). Queued connections cost ntskd nothing until accepted,
+ * retransmit (17-ke-abuse: 8 attempts and 17 s to one exchange; about 1 s
+ * with 1024). Queued connections cost ntskd nothing until accepted,
  * and refusing them then is a close(). The kernel caps it at somaxconn.
  */
 #define KE_BACKLOG		1024
