@@ -116,6 +116,14 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The version is compiled into ntsctl and ntskd. Make does not see a change
+# of CFLAGS, so a stamp that is rewritten only when the version changes
+# makes their main.o rebuild.
+VERSION_STAMP := $(B)/.version
+$(shell mkdir -p $(B) && { [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = '$(VERSION)' ] || \
+	echo '$(VERSION)' > $(VERSION_STAMP); })
+$(B)/userspace/ntskd/main.o $(B)/userspace/ntsctl/main.o: $(VERSION_STAMP)
+
 $(B)/shared/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -MMD -MP -c -o $@ $<
