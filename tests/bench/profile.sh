@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/bench/profile.sh (make bench-profile): boot the VM once and run
-# tests/bench/profile.py there: perf samples of the server CPU for
+# tests/bench/cpu_profile.py there: perf samples of the server CPU for
 # configurations A, E, D and L of the bench lab at one fixed rate, sorted
 # into categories. PROFILE_* and BENCH_* settings pass through; results
 # land in build/bench/profile/. Needs the modules of make bench-module and
@@ -13,4 +13,4 @@ for v in $(compgen -v PROFILE_ || true) $(compgen -v BENCH_ || true); do
 done
 mkdir -p build/bench/profile
 exec tests/vm/run --timeout "${BENCH_VM_TIMEOUT:-2400}" -- \
-	env PYTHONDONTWRITEBYTECODE=1 "${vars[@]}" python3 tests/bench/profile.py
+	env PYTHONDONTWRITEBYTECODE=1 "${vars[@]}" python3 tests/bench/cpu_profile.py
