@@ -9,7 +9,7 @@ configuration in PROFILE_CONFIGS (default A E D L; lab.py: A plain, E the
 no-crypto module, D knts, L knts with AES-SIV on the C lib backend only,
 no FPU sections) it samples CPU1 with perf's software clock (cpu-clock,
 every PROFILE_PERIOD_US of CPU1 time, kernel call chains; TCG has no
-PMU), from just before the load step to just after it, then sorts every
+PMU), cut to the load step by time, then sorts every
 sample into a category by its leaf function and, for generic helpers
 (memcpy, kmalloc, ...), by the nearest caller that names an owner
 (categorise()).
@@ -245,10 +245,11 @@ def perf_events_open(pid):
 
 
 def perf_record(path):
-    """perf record on CPU1; returns once its events are open (the samples
-    before the load step are idle ones, which the analysis drops)"""
+    """perf record on CPU1, timestamps on CLOCK_MONOTONIC; returns once its
+    events are open"""
     cmd = ['taskset', '-c', str(CLI_CPU), PERF, 'record', '-q', '-a', '-C', str(SRV_CPU),
-           '-e', 'cpu-clock', '-c', str(PERIOD_US * 1000), '-g', '-o', path]
+           '-e', 'cpu-clock', '-c', str(PERIOD_US * 1000), '-g', '-k', 'CLOCK_MONOTONIC',
+           '-o', path]
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     end = time.monotonic() + 120
     while not perf_events_open(p.pid):
@@ -293,34 +294,52 @@ def perf_stop(p):
         raise RuntimeError('perf record: rc %s: %s' % (p.returncode, p.stderr.read()))
 
 
+MODULE = {'A': None, 'D': 'prod', 'E': 'nocrypto', 'L': 'lib'}
+
+
 def one(lab, cfg):
-    pid = lab.start(cfg, 'chrony')
-    load = bench.Load('chrony', cfg)
+    # perf starts while CPU1 is idle, the configuration's module already
+    # loaded (its symbols) and nothing else up yet: starting it under load
+    # once hung the guest (soft lockups in perf and ntsload) and once took
+    # more than 2 minutes. The samples are cut to the load step by time
+    # (CLOCK_MONOTONIC), the counts of perf stat also cover the daemon's
+    # start and the warm-up (300 requests).
+    lab.use_module(MODULE.get(cfg, 'prod'))
+    data = '/tmp/knts-profile-%s.data' % cfg
+    if os.path.exists(data):
+        os.unlink(data)
+    p = perf_record(data)
+    st = perf_stat()
+    load = None
     try:
+        pid = lab.start(cfg, 'chrony')
+        load = bench.Load('chrony', cfg)
         r = load.run(pid, bench.WARMUP_RATE, 1.0)
         if 'error' in r:
             raise RuntimeError('%s warm-up: %s' % (cfg, r['error']))
-        data = '/tmp/knts-profile-%s.data' % cfg
-        if os.path.exists(data):
-            os.unlink(data)
-        p = perf_record(data)
-        st = perf_stat()
         t0 = time.monotonic()
         r = load.run(pid, RATES[cfg], SECONDS)
-        wall = time.monotonic() - t0
+        t1 = time.monotonic()
+        wall = t1 - t0
         counts = perf_stat_read(st)
         perf_stop(p)
         if 'error' in r:
             raise RuntimeError('%s: %s' % (cfg, r['error']))
         # symbols now, while this module is loaded (kallsyms)
         s = subprocess.Popen([PERF, 'script', '-i', data, '-F', 'comm,tid,ip,sym,dso',
-                              '--kallsyms', '/proc/kallsyms'],
+                              '--kallsyms', '/proc/kallsyms',
+                              '--time', '%.6f,%.6f' % (t0, t1)],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         a = analyse(cfg, s.stdout, module_symbols())
         s.wait()
         os.unlink(data)
     finally:
-        load.close()
+        for q in (p, st):
+            if q.poll() is None:
+                q.kill()
+                q.wait()
+        if load:
+            load.close()
         lab.stop()
     a.update({'cfg': cfg, 'rate': RATES[cfg], 'seconds': SECONDS, 'wall_s': wall,
               'period_us': PERIOD_US, 'good': r['good'], 'sent': r['sent'],
