@@ -70,7 +70,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module userspace unit style checkpatch sparse selftests check \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile
 
 all: module userspace tools
 
@@ -91,6 +91,7 @@ help:
 	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
+	@echo "make bench-profile in the VM: perf profile of the server CPU, A E D L (~10 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
 	@echo "make rpi-check   Raspberry Pi: check kernel headers and compilers, say what to do"
 	@echo "make script-tests  shell tests of scripts, packaging, man pages, completion"
@@ -260,6 +261,16 @@ bench-timing: all
 
 bench-smoke: all bench-module
 	tests/bench/run smoke
+
+# Where the server CPU goes (issue 7): perf in the VM over configurations
+# A, E, D and L (D with a lib-only benchmark module: no FPU sections), one
+# fixed rate; table in build/bench/profile/report.txt. Not in make check.
+$(B)/xsave_bench: tests/bench/xsave_bench.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+bench-profile: all bench-module $(B)/xsave_bench
+	tests/bench/build-module lib
+	tests/bench/profile.sh
 
 unit: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/ke_abuse
 	tests/unit/run $(UNIT_BINS)

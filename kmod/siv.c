@@ -71,11 +71,26 @@ unsigned int knts_siv_impl_fallback(void)
 	return siv_fallback;
 }
 
+/*
+ * KNTS_BENCH_FORCE_LIB: a benchmark-only build (tests/bench/build-module
+ * lib, never kmod/knts.ko) that runs every operation the dispatcher
+ * chooses on lib, no FPU section at all, to tell in a profile what the
+ * FPU sections of simd cost. The load-time self-tests still force each
+ * backend.
+ */
+#ifdef KNTS_BENCH_FORCE_LIB
+#define KNTS_SIV_DEFAULT	KNTS_SIV_LIB
+#else
+#define KNTS_SIV_DEFAULT	KNTS_SIV_AUTO
+#endif
+
 /* Bottom halves disabled. */
 static unsigned int siv_pick(void)
 {
 	int force = READ_ONCE(knts_siv_force);
 
+	if (force == KNTS_SIV_AUTO)
+		force = KNTS_SIV_DEFAULT;
 	if (force == KNTS_SIV_API || force == KNTS_SIV_LIB)
 		return force;
 	if (siv_fast == KNTS_SIV_SIMD && knts_siv_simd_usable())

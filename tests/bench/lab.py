@@ -9,6 +9,8 @@ Configurations (the daemon is chronyd or NTPsec's ntpd where it matters):
   D  the daemon, plain, behind knts (server role, policy nts-only)
   E  as D with the no-crypto benchmark module (build/bench/kmod/knts.ko)
   M  as D with policy mixed (plain NTP passes the hooks; timing only)
+  L  as D with the lib-only benchmark module (build/bench/kmod-lib/knts.ko:
+     AES-SIV in plain C, no FPU sections; make bench-profile only)
 
 Layout: server netns kb0 10.78.0.1, CPU1 (the daemon and, by RPS, its
 receive softirq); generator netns kb1 10.78.0.2, CPU0 (ntsload or a chrony
@@ -34,7 +36,8 @@ SRV_IP, CLI_IP, KE_IP = '10.78.0.1', '10.78.0.2', '10.78.0.3'
 SRV_CPU, CLI_CPU = 1, 0
 NTSCTL = os.path.join(PROJECT, 'build', 'ntsctl')
 KO = {'prod': os.path.join(PROJECT, 'kmod', 'knts.ko'),
-      'nocrypto': os.path.join(PROJECT, 'build', 'bench', 'kmod', 'knts.ko')}
+      'nocrypto': os.path.join(PROJECT, 'build', 'bench', 'kmod', 'knts.ko'),
+      'lib': os.path.join(PROJECT, 'build', 'bench', 'kmod-lib', 'knts.ko')}
 NTPSEC_ROOT = os.path.join(PROJECT, '.deps', 'ntpsec', 'root')
 NTPD = os.path.join(NTPSEC_ROOT, 'usr', 'sbin', 'ntpd')
 NTPSEC_LIBS = os.path.join(NTPSEC_ROOT, 'usr', 'lib', 'x86_64-linux-gnu', 'ntp')
@@ -255,8 +258,8 @@ class Lab:
                 'nts enable', 'nts cert ' + self.path('pki', 'chain.crt'),
                 'nts key ' + self.path('pki', 'server.key'),
                 'nts cookie ' + self.path('ntpsec-nts-keys')])
-        elif cfg in ('D', 'E', 'M'):
-            self.use_module('nocrypto' if cfg == 'E' else 'prod')
+        elif cfg in ('D', 'E', 'M', 'L'):
+            self.use_module({'E': 'nocrypto', 'L': 'lib'}.get(cfg, 'prod'))
             self.ntsctl('server', 'enable', 'port', '123', 'policy',
                         'mixed' if cfg == 'M' else 'nts-only')
             self.ntsctl('load-keys', self.path('ntskeys'))

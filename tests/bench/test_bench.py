@@ -174,6 +174,47 @@ ok(got == [(-3.104e-06, 9.02e-05), (1.5e-05, 1.1e-04)],
 ok(timing.q([1, 2, 3, 4, 5], .5) == 3 and abs(timing.q([0, 10], .9) - 9) < 1e-9,
    'timing: quantiles')
 
+# --- make bench-profile: the sorting of perf samples -----------------------------------
+import cpu_profile as prof  # noqa: E402
+
+K, M, A = '[kernel.kallsyms]', '[knts]', '[aesni_intel]'
+script = '''chronyd  120
+\t ffffffff81000001 save_fpregs_to_fpstate ([kernel.kallsyms])
+\t ffffffff81000002 kernel_fpu_begin_mask ([kernel.kallsyms])
+\t ffffffffc0000003 knts_siv_simd_cbcmac ([kernel.kallsyms])
+
+swapper  0
+\t ffffffff81000004 native_safe_halt ([kernel.kallsyms])
+\t ffffffff81000005 do_idle ([kernel.kallsyms])
+
+chronyd  120
+\t 7f0000000001 [unknown] (/usr/sbin/chronyd)
+'''
+got = list(prof.parse_script(script.splitlines(True), {'knts_siv_simd_cbcmac': M}))
+ok(got == [('chronyd', [('save_fpregs_to_fpstate', K), ('kernel_fpu_begin_mask', K),
+                        ('knts_siv_simd_cbcmac', M)]),
+           ('swapper', [('native_safe_halt', K), ('do_idle', K)]),
+           ('chronyd', [('[unknown]', '/usr/sbin/chronyd')])],
+   'bench-profile: perf script samples parsed, module functions mapped back to their module')
+cases = [
+    ('chronyd', [('[unknown]', '/usr/sbin/chronyd')], 'user'),
+    ('swapper', [('native_safe_halt', K), ('do_idle', K)], None),
+    ('chronyd', [('save_fpregs_to_fpstate', K), ('kernel_fpu_begin_mask', K)], 'fpu-begin'),
+    ('chronyd', [('restore_fpregs_from_fpstate', K), ('switch_fpu_return', K)], 'fpu-user'),
+    ('ksoftirqd/1', [('aesni_cbc_enc', A), ('cbc_encrypt', A)], 'aesni'),
+    ('ksoftirqd/1', [('aesni_set_key', A)], 'aeskey'),
+    ('ksoftirqd/1', [('skcipher_walk_next', K), ('cbc_encrypt', A)], 'glue'),
+    ('chronyd', [('memset_erms', K), ('siv_run_end', M), ('knts_server_out', M)], 'siv'),
+    ('chronyd', [('pskb_expand_head', K), ('knts_srv_reply', M)], 'knts-helpers'),
+    ('chronyd', [('knts_ef_parse_request', M)], 'knts'),
+    ('chronyd', [('memcpy_erms', K), ('_copy_to_iter', K), ('udp_recvmsg', K)], 'net'),
+    ('swapper', [('handle_softirqs', K), ('__irq_exit_rcu', K)], 'irqoff'),
+    ('chronyd', [('aes_encrypt', K), ('knts_siv_lib_cbcmac', M)], 'aeslib'),
+]
+bad = [(c, f, want, prof.categorise(c, f)) for c, f, want in cases
+       if prof.categorise(c, f) != want]
+ok(not bad, 'bench-profile: samples sorted into their categories %s' % (bad or ''))
+
 # --- ntsload --pause ------------------------------------------------------------------
 NTSLOAD = os.path.join(HERE, '..', '..', 'build', 'ntsload')
 srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
