@@ -225,7 +225,8 @@ bench-kernel: module $(B)/siv_bench
 # the stand-in daemon, floods, netlink abuse.
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
 TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
-TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood)
+TOOL_EXTRA_hostile_client := tests/tools/hostile_client_cases.c
+TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink nl_abuse flood)
 
 $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
 	@mkdir -p $(dir $@)
