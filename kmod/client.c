@@ -359,6 +359,12 @@ static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
 		return NF_DROP;
 	}
+	/*
+	 * A verified reply gets a new checksum: check the old one first, or
+	 * a datagram udp_rcv() would drop reaches the daemon repaired.
+	 */
+	if (!knts_skb_udp_csum_ok(skb, u))
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_BAD_CSUM);
 	ret = knts_ef_parse_response(pl, u->len, &resp);
 	/* Not an NTPv4 reply at all (another mode): no NTS either. */
 	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4 ||

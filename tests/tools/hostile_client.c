@@ -196,7 +196,7 @@ static uint64_t cli_outcomes(const struct knstat *d)
 		KNTS_STAT_CLI_REPLY_REPLAY, KNTS_STAT_CLI_REPLY_BAD_MAC,
 		KNTS_STAT_CLI_REPLY_BAD_COOKIES, KNTS_STAT_CLI_REPLY_FRAGMENT,
 		KNTS_STAT_CLI_NAK, KNTS_STAT_CLI_NAK_UNMATCHED,
-		KNTS_STAT_CLI_ERROR,
+		KNTS_STAT_CLI_ERROR, KNTS_STAT_CLI_REPLY_BAD_CSUM,
 	};
 	uint64_t s = 0;
 	unsigned int i;
@@ -395,11 +395,18 @@ static int run_case(const struct hccase *hc, unsigned int rounds)
 		     "cli_reply_verified != valid replies sent");
 	ok &= expect(H.ph.delivered == H.ph.valid,
 		     "the daemon did not get each valid reply exactly once");
-	ok &= expect(d.c[KNTS_STAT_CLI_NAK] == H.ph.naks,
-		     "cli_nak != NAKs sent for our requests");
-	ok &= expect(d.c[KNTS_STAT_CLI_REPLY_REPLAY] ==
-		     (hc->kind == HC_REPLAY ? H.ph.replays : 0),
-		     "cli_reply_replay != copies of verified replies sent");
+	/*
+	 * veth queues per CPU: a broken reply sent before the valid one may
+	 * be handled after it, and then finds its request answered (a
+	 * replay; a NAK for no waiting request). The daemon-side checks
+	 * above stay exact: had a broken reply verified first, it would have
+	 * reached the daemon.
+	 */
+	ok &= expect(d.c[KNTS_STAT_CLI_NAK] <= H.ph.naks &&
+		     d.c[KNTS_STAT_CLI_NAK] + d.c[KNTS_STAT_CLI_NAK_UNMATCHED] >= H.ph.naks,
+		     "cli_nak does not match the NAKs sent for our requests");
+	ok &= expect(d.c[KNTS_STAT_CLI_REPLY_REPLAY] >= H.ph.replays,
+		     "cli_reply_replay < copies of verified replies sent");
 	ok &= expect(H.ph.plain_rx == (hc->kind == HC_MODES ? H.c.plain : 0),
 		     "requests (mode 3) from the server did not pass untouched");
 	printf("# %s %s %-15s %llu exchanges, sent %llu (%llu IP packets, %llu counted) in %.1f s, %.0f/s; daemon got %llu\n",

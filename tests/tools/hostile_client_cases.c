@@ -459,6 +459,27 @@ static void case_frag6(struct hcctx *c, const struct hcreq *q, unsigned int i)
 	valid(c, q);
 }
 
+/* A sound reply with a bad UDP checksum: udp_rcv() would drop it. */
+static void case_bad_csum(struct hcctx *c, const struct hcreq *q,
+			  unsigned int i)
+{
+	struct raw_opt o = { .bad_csum = 1 };
+	uint32_t len = hc_reply(c, q, pkt, c->cat);
+
+	hc_send(c, pkt, len, &o, 1, 0);
+	valid(c, q);
+}
+
+/* IPv4 "no checksum" is legal: the reply verifies. */
+static void case_csum_zero(struct hcctx *c, const struct hcreq *q,
+			   unsigned int i)
+{
+	struct raw_opt o = { .csum_zero = 1 };
+	uint32_t len = hc_reply(c, q, pkt, c->cat | HC_CAT_VALID);
+
+	hc_send(c, pkt, len, &o, 1, 1);
+}
+
 /* The UDP length off by -4..+4 while the IP length is right. */
 static void case_udp_len(struct hcctx *c, const struct hcreq *q,
 			 unsigned int i)
@@ -508,6 +529,8 @@ const struct hccase hccases[] = {
 	{ "frag4-valid", 17, HC_BAD, 1, 0, 25, case_frag4 },
 	{ "frag4-flipped", 18, HC_BAD, 1, 0, 25, case_frag4_flipped },
 	{ "frag6", 19, HC_BAD, 0, 1, 25, case_frag6 },
+	{ "bad-csum", 22, HC_BAD, 0, 0, 25, case_bad_csum },
+	{ "csum-zero", 23, HC_BAD, 1, 0, 25, case_csum_zero },
 	{ "udp-len-off", 20, HC_BAD, 0, 0, 4, case_udp_len },
 	{ "trailer", 21, HC_BAD, 0, 0, 8, case_trailer },
 };
