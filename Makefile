@@ -195,7 +195,7 @@ fuzz-deep: $(FUZZ_BINS)
 # The long robustness runs (issue 8): the hostile, netlink, flood and
 # lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
 # make check runs the short versions of the same selftests.
-STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle
 stress: module userspace tools
 	scripts/stress $(STRESS_TESTS)
 
@@ -226,7 +226,7 @@ bench-kernel: module $(B)/siv_bench
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
 TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
 TOOL_EXTRA_hostile_client := tests/tools/hostile_client_cases.c
-TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink nl_abuse flood)
+TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink ntp_ask nl_abuse flood)
 
 $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
 	@mkdir -p $(dir $@)
