@@ -19,7 +19,7 @@
 [ -x "$KNTS_ASSOC" ] || skip_all "build/tests/tools/knts-assoc not built (make test-tools)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 
-cycles=${LIFECYCLE_CYCLES:-2} loops=${LIFECYCLE_ASSOC_LOOPS:-60} kills=${LIFECYCLE_KILLS:-1}
+cycles=${LIFECYCLE_CYCLES:-1} loops=${LIFECYCLE_ASSOC_LOOPS:-32} kills=${LIFECYCLE_KILLS:-1}
 [ "$STRESS" = 1 ] && cycles=${LIFECYCLE_CYCLES:-20} loops=${LIFECYCLE_ASSOC_LOOPS:-1000} \
 	kills=${LIFECYCLE_KILLS:-5}
 
