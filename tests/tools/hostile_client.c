@@ -347,7 +347,8 @@ static void exchange(const struct hccase *hc, unsigned int i)
 	want = H.ph.valid;
 	start = now_ms();
 	drain();
-	while (H.ph.delivered < want && now_ms() - start < WAIT_MS) {
+	while (H.ph.delivered < want && !H.ph.violations &&
+	       now_ms() - start < WAIT_MS) {
 		wait_readable(H.dsock, 100);
 		drain();
 	}
@@ -374,7 +375,8 @@ static int run_case(const struct hccase *hc, unsigned int rounds)
 		return 0;
 	H.c.cat = hc->cat;
 	H.c.plain = 0;
-	for (i = 0; i < n && !H.ph.stalled; i++)
+	/* A case that failed (stalled, or the daemon got a bad reply) stops. */
+	for (i = 0; i < n && !H.ph.stalled && !H.ph.violations; i++)
 		exchange(hc, i);
 	settle(&d);
 	ms = now_ms() - t0;
