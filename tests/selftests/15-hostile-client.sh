@@ -17,8 +17,8 @@
 [ -x "$TOOLS/hostile_client" ] || skip_all "build/tools not built (make tools)"
 [ -x "$KNTS_ASSOC" ] || skip_all "build/tests/tools/knts-assoc not built (make test-tools)"
 
-rounds=${HOSTILE_CLIENT_ROUNDS:-1}
-[ "$STRESS" = 1 ] && rounds=${HOSTILE_CLIENT_ROUNDS:-40}
+rounds=${HOSTILE_CLIENT_ROUNDS:-4}
+[ "$STRESS" = 1 ] && rounds=${HOSTILE_CLIENT_ROUNDS:-100}
 
 ktap_plan 8
 knts_load
