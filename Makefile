@@ -116,6 +116,14 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The version is compiled into ntsctl and ntskd. Make does not see a change
+# of CFLAGS, so a stamp that is rewritten only when the version changes
+# makes their main.o rebuild.
+VERSION_STAMP := $(B)/.version
+$(shell mkdir -p $(B) && { [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = '$(VERSION)' ] || \
+	echo '$(VERSION)' > $(VERSION_STAMP); })
+$(B)/userspace/ntskd/main.o $(B)/userspace/ntsctl/main.o: $(VERSION_STAMP)
+
 $(B)/shared/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SHARED_CFLAGS) -MMD -MP -c -o $@ $<
@@ -144,15 +152,17 @@ UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
 UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
 	userspace/ntskd/config.c
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
-	userspace/ntskd/ke_tls.c \
+	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
+UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c
+UNIT_EXTRA_test_ke_abuse := $(UNIT_EXTRA_test_ke_server)
 UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
-	test_client_policy test_client_state
+	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
@@ -195,7 +205,7 @@ fuzz-deep: $(FUZZ_BINS)
 # The long robustness runs (issue 8): the hostile, netlink, flood and
 # lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
 # make check runs the short versions of the same selftests.
-STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle 17-ke-abuse
 stress: module userspace tools
 	scripts/stress $(STRESS_TESTS)
 
@@ -226,7 +236,7 @@ bench-kernel: module $(B)/siv_bench
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
 TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
 TOOL_EXTRA_hostile_client := tests/tools/hostile_client_cases.c
-TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink ntp_ask nl_abuse flood)
+TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink ntp_ask nl_abuse flood ke_abuse)
 
 $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
 	@mkdir -p $(dir $@)
@@ -252,7 +262,7 @@ bench-timing: all
 bench-smoke: all bench-module
 	tests/bench/run smoke
 
-unit: $(UNIT_BINS) $(TOOL_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/ke_abuse
 	tests/unit/run $(UNIT_BINS)
 
 checkpatch:

@@ -13,18 +13,17 @@
 #define _KNTS_SIV_H
 
 #include <linux/types.h>
+/* enum knts_aead; userspace builds this header too (siv_openssl.c) */
+#ifdef __KERNEL__
+#include <uapi/linux/knts.h>
+#else
+#include <linux/knts.h>
+#endif
 
 #define KNTS_SIV_TAG_LEN	16
 #define KNTS_SIV_MAX_KEY_LEN	64
 /* S2V takes at most 126 components; NTS never needs more than 3. */
 #define KNTS_SIV_MAX_AD		4
-
-/* IANA AEAD algorithm identifiers (RFC 8915 s5.1). */
-enum knts_aead {
-	KNTS_AEAD_AES_SIV_CMAC_256 = 15,
-	KNTS_AEAD_AES_SIV_CMAC_384 = 16,
-	KNTS_AEAD_AES_SIV_CMAC_512 = 17,
-};
 
 struct knts_siv_ad {
 	const u8 *data;

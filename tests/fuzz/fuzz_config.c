@@ -60,6 +60,11 @@ static void check_config(const struct ntskd_config *c)
 	CHECK(c->refresh >= 1 && c->refresh <= NTSKD_SECONDS_MAX);
 	CHECK(c->ntp_port != 0);
 	CHECK(c->policy <= KNTS_POLICY_MAX);
+	CHECK(c->ke_rate_milli <= NTSKD_KE_RATE_MILLI_MAX);
+	CHECK(!c->ke_rate_milli || c->cert[0]);
+	CHECK(c->ke_burst >= 1 && c->ke_burst <= NTSKD_KE_BURST_MAX);
+	CHECK(c->ke_addr_conns >= 1 &&
+	      c->ke_addr_conns <= NTSKD_KE_ADDR_CONNS_MAX);
 	CHECK(terminated(c->ntp_server, sizeof(c->ntp_server)));
 	if (c->ntp_server[0])
 		CHECK(!knts_ke_check_server_name((const uint8_t *)c->ntp_server,
@@ -102,6 +107,10 @@ static char *print_config(const struct ntskd_config *c, size_t *len)
 	    c->policy ? "nts-only" : "mixed", c->refresh);
 	if (c->ntp_server[0])
 		OUT("ntp-server %s\n", c->ntp_server);
+	if (c->ke_rate_milli)
+		OUT("ke-rate-limit %u.%03u burst %u max-conns %u\n",
+		    c->ke_rate_milli / 1000, c->ke_rate_milli % 1000,
+		    c->ke_burst, c->ke_addr_conns);
 	for (i = 0; i < c->n_servers; i++) {
 		const struct ntskd_server_conf *s = &c->servers[i];
 
@@ -137,6 +146,10 @@ static void check_same(const struct ntskd_config *a,
 	CHECK(a->rotate == b->rotate && a->ntp_port == b->ntp_port);
 	CHECK(a->policy == b->policy && a->refresh == b->refresh);
 	CHECK(!strcmp(a->ntp_server, b->ntp_server));
+	CHECK(a->ke_rate_milli == b->ke_rate_milli);
+	if (a->ke_rate_milli)
+		CHECK(a->ke_burst == b->ke_burst &&
+		      a->ke_addr_conns == b->ke_addr_conns);
 	CHECK(a->n_servers == b->n_servers);
 	for (i = 0; i < a->n_servers; i++) {
 		const struct ntskd_server_conf *x = &a->servers[i];

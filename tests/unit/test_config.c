@@ -305,6 +305,63 @@ static void test_client_role(void)
 	EXPECT_ERR("client-state\n", "t.conf:1: usage: client-state FILE");
 }
 
+/* ke-rate-limit RATE [burst N] [max-conns N] */
+static void test_ke_rate_limit(void)
+{
+	const char *pki = "cert /c.pem\nkey /k.pem\n";
+	char text[256];
+
+	EXPECT_EQ(parse(pki), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 0);	/* off unless asked for */
+	EXPECT_EQ(cfg.ke_burst, 8);
+	EXPECT_EQ(cfg.ke_addr_conns, 8);
+	snprintf(text, sizeof(text), "%ske-rate-limit 2\n", pki);
+	EXPECT_EQ(parse(text), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 2000);
+	EXPECT_EQ(cfg.ke_burst, 8);
+	snprintf(text, sizeof(text), "%ske-rate-limit 0.125 max-conns 2 burst 20\n", pki);
+	EXPECT_EQ(parse(text), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 125);
+	EXPECT_EQ(cfg.ke_burst, 20);
+	EXPECT_EQ(cfg.ke_addr_conns, 2);
+	snprintf(text, sizeof(text), "%ske-rate-limit 10000.0\n", pki);
+	EXPECT_EQ(parse(text), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 10000000);
+
+	EXPECT_ERR("ke-rate-limit 1\n",
+		   "t.conf:1: 'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit\n",
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 burst\n",
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0\n",
+		   "t.conf:3: ke-rate-limit '0' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0.0001\n",
+		   "t.conf:3: ke-rate-limit '0.0001' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 10000.001\n",
+		   "t.conf:3: ke-rate-limit '10000.001' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1.\n",
+		   "t.conf:3: ke-rate-limit '1.' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit .5\n",
+		   "t.conf:3: ke-rate-limit '.5' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1.2.3\n",
+		   "t.conf:3: ke-rate-limit '1.2.3' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit -1\n",
+		   "t.conf:3: ke-rate-limit '-1' is not a number from 0.001 to 10000 (at most 3 decimals)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 burst 0\n",
+		   "t.conf:3: burst '0' is not a number from 1 to 10000");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 max-conns 1025\n",
+		   "t.conf:3: max-conns '1025' is not a number from 1 to 1024");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 burst 2 burst 3\n",
+		   "t.conf:3: 'burst' given twice");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 max-conns 2 max-conns 3\n",
+		   "t.conf:3: 'max-conns' given twice");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 leak 2\n",
+		   "t.conf:3: unknown ke-rate-limit option 'leak' (burst, max-conns)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1\nke-rate-limit 2\n",
+		   "t.conf:4: 'ke-rate-limit' given twice (first on line 3)");
+}
+
 int main(void)
 {
 	ntskd_config_init(&cfg);
@@ -315,6 +372,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_load);
 	RUN(test_client_role);
+	RUN(test_ke_rate_limit);
 	ntskd_config_free(&cfg);
 	return unit_done();
 }

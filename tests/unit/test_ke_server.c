@@ -271,6 +271,20 @@ static bool log_has(const char *needle)
 	return found;
 }
 
+static int log_count(const char *needle)
+{
+	size_t len;
+	char *text, *p;
+	int n = 0;
+
+	fflush(stderr);
+	text = unit_slurp(logpath, &len);
+	for (p = text; p && (p = strstr(p, needle)); p++)
+		n++;
+	free(text);
+	return n;
+}
+
 static void test_good(void)
 {
 	EXPECT_EQ(run_client(client_good_whole), 0);
@@ -349,6 +363,46 @@ static void test_max_conns(void)
 		close(peer[i]);
 	drain();
 	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	/* 128 handshakes failed at once: at most KE_LOG_BURST (50) lines */
+	EXPECT(log_count("failed in the TLS handshake: the client closed the connection") <= 50);
+}
+
+/*
+ * A full server whose quietest connection has been silent for a fifth of
+ * its deadline closes that one for a newcomer, which is then served: slots
+ * held by a crowd do not keep a real client out.
+ */
+static void test_evict_oldest(void)
+{
+	int peer[NTSKD_KE_MAX_CONNS], sv[2], i, n = 0;
+	struct ntskd_ke_server_stats st0, st;
+	char b;
+
+	ntskd_ke_server_set_timeout(srv, 1500);	/* evictable after 300 ms */
+	ntskd_ke_server_stats(srv, &st0);
+	for (i = 0; i < NTSKD_KE_MAX_CONNS; i++) {
+		peer[i] = -1;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			break;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		ntskd_ke_server_adopt(srv, sv[0], "holder");
+		peer[i] = sv[1];
+		n++;
+	}
+	EXPECT_EQ(ntskd_ke_server_conns(srv), NTSKD_KE_MAX_CONNS);
+	usleep(400 * 1000);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	ntskd_ke_server_stats(srv, &st);
+	EXPECT_EQ(st.evicted - st0.evicted, 1);
+	EXPECT_EQ(st.refused_full, st0.refused_full);
+	/* the first holder was the one closed */
+	if (peer[0] >= 0)
+		EXPECT_EQ(read(peer[0], &b, 1), 0);
+	for (i = 0; i < n; i++)
+		close(peer[i]);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
 static void test_reload(void)
@@ -365,6 +419,57 @@ static void test_reload(void)
 	EXPECT_EQ(ntskd_ke_server_reload_tls(srv), 0);
 	EXPECT_EQ(run_client(client_good_whole), 0);
 	drain();
+}
+
+/* Run the loop for @ms. */
+static void spin(unsigned int ms)
+{
+	struct ntskd_timer deadline;
+
+	ntskd_timer_init(&deadline, on_deadline, NULL);
+	timed_out = false;
+	ntskd_timer_arm(loop, &deadline, ms);
+	while (!timed_out)
+		ntskd_loop_run(loop);
+}
+
+/* The oldest connection, if its peer talks, is not the one evicted. */
+static void test_evict_silent_first(void)
+{
+	int peer[NTSKD_KE_MAX_CONNS + 1], sv[2], i, n = 0, newcomer = -1;
+	char b;
+
+	ntskd_ke_server_set_timeout(srv, 1500);
+	for (i = 0; i <= NTSKD_KE_MAX_CONNS; i++) {
+		peer[i] = -1;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			break;
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		fcntl(sv[1], F_SETFL, O_NONBLOCK);
+		if (i < NTSKD_KE_MAX_CONNS)
+			ntskd_ke_server_adopt(srv, sv[0], i ? "silent" : "talker");
+		peer[i] = sv[1];
+		n++;
+		if (i == NTSKD_KE_MAX_CONNS) {
+			peer[i] = sv[0];	/* the newcomer, adopted below */
+			newcomer = sv[1];
+		}
+	}
+	EXPECT_EQ(n, NTSKD_KE_MAX_CONNS + 1);
+	usleep(400 * 1000);
+	/* the first byte of a TLS record: the talker is heard */
+	EXPECT_EQ(write(peer[0], "\x16", 1), 1);
+	spin(50);
+	ntskd_ke_server_adopt(srv, peer[NTSKD_KE_MAX_CONNS], "newcomer");
+	EXPECT_EQ(ntskd_ke_server_conns(srv), NTSKD_KE_MAX_CONNS);
+	EXPECT(read(peer[0], &b, 1) < 0);	/* talker: still open */
+	EXPECT_EQ(read(peer[1], &b, 1), 0);	/* the first silent one: closed */
+	for (i = 0; i < NTSKD_KE_MAX_CONNS; i++)
+		close(peer[i]);
+	close(newcomer);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
 int main(void)
@@ -404,6 +509,8 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_slow_client);
 	RUN(test_max_conns);
+	RUN(test_evict_oldest);
+	RUN(test_evict_silent_first);
 	RUN(test_reload);
 	ntskd_ke_server_stop(srv);
 	ntskd_loop_free(loop);

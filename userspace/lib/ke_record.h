@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/knts.h>	/* enum knts_aead: 15, 16, 17 */
+
 /* Record header */
 #define KNTS_KE_HDR_LEN			4
 #define KNTS_KE_CRITICAL		0x8000u	/* C bit in the first 16 bits */
@@ -57,10 +59,7 @@
 /* Next Protocol IDs */
 #define KNTS_KE_PROTO_NTPV4		0
 
-/* AEAD algorithm IDs (IANA AEAD registry) */
-#define KNTS_AEAD_AES_SIV_CMAC_256	15
-#define KNTS_AEAD_AES_SIV_CMAC_384	16
-#define KNTS_AEAD_AES_SIV_CMAC_512	17
+/* AEAD algorithm IDs beyond enum knts_aead (IANA AEAD registry) */
 #define KNTS_AEAD_AES_128_GCM_SIV	30	/* known, not supported */
 #define KNTS_KE_AEAD_NONE		(-1)	/* no common algorithm */
 

@@ -25,6 +25,12 @@
 #define CR_NAK_GRACE_MS	3000
 /* How often every association is looked at, in case events were missed. */
 #define CR_AUDIT_MS	60000
+/*
+ * The first round (every line protected or failed once) ends the start-up
+ * that systemd waits for; a line still resolving or connecting after this
+ * long does not hold the NTP client back any longer.
+ */
+#define CR_READY_MAX_MS	30000
 
 struct cr_server {
 	struct ntskd_client_role *role;
@@ -40,6 +46,7 @@ struct cr_server {
 	bool has_assoc;
 	struct knts_assoc_id assoc;
 	unsigned int fails;			/* see client_policy.h */
+	bool settled;				/* first round done */
 };
 
 struct ntskd_client_role {
@@ -50,6 +57,10 @@ struct ntskd_client_role {
 	struct ntskd_resolver *resolver;
 	struct ntskd_control *control;
 	struct ntskd_timer audit;
+	struct ntskd_timer ready_max;
+	void (*ready)(void *arg);
+	void *ready_arg;
+	bool ready_sent;
 	bool state_warned;
 	struct cr_server *srv;
 	unsigned int n;
@@ -124,6 +135,43 @@ static void cr_on_next(struct ntskd_timer *t, void *arg)
 	cr_run(s, s->next_why);
 }
 
+static void cr_ready(struct ntskd_client_role *r, bool timed_out)
+{
+	unsigned int i, done = 0;
+
+	if (r->ready_sent)
+		return;
+	r->ready_sent = true;
+	ntskd_timer_cancel(r->loop, &r->ready_max);
+	for (i = 0; i < r->n; i++)
+		done += r->srv[i].has_assoc;
+	if (timed_out)
+		log_warn("knts client role: first NTS-KE round unfinished after %u s; ready with %u of %u servers protected",
+			 CR_READY_MAX_MS / 1000, done, r->n);
+	else
+		log_info("knts client role: first NTS-KE round done, %u of %u servers protected",
+			 done, r->n);
+	r->ready(r->ready_arg);
+}
+
+static void cr_on_ready_max(struct ntskd_timer *t, void *arg)
+{
+	cr_ready(arg, true);
+}
+
+/* @s had its first NTS-KE (or kept its association): ready when all have. */
+static void cr_settle(struct cr_server *s)
+{
+	struct ntskd_client_role *r = s->role;
+	unsigned int i;
+
+	s->settled = true;
+	for (i = 0; i < r->n; i++)
+		if (!r->srv[i].settled)
+			return;
+	cr_ready(r, false);
+}
+
 /* An exchange failed, or its result could not be used: back off. */
 __attribute__((format(printf, 2, 3)))
 static void cr_failed(struct cr_server *s, const char *fmt, ...)
@@ -141,6 +189,7 @@ static void cr_failed(struct cr_server *s, const char *fmt, ...)
 	log_warn("server %s: NTS-KE failed: %s; next attempt in %.1f s (failure %u in a row)",
 		 s->name, msg, (double)delay / 1000, s->fails);
 	cr_arm(s, delay, s->ke_why, true);
+	cr_settle(s);
 }
 
 static void cr_save_state(struct ntskd_client_role *r)
@@ -239,6 +288,7 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 		 s->name, a, port, a, port);
 	cr_save_state(r);
 	cr_arm(s, (uint64_t)r->cfg->refresh * 1000, NTSKD_KE_REFRESH, false);
+	cr_settle(s);
 }
 
 static void cr_ke_done(int err, const char *msg,
@@ -542,6 +592,7 @@ static void cr_adopt(struct ntskd_client_role *r)
 			 s->name, cr_addr(id, a, sizeof(a)), id->port,
 			 info->cookies, info->age, due);
 		cr_arm(s, due * 1000, NTSKD_KE_REFRESH, false);
+		cr_settle(s);
 	}
 	free(st);
 	free(d);
@@ -608,7 +659,9 @@ static void cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
 }
 
 struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
-						  const struct ntskd_config *cfg)
+						  const struct ntskd_config *cfg,
+						  void (*ready)(void *arg),
+						  void *ready_arg)
 {
 	struct ntskd_client_role *r = calloc(1, sizeof(*r));
 	unsigned int i;
@@ -621,7 +674,10 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 	r->loop = loop;
 	r->cfg = cfg;
 	r->n = cfg->n_servers;
+	r->ready = ready;
+	r->ready_arg = ready_arg;
 	ntskd_timer_init(&r->audit, cr_on_audit, r);
+	ntskd_timer_init(&r->ready_max, cr_on_ready_max, r);
 	r->resolver = ntskd_resolver_new(loop);
 	if (!r->resolver) {
 		log_err("cannot set up name resolution: %s", strerror(errno));
@@ -631,6 +687,7 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 		goto fail;
 	for (i = 0; i < r->n; i++)
 		cr_server_init(r, &r->srv[i], &cfg->servers[i]);
+	ntskd_timer_arm(loop, &r->ready_max, CR_READY_MAX_MS);
 	cr_adopt(r);
 	r->control = ntskd_control_open(loop, cr_on_control, r);
 	if (!r->control)
@@ -663,6 +720,7 @@ void ntskd_client_role_stop(struct ntskd_client_role *r)
 		ntskd_client_ke_cancel(s->ke);
 	}
 	ntskd_timer_cancel(r->loop, &r->audit);
+	ntskd_timer_cancel(r->loop, &r->ready_max);
 	ntskd_control_close(r->control);
 	ntskd_events_close(r->events);
 	ntskd_resolver_free(r->resolver);

@@ -25,9 +25,18 @@
 
 struct ntskd_client_role;
 
-/* NULL after logging why; @cfg must outlive the role. */
+/*
+ * NULL after logging why; @cfg must outlive the role. @ready(@ready_arg)
+ * is called once, when every server line has had its first NTS-KE (its
+ * association installed, or a failure) or kept its association from
+ * before, or after 30 s at the latest: ntskd tells systemd it is ready
+ * then, so that an NTP client ordered after it starts protected. It may
+ * be called before this function returns.
+ */
 struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
-						  const struct ntskd_config *cfg);
+						  const struct ntskd_config *cfg,
+						  void (*ready)(void *arg),
+						  void *ready_arg);
 /*
  * NTS-KE now for the server line @host (its host, or the NTP address of
  * its association), or every line when @host is NULL. Returns how many

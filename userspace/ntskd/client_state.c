@@ -2,18 +2,17 @@
 /* The client role's state file (see client_state.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 
 #include "client_state.h"
+#include "file_atomic.h"
 
 #define STATE_FILE_MAX	(NTSKD_MAX_SERVERS * (NTSKD_NAME_MAX + 80) + 256)
 
@@ -182,70 +181,21 @@ int ntskd_client_state_save(const char *path,
 			    const struct ntskd_client_state *st, char *err,
 			    size_t errlen)
 {
-	char *buf = malloc(STATE_FILE_MAX), tmp[PATH_MAX];
-	const char *what = "write";
-	int len, fd = -1, ret = 0;
-	size_t off = 0;
+	char *buf = malloc(STATE_FILE_MAX);
+	int len, ret;
 
 	if (!buf) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	len = ntskd_client_state_format(st, buf, STATE_FILE_MAX);
-	if (len < 0 ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path or content too long", path);
+	if (len < 0) {
+		snprintf(err, errlen, "%s: content too long", path);
 		free(buf);
 		return -ENAMETOOLONG;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0 && errno == ENOENT) {
-		/* its directory, like the keyfile's (one level, mode 0700) */
-		char dir[PATH_MAX];
-
-		snprintf(dir, sizeof(dir), "%s", path);
-		if (mkdir(dirname(dir), 0700) == 0)
-			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-				  O_NOFOLLOW, 0644);
-		else
-			errno = ENOENT;
-	}
-	if (fd < 0) {
-		ret = -errno;
-		what = "create";
-		goto fail;
-	}
-	while (off < (size_t)len) {
-		ssize_t w = write(fd, buf + off, (size_t)len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			ret = -errno;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	what = "fsync";
-	if (fsync(fd)) {
-		ret = -errno;
-		goto fail;
-	}
-	close(fd);
-	fd = -1;
-	what = "rename";
-	if (rename(tmp, path)) {
-		ret = -errno;
-		goto fail;
-	}
-	free(buf);
-	return 0;
-fail:
-	snprintf(err, errlen, "%s: %s failed: %s", tmp, what, strerror(-ret));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	/* hosts and addresses only, no secrets: readable like a config */
+	ret = knts_file_write_atomic(path, buf, (size_t)len, 0644, err, errlen);
 	free(buf);
 	return ret;
 }

@@ -28,6 +28,7 @@ struct conf_parser {
 	unsigned int seen_cert, seen_key, seen_keyfile, seen_rotate;
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
+	unsigned int seen_ke_rate;
 };
 
 struct conf_words {
@@ -111,6 +112,41 @@ static int conf_port(struct conf_parser *p, const struct conf_words *ws,
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
+}
+
+/* "10", "0.5", "2.125": a rate in thousandths, in [min, max]. */
+static int conf_rate(struct conf_parser *p, const struct conf_words *ws,
+		     unsigned int i, uint32_t min, uint32_t max,
+		     const char *what, uint32_t *out)
+{
+	const char *w = ws->w[i];
+	size_t len = ws->len[i], k = 0;
+	uint64_t v = 0;
+	unsigned int frac = 0;
+	bool dot = false;
+
+	if (!len || len > 12)
+		goto bad;
+	for (k = 0; k < len; k++) {
+		if (w[k] == '.' && !dot && k && k + 1 < len) {
+			dot = true;
+			continue;
+		}
+		if (w[k] < '0' || w[k] > '9' || (dot && frac == 3))
+			goto bad;
+		v = v * 10 + (uint64_t)(w[k] - '0');
+		if (dot)
+			frac++;
+	}
+	for (; frac < 3; frac++)
+		v *= 10;
+	if (v < min || v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	return conf_error(p, "%s '%.*s' is not a number from %u.%03u to %u (at most 3 decimals)",
+			  what, (int)len, w, min / 1000, min % 1000, max / 1000);
 }
 
 /* A directive that may appear once: remember its line or complain. */
@@ -297,6 +333,42 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 	return 0;
 }
 
+/* ke-rate-limit RATE [burst N] [max-conns N] */
+static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
+{
+	struct ntskd_config *c = p->c;
+	bool seen_burst = false, seen_conns = false;
+	unsigned int i;
+
+	if (ws->n < 2 || ws->n % 2)
+		return conf_error(p, "usage: ke-rate-limit RATE [burst N] [max-conns N]");
+	if (conf_once(p, &p->seen_ke_rate, "ke-rate-limit") ||
+	    conf_rate(p, ws, 1, 1, NTSKD_KE_RATE_MILLI_MAX, "ke-rate-limit",
+		      &c->ke_rate_milli))
+		return -1;
+	for (i = 2; i < ws->n; i += 2) {
+		if (conf_is(ws->w[i], ws->len[i], "burst")) {
+			if (seen_burst)
+				return conf_error(p, "'burst' given twice");
+			seen_burst = true;
+			if (conf_uint(p, ws, i + 1, 1, NTSKD_KE_BURST_MAX,
+				      "burst", &c->ke_burst))
+				return -1;
+		} else if (conf_is(ws->w[i], ws->len[i], "max-conns")) {
+			if (seen_conns)
+				return conf_error(p, "'max-conns' given twice");
+			seen_conns = true;
+			if (conf_uint(p, ws, i + 1, 1, NTSKD_KE_ADDR_CONNS_MAX,
+				      "max-conns", &c->ke_addr_conns))
+				return -1;
+		} else {
+			return conf_error(p, "unknown ke-rate-limit option '%.*s' (burst, max-conns)",
+					  (int)ws->len[i], ws->w[i]);
+		}
+	}
+	return 0;
+}
+
 static int conf_path(struct conf_parser *p, const struct conf_words *ws,
 		     unsigned int *seen, char *dst, const char *directive)
 {
@@ -361,6 +433,8 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 					  (int)ws->len[1], ws->w[1]);
 		return 0;
 	}
+	if (conf_is(d, dl, "ke-rate-limit"))
+		return conf_ke_rate(p, ws);
 	if (conf_is(d, dl, "server"))
 		return conf_server(p, ws);
 	if (conf_is(d, dl, "refresh")) {
@@ -431,6 +505,9 @@ static int conf_check(struct conf_parser *p)
 	if (c->n_listen && !p->seen_cert)
 		return conf_error_at(p, c->listen[0].line,
 				     "'ke-listen' needs 'cert' and 'key' (the NTS-KE server)");
+	if (p->seen_ke_rate && !p->seen_cert)
+		return conf_error_at(p, p->seen_ke_rate,
+				     "'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
 	return 0;
 }
 
@@ -441,6 +518,8 @@ void ntskd_config_init(struct ntskd_config *c)
 	c->rotate = NTSKD_ROTATE_DEFAULT;
 	c->ntp_port = NTSKD_NTP_PORT;
 	c->policy = KNTS_POLICY_MIXED;
+	c->ke_burst = NTSKD_KE_BURST_DEFAULT;
+	c->ke_addr_conns = NTSKD_KE_ADDR_CONNS_DEFAULT;
 	c->refresh = NTSKD_REFRESH_DEFAULT;
 	c->ke_retry = NTSKD_KE_RETRY_DEFAULT;
 	c->ke_retry_max = NTSKD_KE_RETRY_MAX_DEFAULT;

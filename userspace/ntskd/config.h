@@ -17,6 +17,13 @@
  *   ntp-port PORT           local NTP server's UDP port, default 123
  *   ntp-server NAME         NTPv4 Server record (6) sent to clients
  *   policy mixed|nts-only   kernel policy for plain NTP, default mixed
+ *   ke-rate-limit RATE [burst N] [max-conns N]
+ *                           per client address (IPv6: per /64) NTS-KE
+ *                           connections: RATE per second on average
+ *                           (decimal, 0.001 to 10000), at most N in a
+ *                           burst (default 8) and N at once (default 8);
+ *                           the excess is closed before the TLS
+ *                           handshake. Not given: no per-address limit.
  *
  * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
@@ -59,6 +66,12 @@
 #define NTSKD_PATH_MAX		4096
 #define NTSKD_NAME_MAX		255
 #define NTSKD_CONFIG_MAX_SIZE	(1 << 20)
+/* ke-rate-limit: RATE in thousandths per second, burst and max-conns */
+#define NTSKD_KE_RATE_MILLI_MAX	10000000u
+#define NTSKD_KE_BURST_DEFAULT	8u
+#define NTSKD_KE_BURST_MAX	10000u
+#define NTSKD_KE_ADDR_CONNS_DEFAULT	8u
+#define NTSKD_KE_ADDR_CONNS_MAX	1024u
 
 struct ntskd_listen {
 	int family;		/* AF_INET or AF_INET6 */
@@ -90,6 +103,9 @@ struct ntskd_config {
 	uint16_t ntp_port;
 	char ntp_server[NTSKD_NAME_MAX + 1];	/* "" = no record 6 */
 	uint8_t policy;				/* enum knts_policy */
+	uint32_t ke_rate_milli;			/* 0 = no per-address limit */
+	uint32_t ke_burst;
+	uint32_t ke_addr_conns;
 
 	struct ntskd_server_conf *servers;	/* n_servers entries, heap */
 	unsigned int n_servers;

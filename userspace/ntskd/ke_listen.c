@@ -11,8 +11,23 @@
 #include "ke_listen.h"
 #include "log.h"
 
-#define KE_BACKLOG		128
+/*
+ * Room for one attacker's burst: with 128, a real client's SYN was dropped
+ * behind 1000 reconnecting connections and its connect waited for the 1 s
+ * retransmit (17-ke-abuse: 8 attempts and 17 s to one exchange; about 1 s
+ * with 1024). Queued connections cost ntskd nothing until accepted,
+ * and refusing them then is a close(). The kernel caps it at somaxconn.
+ */
+#define KE_BACKLOG		1024
 #define KE_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
+/*
+ * Connections accepted per wake-up. The watch is level-triggered, so the
+ * rest wait for the next round of the loop, after the connections in
+ * progress had their turn: a flood of connects no longer holds up the
+ * handshakes already under way (which would then look silent and be the
+ * ones evicted).
+ */
+#define KE_ACCEPT_BATCH		16
 
 struct ke_listener {
 	struct ntskd_ke_listeners *ls;
@@ -62,9 +77,10 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 	struct sockaddr_storage ss;
 	char peer[NTSKD_PEER_LEN];
 	socklen_t sl;
+	unsigned int n;
 	int cfd;
 
-	for (;;) {
+	for (n = 0; n < KE_ACCEPT_BATCH; n++) {
 		sl = sizeof(ss);
 		cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
 			      SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -80,7 +96,7 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 			return;
 		}
 		ke_sockaddr_text((struct sockaddr *)&ss, peer, sizeof(peer));
-		ls->fn(cfd, peer, ls->arg);
+		ls->fn(cfd, (struct sockaddr *)&ss, peer, ls->arg);
 	}
 }
 

@@ -9,6 +9,8 @@
 #ifndef NTSKD_KE_LISTEN_H
 #define NTSKD_KE_LISTEN_H
 
+#include <sys/socket.h>
+
 #include "config.h"
 #include "loop.h"
 
@@ -17,8 +19,9 @@
 
 struct ntskd_ke_listeners;
 
-/* Takes over @fd (connected, non-blocking). */
-typedef void (*ntskd_ke_accept_fn)(int fd, const char *peer, void *arg);
+/* Takes over @fd (connected, non-blocking); @sa is the peer's address. */
+typedef void (*ntskd_ke_accept_fn)(int fd, const struct sockaddr *sa,
+				   const char *peer, void *arg);
 
 /* Open the listeners of @cfg; NULL after logging why. */
 struct ntskd_ke_listeners *ntskd_ke_listen(struct ntskd_loop *loop,

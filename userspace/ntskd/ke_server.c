@@ -17,12 +17,37 @@
 #include <openssl/err.h>
 
 #include "ke_listen.h"
+#include "ke_ratelimit.h"
 #include "ke_record.h"
 #include "ke_response.h"
 #include "ke_server.h"
 #include "ke_tls.h"
 #include "log.h"
 
+
+/*
+ * Abuse must not turn into log volume: per-connection lines (warnings and
+ * successes, not debug) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
+ * refusals before the handshake log their first one, then a sum per
+ * window (ke_quiet_tick).
+ */
+#define KE_LOG_WINDOW_MS	10000
+#define KE_LOG_BURST		50
+
+enum ke_refusal {
+	KE_REF_RATE,		/* ke-rate-limit: bucket empty */
+	KE_REF_ADDR,		/* ke-rate-limit: max-conns from the address */
+	KE_REF_FULL,		/* NTSKD_KE_MAX_CONNS, none old enough to evict */
+	KE_REF_EVICTED,		/* a silent connection closed for a new one */
+	KE_REF_N,
+};
+
+static const char *const ke_refusal_text[] = {
+	[KE_REF_RATE] = "over the per-address rate (ke-rate-limit)",
+	[KE_REF_ADDR] = "max-conns already open from its address (ke-rate-limit)",
+	[KE_REF_FULL] = "connections in progress",
+	[KE_REF_EVICTED] = "evicted: silent longest, for a new connection",
+};
 
 enum ke_state {
 	KE_HANDSHAKE,
@@ -44,6 +69,8 @@ struct ke_conn {
 	int fd;
 	struct ntskd_io *io;
 	struct ntskd_timer timer;
+	uint64_t heard_ms;		/* accept, or the last bytes from the peer */
+	int rl_slot;			/* ke_ratelimit.h */
 	SSL *ssl;
 	enum ke_state state;
 	uint32_t events;		/* what we wait for */
@@ -63,10 +90,96 @@ struct ntskd_ke_server {
 	SSL_CTX *ctx;
 	const char *keylog;
 	struct ntskd_ke_listeners *listeners;
-	struct ke_conn *conns;
+	struct ke_conn *conns;		/* oldest first */
+	struct ke_conn *last;
 	unsigned int n_conns;
 	unsigned int timeout_ms;
+	struct ntskd_ke_rl *rl;		/* NULL: no ke-rate-limit */
+	/* what ntskd_ke_server_stats() reports, and the log's budget */
+	uint64_t refused[KE_REF_N];
+	uint64_t window_refused[KE_REF_N];
+	uint64_t log_suppressed;
+	unsigned int log_lines;		/* in the current window */
+	bool refusals_summed;		/* the first was logged */
+	struct ntskd_timer quiet;	/* armed while a window is open */
 };
+
+/* ---- logging under load ---------------------------------------------- */
+
+static void ke_quiet_tick(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+	uint64_t *w = s->window_refused;
+	uint64_t any = w[KE_REF_RATE] + w[KE_REF_ADDR] + w[KE_REF_FULL] +
+		       w[KE_REF_EVICTED] + s->log_suppressed;
+
+	if (any)
+		log_warn("NTS-KE in the last %d s: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu; %llu log lines suppressed (since start: %llu, %llu, %llu; %llu)",
+			 KE_LOG_WINDOW_MS / 1000,
+			 (unsigned long long)w[KE_REF_RATE],
+			 (unsigned long long)w[KE_REF_ADDR],
+			 (unsigned long long)w[KE_REF_FULL],
+			 (unsigned long long)w[KE_REF_EVICTED],
+			 (unsigned long long)s->log_suppressed,
+			 (unsigned long long)s->refused[KE_REF_RATE],
+			 (unsigned long long)s->refused[KE_REF_ADDR],
+			 (unsigned long long)s->refused[KE_REF_FULL],
+			 (unsigned long long)s->refused[KE_REF_EVICTED]);
+	if (!(w[KE_REF_RATE] + w[KE_REF_ADDR] + w[KE_REF_FULL] +
+	      w[KE_REF_EVICTED]))
+		s->refusals_summed = false;	/* the next one is logged */
+	memset(s->window_refused, 0, sizeof(s->window_refused));
+	s->log_suppressed = 0;
+	s->log_lines = 0;
+	/* keep summing while it goes on; a quiet window closes it */
+	if (any)
+		ntskd_timer_arm(s->loop, &s->quiet, KE_LOG_WINDOW_MS);
+}
+
+static void ke_quiet_open(struct ntskd_ke_server *s)
+{
+	if (!s->quiet.armed)
+		ntskd_timer_arm(s->loop, &s->quiet, KE_LOG_WINDOW_MS);
+}
+
+/* May one more per-connection line be logged now? */
+static bool ke_log_ok(struct ntskd_ke_server *s)
+{
+	ke_quiet_open(s);
+	if (s->log_lines < KE_LOG_BURST) {
+		s->log_lines++;
+		return true;
+	}
+	s->log_suppressed++;
+	return false;
+}
+
+#define conn_log(c, prio, ...)						\
+	do {								\
+		if (ke_log_ok((c)->srv))				\
+			ntskd_log((prio), __VA_ARGS__);			\
+	} while (0)
+
+/* A connection refused (or evicted) before any TLS: count, log the first. */
+static void ke_refuse(struct ntskd_ke_server *s, enum ke_refusal why,
+		      const char *peer)
+{
+	s->refused[why]++;
+	ke_quiet_open(s);
+	if (s->refusals_summed) {
+		s->window_refused[why]++;
+		return;
+	}
+	s->refusals_summed = true;
+	if (why == KE_REF_FULL)
+		log_warn("NTS-KE with %s refused: %u %s (more refusals are summed up every %d s)",
+			 peer, s->n_conns, ke_refusal_text[why],
+			 KE_LOG_WINDOW_MS / 1000);
+	else
+		log_warn("NTS-KE with %s %s%s (more refusals are summed up every %d s)",
+			 peer, why == KE_REF_EVICTED ? "" : "refused: ",
+			 ke_refusal_text[why], KE_LOG_WINDOW_MS / 1000);
+}
 
 /* ---- connections --------------------------------------------------- */
 
@@ -78,12 +191,15 @@ static void conn_close(struct ke_conn *c)
 	ntskd_io_remove(c->io);
 	SSL_free(c->ssl);
 	close(c->fd);
+	ntskd_ke_rl_release(s->rl, c->rl_slot);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
 		s->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	else
+		s->last = c->prev;
 	s->n_conns--;
 	OPENSSL_cleanse(c->out, sizeof(c->out));
 	free(c);
@@ -93,8 +209,9 @@ static void conn_fail(struct ke_conn *c, int ret, const char *what)
 {
 	char why[512];
 
-	log_warn("NTS-KE with %s failed %s: %s", c->peer, what,
-		 ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why)));
+	ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why));
+	conn_log(c, LOG_WARNING, "NTS-KE with %s failed %s: %s", c->peer, what,
+		 why);
 	conn_close(c);
 }
 
@@ -131,6 +248,8 @@ static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
 	if (o->internal)
 		log_err("NTS-KE with %s: %s; sent Error 2 (internal error)",
 			c->peer, o->internal);
+	else if (!ke_log_ok(c->srv))
+		return;
 	else if (o->error_sent)
 		log_warn("bad NTS-KE request from %s: %s; sent Error %u (%s)",
 			 c->peer, knts_ke_strreason(o->reason), o->error_code,
@@ -183,13 +302,13 @@ static int conn_handshake(struct ke_conn *c)
 	SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
 	if (!alpn_len) {
 		/* the ALPN callback only runs when the client sends ALPN */
-		log_warn("NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
+		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
 			 c->peer);
 		conn_close(c);
 		return -1;
 	}
 	if (SSL_version(c->ssl) != TLS1_3_VERSION) {
-		log_warn("NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
+		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
 			 c->peer, SSL_get_version(c->ssl));
 		conn_close(c);
 		return -1;
@@ -228,7 +347,7 @@ static int conn_read(struct ke_conn *c)
 			int e = SSL_get_error(c->ssl, ret);
 
 			if (e == SSL_ERROR_ZERO_RETURN || ke_eof(e)) {
-				log_warn("NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
+				conn_log(c, LOG_WARNING, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
 					 c->peer, c->in_len);
 				conn_close(c);
 				return -1;
@@ -316,7 +435,11 @@ static void conn_step(struct ke_conn *c)
 
 static void conn_event(struct ntskd_io *io, int fd, uint32_t events, void *arg)
 {
-	conn_step(arg);
+	struct ke_conn *c = arg;
+
+	if (events & EPOLLIN)
+		c->heard_ms = ntskd_now_ms();
+	conn_step(c);
 }
 
 static void conn_timeout(struct ntskd_timer *t, void *arg)
@@ -327,40 +450,66 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 		log_debug("NTS-KE with %s: no close_notify from the client; closing",
 			  c->peer);
 	else
-		log_warn("NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
+		conn_log(c, LOG_WARNING, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
 			 c->peer, c->srv->timeout_ms, ke_state_name[c->state],
 			 c->in_len);
 	conn_close(c);
 }
 
-void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
-			   const char *peer)
+/*
+ * At NTSKD_KE_MAX_CONNS: close the connection whose peer has been silent
+ * longest, if that is a fifth of the deadline (1 s) or more, else refuse
+ * the newcomer. A real client talks all along its exchange and is done in
+ * well under a second, so it is never the one pushed out; connections
+ * held open by saying nothing are, and they make room for newcomers, a
+ * real client among them, instead of keeping everyone out until their
+ * deadlines. Both happen before any TLS work for the newcomer.
+ */
+static bool ke_make_room(struct ntskd_ke_server *s, const char *peer)
+{
+	struct ke_conn *c, *quiet = NULL;
+
+	if (s->n_conns < NTSKD_KE_MAX_CONNS)
+		return true;
+	for (c = s->conns; c; c = c->next)
+		if (!quiet || c->heard_ms < quiet->heard_ms)
+			quiet = c;
+	if (quiet && ntskd_now_ms() - quiet->heard_ms >= s->timeout_ms / 5) {
+		ke_refuse(s, KE_REF_EVICTED, quiet->peer);
+		conn_close(quiet);
+		return true;
+	}
+	ke_refuse(s, KE_REF_FULL, peer);
+	return false;
+}
+
+static void ke_adopt(struct ntskd_ke_server *s, int fd, const char *peer,
+		     int rl_slot)
 {
 	struct ke_conn *c;
 
-	if (s->n_conns >= NTSKD_KE_MAX_CONNS) {
-		log_warn("NTS-KE with %s refused: %u connections in progress",
-			 peer, s->n_conns);
+	if (!ke_make_room(s, peer)) {
+		ntskd_ke_rl_release(s->rl, rl_slot);
 		close(fd);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		log_err("NTS-KE with %s refused: out of memory", peer);
+		ntskd_ke_rl_release(s->rl, rl_slot);
 		close(fd);
 		return;
 	}
 	c->srv = s;
 	c->fd = fd;
+	c->rl_slot = rl_slot;
+	c->heard_ms = ntskd_now_ms();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->ssl = SSL_new(s->ctx);
 	if (!c->ssl || !SSL_set_fd(c->ssl, fd)) {
 		log_err("NTS-KE with %s refused: cannot create the TLS session",
 			peer);
-		SSL_free(c->ssl);
-		close(fd);
-		free(c);
-		return;
+		goto fail;
 	}
 	SSL_set_app_data(c->ssl, &c->note);
 	SSL_set_accept_state(c->ssl);
@@ -368,20 +517,55 @@ void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 	c->io = ntskd_loop_add_fd(s->loop, fd, c->events, conn_event, c);
 	if (!c->io) {
 		log_err("NTS-KE with %s refused: epoll: %s", peer, strerror(errno));
-		SSL_free(c->ssl);
-		close(fd);
-		free(c);
-		return;
+		goto fail;
 	}
-	c->next = s->conns;
-	if (s->conns)
-		s->conns->prev = c;
-	s->conns = c;
+	c->prev = s->last;
+	if (s->last)
+		s->last->next = c;
+	else
+		s->conns = c;
+	s->last = c;
 	s->n_conns++;
 	ntskd_timer_init(&c->timer, conn_timeout, c);
 	ntskd_timer_arm(s->loop, &c->timer, s->timeout_ms);
 	log_debug("NTS-KE connection from %s (%u open)", peer, s->n_conns);
 	conn_step(c);
+	return;
+fail:
+	ntskd_ke_rl_release(s->rl, rl_slot);
+	SSL_free(c->ssl);
+	close(fd);
+	free(c);
+}
+
+void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
+			   const char *peer)
+{
+	ke_adopt(s, fd, peer, NTSKD_KE_RL_UNTRACKED);
+}
+
+/* From the listeners: the per-address check first, before any TLS. */
+static void ke_accepted(int fd, const struct sockaddr *sa, const char *peer,
+			void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+	int slot = NTSKD_KE_RL_UNTRACKED;
+
+	if (s->rl) {
+		switch (ntskd_ke_rl_admit(s->rl, sa, ntskd_now_ms(), &slot)) {
+		case NTSKD_KE_RL_RATE:
+			ke_refuse(s, KE_REF_RATE, peer);
+			close(fd);
+			return;
+		case NTSKD_KE_RL_CONNS:
+			ke_refuse(s, KE_REF_ADDR, peer);
+			close(fd);
+			return;
+		default:
+			break;
+		}
+	}
+	ke_adopt(s, fd, peer, slot);
 }
 
 /* ---- the server ----------------------------------------------------- */
@@ -413,6 +597,19 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	s->cfg = cfg;
 	s->keys = keys;
 	s->timeout_ms = NTSKD_KE_TIMEOUT_MS;
+	ntskd_timer_init(&s->quiet, ke_quiet_tick, s);
+	if (cfg->ke_rate_milli) {
+		s->rl = ntskd_ke_rl_new(cfg->ke_rate_milli, cfg->ke_burst,
+					cfg->ke_addr_conns, NULL);
+		if (!s->rl) {
+			log_err("NTS-KE server: cannot set up ke-rate-limit");
+			free(s);
+			return NULL;
+		}
+		log_info("NTS-KE rate limit per address (IPv6: per /64): %u.%03u/s, burst %u, %u open at once",
+			 cfg->ke_rate_milli / 1000, cfg->ke_rate_milli % 1000,
+			 cfg->ke_burst, cfg->ke_addr_conns);
+	}
 	/* TLS secrets on disk are for decrypting test captures only */
 	if (keylog && keylog[0] && ntskd_log_debug_enabled()) {
 		log_warn("debug: writing TLS secrets to %s (SSLKEYLOGFILE)", keylog);
@@ -420,15 +617,11 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	}
 	s->ctx = ke_load_ctx(s);
 	if (!s->ctx) {
+		ntskd_ke_rl_free(s->rl);
 		free(s);
 		return NULL;
 	}
 	return s;
-}
-
-static void ke_accepted(int fd, const char *peer, void *arg)
-{
-	ntskd_ke_server_adopt(arg, fd, peer);
 }
 
 int ntskd_ke_server_listen(struct ntskd_ke_server *s)
@@ -455,6 +648,19 @@ unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s)
 	return s->n_conns;
 }
 
+void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
+			   struct ntskd_ke_server_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->conns = s->n_conns;
+	st->refused_rate = s->refused[KE_REF_RATE];
+	st->refused_addr_conns = s->refused[KE_REF_ADDR];
+	st->refused_full = s->refused[KE_REF_FULL];
+	st->evicted = s->refused[KE_REF_EVICTED];
+	if (s->rl)
+		st->rate_untracked = ntskd_ke_rl_stats(s->rl)->untracked;
+}
+
 void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s, unsigned int ms)
 {
 	s->timeout_ms = ms;
@@ -479,9 +685,18 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 {
 	if (!s)
 		return;
+	if (s->refused[KE_REF_RATE] || s->refused[KE_REF_ADDR] ||
+	    s->refused[KE_REF_FULL] || s->refused[KE_REF_EVICTED])
+		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu",
+			 (unsigned long long)s->refused[KE_REF_RATE],
+			 (unsigned long long)s->refused[KE_REF_ADDR],
+			 (unsigned long long)s->refused[KE_REF_FULL],
+			 (unsigned long long)s->refused[KE_REF_EVICTED]);
+	ntskd_timer_cancel(s->loop, &s->quiet);
 	while (s->conns)
 		conn_close(s->conns);
 	ntskd_ke_listeners_close(s->listeners);
+	ntskd_ke_rl_free(s->rl);
 	SSL_CTX_free(s->ctx);
 	free(s);
 }

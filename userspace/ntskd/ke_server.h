@@ -10,6 +10,15 @@
  * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes. Requests are limited
  * to KNTS_KE_REQ_LIMIT bytes; bad ones get an Error record.
  *
+ * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap the
+ * one whose peer has been silent longest is closed for a newcomer once
+ * that silence reaches a fifth of the deadline, otherwise the newcomer is
+ * closed at once (both before any TLS work). With
+ * ke-rate-limit, each client address (IPv6: /64) is held to a token bucket
+ * and a number of open connections first (ke_ratelimit.h). Refusals are
+ * counted (ntskd_ke_server_stats) and logged rate-limited, as are all
+ * per-connection log lines.
+ *
  * A good request gets NP{0}, the first AEAD of the client's list among
  * 15/16/17, [Port when ntp-port != 123], [Server when ntp-server is set]
  * and 8 cookies in chrony's format sealed with the current master key.
@@ -17,12 +26,14 @@
 #ifndef NTSKD_KE_SERVER_H
 #define NTSKD_KE_SERVER_H
 
+#include <stdint.h>
+
 #include "config.h"
 #include "loop.h"
 #include "masterkeys.h"
 
 #define NTSKD_KE_TIMEOUT_MS	5000	/* whole exchange, from accept */
-#define NTSKD_KE_MAX_CONNS	128	/* at once; more are refused */
+#define NTSKD_KE_MAX_CONNS	128	/* at once; then evict or refuse */
 
 struct ntskd_ke_server;
 
@@ -45,11 +56,25 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 
 /*
  * Serve one connected, non-blocking stream socket (taken over: closed when
- * done) as if accepted from @peer; refused (closed, logged) when
- * NTSKD_KE_MAX_CONNS are in progress. Used by the listeners and by tests.
+ * done) as if accepted from @peer (no per-address check); at
+ * NTSKD_KE_MAX_CONNS the quietest is evicted or this one refused (above).
+ * Used by the listeners and by tests.
  */
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer);
+
+/* Refusals before the TLS handshake (also logged, rate-limited). */
+struct ntskd_ke_server_stats {
+	unsigned int conns;		/* in progress now */
+	uint64_t refused_rate;		/* ke-rate-limit RATE/burst */
+	uint64_t refused_addr_conns;	/* ke-rate-limit max-conns */
+	uint64_t refused_full;		/* NTSKD_KE_MAX_CONNS, none evictable */
+	uint64_t evicted;		/* silent ones closed to make room */
+	uint64_t rate_untracked;	/* admitted: rate table bucket busy */
+};
+
+void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
+			   struct ntskd_ke_server_stats *st);
 
 /* Connections in progress. */
 unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s);

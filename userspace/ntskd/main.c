@@ -58,8 +58,12 @@ static int absolutize(char *path, size_t cap)
 	return 0;
 }
 
-/* systemd Type=notify: READY=1 on $NOTIFY_SOCKET, if there is one. */
-static void notify_ready(void)
+/*
+ * systemd Type=notify: READY=1 on $NOTIFY_SOCKET, if there is one. With
+ * the client role, only after its first NTS-KE round (client_role.h), so
+ * that an NTP client ordered after ntskd does not start unprotected.
+ */
+static void notify_ready(void *arg)
 {
 	const char *sock = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -243,7 +247,8 @@ int main(int argc, char **argv)
 			goto out;
 	}
 	if (ntskd_config_client_role(&d.cfg)) {
-		d.client = ntskd_client_role_start(d.loop, &d.cfg);
+		d.client = ntskd_client_role_start(d.loop, &d.cfg, notify_ready,
+						   NULL);
 		if (!d.client)
 			goto out;
 	}
@@ -254,7 +259,8 @@ int main(int argc, char **argv)
 		if (chdir("/"))
 			log_warn("chdir /: %s", strerror(errno));
 	}
-	notify_ready();
+	if (!d.client)
+		notify_ready(NULL);
 	i = ntskd_loop_run(d.loop);
 	if (i)
 		log_err("event loop: %s", strerror(-i));

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Master keys: chrony's slots, rotation, the NKS0 file (see masterkeys.h). */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "file_atomic.h"
 #include "masterkeys.h"
 
 #define MK_SLOT_MASK	(NTSKD_MK_SLOTS - 1)
@@ -193,105 +192,19 @@ int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
 	return len > INT_MAX ? -ENOSPC : (int)len;
 }
 
-/* fsync the directory holding @path, so the rename survives a crash */
-static int mk_sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd, ret = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int mk_open_tmp(const char *tmp)
-{
-	char dir[PATH_MAX];
-	int fd, flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
-
-	fd = open(tmp, flags, 0600);
-	if (fd < 0 && errno == ENOENT) {
-		/* first start: /var/lib/knts may not exist yet */
-		snprintf(dir, sizeof(dir), "%s", tmp);
-		if (mkdir(dirname(dir), 0700) && errno != EEXIST)
-			return -errno;
-		fd = open(tmp, flags, 0600);
-	}
-	if (fd < 0)
-		return -errno;
-	/* an old temporary file may have had other permissions */
-	if (fchmod(fd, 0600)) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
 int ntskd_mk_save(const struct ntskd_masterkeys *mk, const char *path,
 		  int64_t now_ms, char *err, size_t errlen)
 {
-	char text[NTSKD_MK_FILE_MAX], tmp[PATH_MAX];
-	const char *what = "write";
-	size_t off = 0;
-	int len, fd, ret = 0;
+	char text[NTSKD_MK_FILE_MAX];
+	int len, ret;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -ENAMETOOLONG;
-	}
 	len = ntskd_mk_format(mk, now_ms, text, sizeof(text));
 	if (len < 0) {
 		snprintf(err, errlen, "%s: cannot format the keys", path);
 		return len;
 	}
-	fd = mk_open_tmp(tmp);
-	if (fd < 0) {
-		OPENSSL_cleanse(text, sizeof(text));
-		snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(-fd));
-		return fd;
-	}
-	while (off < (size_t)len) {
-		ssize_t w = write(fd, text + off, (size_t)len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			ret = -errno;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	what = "fsync";
-	if (fsync(fd)) {
-		ret = -errno;
-		goto fail;
-	}
-	close(fd);
-	fd = -1;
-	what = "rename";
-	if (rename(tmp, path)) {
-		ret = -errno;
-		goto fail;
-	}
+	ret = knts_file_write_atomic(path, text, (size_t)len, 0600, err, errlen);
 	OPENSSL_cleanse(text, sizeof(text));
-	ret = mk_sync_dir(path);
-	if (ret)
-		snprintf(err, errlen, "%s: fsync of the directory: %s", path,
-			 strerror(-ret));
-	return ret;
-fail:
-	OPENSSL_cleanse(text, sizeof(text));
-	snprintf(err, errlen, "%s: %s failed: %s", tmp, what, strerror(-ret));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
 	return ret;
 }
 

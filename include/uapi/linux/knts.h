@@ -85,6 +85,16 @@
 #define KNTS_MASTER_KEY_LEN	32
 #define KNTS_MAX_KEYS		16
 
+/*
+ * AEAD algorithm identifiers (IANA "AEAD Algorithms", RFC 8915 s5.1): the
+ * values of KNTS_A_ASSOC_AEAD, and what NTS-KE negotiates.
+ */
+enum knts_aead {
+	KNTS_AEAD_AES_SIV_CMAC_256 = 15,
+	KNTS_AEAD_AES_SIV_CMAC_384 = 16,
+	KNTS_AEAD_AES_SIV_CMAC_512 = 17,
+};
+
 /* Client role. */
 #define KNTS_MAX_ASSOCS		64
 #define KNTS_ASSOC_MAX_COOKIES	8
