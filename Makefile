@@ -206,7 +206,7 @@ fuzz-deep: $(FUZZ_BINS)
 # The long robustness runs (issue 8): the hostile, netlink, flood and
 # lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
 # make check runs the short versions of the same selftests.
-STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 17-ke-abuse
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle 17-ke-abuse
 stress: module userspace tools
 	scripts/stress $(STRESS_TESTS)
 
@@ -236,7 +236,8 @@ bench-kernel: module $(B)/siv_bench
 # the stand-in daemon, floods, netlink abuse.
 TOOL_LIB := tests/tools/ntsgen.c tests/tools/knstat.c tests/tools/rawsend.c
 TOOL_EXTRA_hostile := tests/tools/hostile_cases.c
-TOOLS := $(patsubst %,$(B)/tools/%,hostile ntp_sink nl_abuse flood ke_abuse)
+TOOL_EXTRA_hostile_client := tests/tools/hostile_client_cases.c
+TOOLS := $(patsubst %,$(B)/tools/%,hostile hostile_client ntp_sink ntp_ask nl_abuse flood ke_abuse)
 
 $(B)/tools/%: tests/tools/%.c $(TOOL_LIB) $$(TOOL_EXTRA_$$*) $(wildcard tests/tools/*.h) $(B)/libknts.a
 	@mkdir -p $(dir $@)

@@ -12,6 +12,7 @@
 #include <net/ipv6.h>
 
 #include "assoc.h"
+#include "objcount.h"
 
 void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock)
 {
@@ -66,6 +67,7 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 	spin_lock_init(&a->lock);
 	a->created = jiffies;
 	a->last_request = a->created;
+	atomic_inc(&knts_live_assocs);
 	return a;
 }
 
@@ -96,10 +98,16 @@ struct knts_assoc *knts_assoc_nth(const struct knts_assoc_table *t,
 	return NULL;
 }
 
-static void knts_assoc_free_rcu(struct rcu_head *head)
+void knts_assoc_free(struct knts_assoc *a)
 {
 	/* Keys and cookies: wipe, not just free. */
-	kfree_sensitive(container_of(head, struct knts_assoc, rcu));
+	kfree_sensitive(a);
+	atomic_dec(&knts_live_assocs);
+}
+
+static void knts_assoc_free_rcu(struct rcu_head *head)
+{
+	knts_assoc_free(container_of(head, struct knts_assoc, rcu));
 }
 
 int knts_assoc_insert(struct knts_assoc_table *t, struct knts_assoc *a)

@@ -97,6 +97,9 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 				  const u8 *c2s, const u8 *s2c,
 				  u32 cookie_len);
 
+/* Free an association that was never published (or is no longer). */
+void knts_assoc_free(struct knts_assoc *a);
+
 /* Under rcu_read_lock() or the table lock. */
 struct knts_assoc *knts_assoc_lookup(const struct knts_assoc_table *t,
 				     const struct knts_assoc_id *id);

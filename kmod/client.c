@@ -13,8 +13,11 @@
  * only if it echoes the UID and origin of a request still waiting for its
  * reply and authenticates under S2C. Its cookies go into the jar, its NTS
  * fields are stripped, and the daemon sees the plain 48-byte reply.
- * Anything else from that server is dropped and counted; an NTS NAK that
- * answers one of our requests is counted and reported.
+ * Anything else from that server is dropped and counted (other modes,
+ * empty datagrams and IPv6 fragments too: the daemon must get nothing
+ * unauthenticated from it; only requests, mode 3, go on to the server
+ * role); an NTS NAK that answers one of our requests is counted and
+ * reported.
  *
  * The ring entry is marked answered only after a reply verified, so a
  * forged reply cannot use up the slot the real one needs.
@@ -80,13 +83,26 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 	u8 _lvm;
 	const u8 *lvm;
 
-	if (!READ_ONCE(kn->assocs.n) || !u->len)
+	if (!READ_ONCE(kn->assocs.n))
 		return NULL;
-	lvm = skb_header_pointer(skb, u->l4 + sizeof(struct udphdr),
-				 sizeof(_lvm), &_lvm);
-	if (!lvm || knts_ntp_mode(*lvm) !=
-	    (in ? KNTS_NTP_MODE_SERVER : KNTS_NTP_MODE_CLIENT))
+	/* An IPv6 first fragment has no length yet, but it may have a mode. */
+	lvm = u->len || u->fragment ?
+	      skb_header_pointer(skb, u->l4 + sizeof(struct udphdr),
+				 sizeof(_lvm), &_lvm) : NULL;
+	if (!in) {
+		if (!u->len || !lvm ||
+		    knts_ntp_mode(*lvm) != KNTS_NTP_MODE_CLIENT)
+			return NULL;
+	} else if (lvm && knts_ntp_mode(*lvm) == KNTS_NTP_MODE_CLIENT) {
+		/* A request from the server: the server role's business. */
 		return NULL;
+	}
+	/*
+	 * Everything else from a protected server is ours to check: a
+	 * reply, but also what only looks unlike one (other modes, empty
+	 * datagrams, fragments whose rest would be reassembled after this
+	 * hook), or it would reach the daemon unauthenticated.
+	 */
 	if (u->v6) {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
@@ -343,9 +359,16 @@ static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
 		return NF_DROP;
 	}
+	/*
+	 * A verified reply gets a new checksum: check the old one first, or
+	 * a datagram udp_rcv() would drop reaches the daemon repaired.
+	 */
+	if (!knts_skb_udp_csum_ok(skb, u))
+		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_BAD_CSUM);
 	ret = knts_ef_parse_response(pl, u->len, &resp);
+	/* Not an NTPv4 reply at all (another mode): no NTS either. */
 	if (ret == -KNTS_EF_E_NOT_NTS || ret == -KNTS_EF_E_NOT_V4 ||
-	    ret == -KNTS_EF_E_SHORT)
+	    ret == -KNTS_EF_E_SHORT || ret == -KNTS_EF_E_BAD_MODE)
 		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_UNAUTH);
 	if (ret < 0)
 		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_MALFORMED);

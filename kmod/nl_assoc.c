@@ -208,7 +208,7 @@ int knts_nl_assoc_set(struct sk_buff *skb, struct genl_info *info)
 	err = knts_assoc_insert(&kn->assocs, a);
 	if (err) {
 		mutex_unlock(&kn->lock);
-		kfree_sensitive(a);
+		knts_assoc_free(a);
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "the association table is full (64 servers)");
 		return err;

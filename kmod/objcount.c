@@ -6,6 +6,7 @@
 
 atomic_t knts_live_tables = ATOMIC_INIT(0);
 atomic_t knts_live_keysets = ATOMIC_INIT(0);
+atomic_t knts_live_assocs = ATOMIC_INIT(0);
 static struct dentry *knts_debugfs;
 
 /* Without debugfs these are no-ops; nothing depends on them. */
@@ -16,6 +17,8 @@ void knts_objcount_init(void)
 				&knts_live_tables);
 	debugfs_create_atomic_t("live_keysets", 0400, knts_debugfs,
 				&knts_live_keysets);
+	debugfs_create_atomic_t("live_assocs", 0400, knts_debugfs,
+				&knts_live_assocs);
 }
 
 void knts_objcount_exit(void)

@@ -38,8 +38,11 @@ knts_stats_json() { ip netns exec "$1" "$NTSCTL" --json stats; }
 
 # knts_live tables|keysets: knts objects alive now (debugfs, objcount.c).
 knts_live() { cat "/sys/kernel/debug/knts/live_$1"; }
-# live_is NAME N: poll (RCU callbacks, namespace cleanup run later).
-live_is() { wait_for 20 test "$(knts_live "$1")" -eq "$2"; }
+# live_is NAME N: poll (RCU callbacks, namespace cleanup run later). The
+# count is read anew on every try (wait_for re-runs its command, not
+# what the shell expanded when it was called).
+live_now() { [ "$(knts_live "$1")" -eq "$2" ]; }
+live_is() { wait_for 20 live_now "$1" "$2"; }
 
 # slab_snap FILE: /proc/slabinfo now. slab_growth OLD: the five caches
 # that grew most since OLD, in kB ("name +kB ..."), to tell knts's

@@ -243,6 +243,7 @@ enum knts_stat {
 	KNTS_STAT_CLI_EVENT_RATELIMITED, /* notifications not sent: rate */
 	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
 	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
+	KNTS_STAT_CLI_REPLY_BAD_CSUM,	/* dropped: bad UDP checksum */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
