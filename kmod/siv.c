@@ -137,7 +137,7 @@ static int siv_ctr(struct siv_run *r, const u8 v[SIV_BLOCK], const u8 *in,
 	q[8] &= 0x7f;
 	q[12] &= 0x7f;
 	if (r->impl == KNTS_SIV_SIMD)
-		err = knts_siv_simd_ctr(r->tfms->ctr, q, in, out, len);
+		err = knts_siv_skcipher_ctr(r->tfms->ctr, q, in, out, len);
 	else
 		knts_siv_lib_ctr(r->ctr, q, in, out, len);
 	memzero_explicit(q, sizeof(q));

@@ -84,20 +84,21 @@ out:
 	return err;
 }
 
-/* CTR with the synthetic IV, bits 63 and 31 cleared (RFC 5297 s2.5). */
-static int siv_ctr(struct crypto_sync_skcipher *ctr, const u8 v[SIV_BLOCK],
-		   const u8 *in, u8 *out, size_t len)
+/*
+ * CTR from @iv over @len bytes on a synchronous skcipher: the api
+ * backend's ctr(aes) and simd's internal __ctr-aes-aesni alike. @in and
+ * @out must not be on the stack (scatterlists).
+ */
+int knts_siv_skcipher_ctr(struct crypto_sync_skcipher *ctr,
+			  const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
+			  size_t len)
 {
 	SYNC_SKCIPHER_REQUEST_ON_STACK(req, ctr);
 	struct scatterlist sg_in, sg_out;
-	u8 q[SIV_BLOCK];
+	u8 q[KNTS_SIV_BLOCK];
 	int err;
 
-	if (!len)
-		return 0;
-	memcpy(q, v, SIV_BLOCK);
-	q[8] &= 0x7f;
-	q[12] &= 0x7f;
+	memcpy(q, iv, KNTS_SIV_BLOCK);
 	sg_init_one(&sg_in, in, len);
 	if (in != out)
 		sg_init_one(&sg_out, out, len);
@@ -107,6 +108,23 @@ static int siv_ctr(struct crypto_sync_skcipher *ctr, const u8 v[SIV_BLOCK],
 				   len, q);
 	err = crypto_skcipher_encrypt(req);
 	skcipher_request_zero(req);
+	memzero_explicit(q, sizeof(q));
+	return err;
+}
+
+/* CTR with the synthetic IV, bits 63 and 31 cleared (RFC 5297 s2.5). */
+static int siv_ctr(struct crypto_sync_skcipher *ctr, const u8 v[SIV_BLOCK],
+		   const u8 *in, u8 *out, size_t len)
+{
+	u8 q[SIV_BLOCK];
+	int err;
+
+	if (!len)
+		return 0;
+	memcpy(q, v, SIV_BLOCK);
+	q[8] &= 0x7f;
+	q[12] &= 0x7f;
+	err = knts_siv_skcipher_ctr(ctr, q, in, out, len);
 	memzero_explicit(q, sizeof(q));
 	return err;
 }

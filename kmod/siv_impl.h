@@ -84,6 +84,10 @@ int knts_siv_api_open(const u8 *key, unsigned int key_len,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		      u8 *pt);
+/* CTR on a sync skcipher (api's ctr(aes), simd's __ctr-aes-aesni). */
+int knts_siv_skcipher_ctr(struct crypto_sync_skcipher *ctr,
+			  const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
+			  size_t len);
 
 /*
  * The primitives of the block backends. cbcmac: @state = CBC-MAC
@@ -120,9 +124,6 @@ int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
 			 unsigned int len);
 int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 			 u8 state[KNTS_SIV_BLOCK], u8 *buf, unsigned int n);
-int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
-		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
-		      size_t len);
 #else
 static inline int knts_siv_simd_init(void) { return 0; }
 static inline void knts_siv_simd_exit(void) { }
@@ -142,13 +143,6 @@ static inline int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm,
 static inline int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 				       u8 state[KNTS_SIV_BLOCK], u8 *buf,
 				       unsigned int n)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
-				    const u8 iv[KNTS_SIV_BLOCK], const u8 *in,
-				    u8 *out, size_t len)
 {
 	return -EOPNOTSUPP;
 }

@@ -83,29 +83,6 @@ int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 	return err;
 }
 
-int knts_siv_simd_ctr(struct crypto_sync_skcipher *ctr,
-		      const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
-		      size_t len)
-{
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, ctr);
-	struct scatterlist sg_in, sg_out;
-	u8 q[KNTS_SIV_BLOCK];
-	int err;
-
-	memcpy(q, iv, KNTS_SIV_BLOCK);
-	sg_init_one(&sg_in, in, len);
-	if (in != out)
-		sg_init_one(&sg_out, out, len);
-	skcipher_request_set_sync_tfm(req, ctr);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg_in, in == out ? &sg_in : &sg_out,
-				   len, q);
-	err = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	memzero_explicit(q, sizeof(q));
-	return err;
-}
-
 /* Freeing a transform wipes its context, the key schedule with it. */
 static void knts_simd_free(struct knts_siv_simd_tfms *t)
 {
