@@ -110,7 +110,7 @@ module:
 	@[ -n "$(KVER)" ] && [ -e "$(KDIR)/Makefile" ] || { \
 		echo "knts: no kernel headers found (KVER='$(KVER)' KDIR='$(KDIR)'); run 'make deps' or set KDIR=" >&2; exit 1; }
 	@echo "knts: building the module for $(KVER) ($(KVER_WHY))"
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KNTS_VERSION=$(VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KNTS_VERSION=$(VERSION) KNTS_WERROR=$(KNTS_WERROR) modules
 
 userspace: $(B)/ntsctl $(B)/ntskd
 
