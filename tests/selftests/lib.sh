@@ -8,7 +8,13 @@ set -u
 
 KSFT_SKIP=4
 SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PROJECT=$(cd "$SELFTEST_DIR/../.." && pwd)
+# The built knts project: two folders up in the project, KNTS_DIR when
+# these files run as a kselftest target of a kernel tree (Makefile).
+PROJECT=${KNTS_DIR:-$(cd "$SELFTEST_DIR/../.." && pwd)}
+if [ ! -e "$PROJECT/kmod/Kbuild" ]; then
+	echo "selftests: no knts project at $PROJECT; set KNTS_DIR to a built knts tree" >&2
+	exit 1
+fi
 KNTS_KO=$PROJECT/kmod/knts.ko
 NTSCTL=$PROJECT/build/ntsctl
 NTSKD=$PROJECT/build/ntskd
