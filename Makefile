@@ -67,7 +67,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
-.PHONY: all module userspace unit style checkpatch sparse selftests check check-under-load \
+.PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
 	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile
@@ -111,6 +111,11 @@ module:
 		echo "knts: no kernel headers found (KVER='$(KVER)' KDIR='$(KDIR)'); run 'make deps' or set KDIR=" >&2; exit 1; }
 	@echo "knts: building the module for $(KVER) ($(KVER_WHY))"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KNTS_VERSION=$(VERSION) KNTS_WERROR=$(KNTS_WERROR) modules
+
+# The module with its test code (KNTS_DEBUG, kmod/Kbuild), which the VM
+# selftests load: build/debug/kmod/knts.ko. Never installed.
+module-debug: module
+	tests/bench/build-module debug
 
 userspace: $(B)/ntsctl $(B)/ntskd
 
@@ -229,7 +234,7 @@ bench-siv: $(B)/siv_bench
 BENCH_N ?= 2048
 BENCH_ROUNDS ?= 5
 BENCH_BASE ?=
-bench-kernel: module $(B)/siv_bench
+bench-kernel: module-debug $(B)/siv_bench
 	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
 		tests/bench/kernel-bench.sh icount 256 1 $(BENCH_BASE)
 	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS) $(BENCH_BASE)
@@ -287,7 +292,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace test-tools tools
+selftests: module module-debug userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
 # Like demo, check needs nothing before it: scripts/deps installs what is
@@ -386,7 +391,7 @@ rpi-check:
 	scripts/rpi-setup
 
 # Cheap shell tests of scripts, packaging, man pages and completion.
-script-tests: userspace
+script-tests: userspace module module-debug
 	tests/scripts/run
 
 # make print-VAR: the value of a make variable (used by tests).

@@ -67,7 +67,7 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 	spin_lock_init(&a->lock);
 	a->created = jiffies;
 	a->last_request = a->created;
-	atomic_inc(&knts_live_assocs);
+	knts_objcount_inc(assocs);
 	return a;
 }
 
@@ -102,7 +102,7 @@ void knts_assoc_free(struct knts_assoc *a)
 {
 	/* Keys and cookies: wipe, not just free. */
 	kfree_sensitive(a);
-	atomic_dec(&knts_live_assocs);
+	knts_objcount_dec(assocs);
 }
 
 static void knts_assoc_free_rcu(struct rcu_head *head)

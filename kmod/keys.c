@@ -13,7 +13,7 @@ struct knts_keyset *knts_keyset_alloc(gfp_t gfp)
 	struct knts_keyset *ks = kzalloc(sizeof(*ks), gfp);
 
 	if (ks)
-		atomic_inc(&knts_live_keysets);
+		knts_objcount_inc(keysets);
 	return ks;
 }
 
@@ -41,7 +41,7 @@ void knts_keyset_free(struct knts_keyset *ks)
 	if (ks->prep)
 		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
 	kfree_sensitive(ks);
-	atomic_dec(&knts_live_keysets);
+	knts_objcount_dec(keysets);
 }
 
 static void knts_keyset_free_rcu(struct rcu_head *head)

@@ -54,7 +54,7 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
-	atomic_inc(&knts_live_tables);
+	knts_objcount_inc(tables);
 	p->mask = slots - 1;
 	get_random_bytes(&p->seed, sizeof(p->seed));
 	for (i = 0; i < slots; i++)
@@ -69,7 +69,7 @@ void knts_pending_free(struct knts_pending *p)
 	/* Entries hold S2C keys. */
 	memzero_explicit(p->slots, (p->mask + 1) * sizeof(p->slots[0]));
 	kvfree(p);
-	atomic_dec(&knts_live_tables);
+	knts_objcount_dec(tables);
 }
 
 static u32 knts_pending_hash(const struct knts_pending *p,

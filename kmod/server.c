@@ -35,9 +35,6 @@
 #include "siv.h"
 #include "siv_key.h"
 #include "skb.h"
-#ifdef KNTS_BENCH_NOCRYPTO
-#include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
-#endif
 
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;

@@ -6,7 +6,7 @@
 # every backend and refuses the load if a reply does not authenticate.
 . "$(dirname "$0")/lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 ktap_plan 9
 
 has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
