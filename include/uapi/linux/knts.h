@@ -223,7 +223,7 @@ enum knts_stat {
 	KNTS_STAT_SRV_NAK_RATELIMITED,	/* NAK owed but over the rate limit */
 	KNTS_STAT_SRV_REPLY_SIGNED,	/* daemon replies turned into NTS */
 	KNTS_STAT_SRV_REPLY_DROPPED,	/* could not be signed: dropped */
-	KNTS_STAT_SRV_TABLE_FULL,	/* no room to remember the request */
+	KNTS_STAT_SRV_TABLE_FULL,	/* window full: oldest entry evicted */
 	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP let through: no NTS
 					 * fields, or not mode 3 (any policy)
 					 */
