@@ -106,15 +106,19 @@ int knts_siv_simd_forget(int cpu)
 static bool knts_simd_forgotten(struct knts_siv_simd_tfms *t,
 				const u8 e0[KNTS_SIV_BLOCK], u8 *buf)
 {
+	static const u8 iv0[KNTS_SIV_BLOCK];
 	u8 state[KNTS_SIV_BLOCK] = { };
 	bool ok;
 
-	/* CBC-MAC of one zero block from a zero IV: E(0), and CTR alike. */
+	/*
+	 * CBC-MAC of one zero block from a zero IV is E(0); so is the first
+	 * block of CTR key stream from a zero counter.
+	 */
 	memset(buf, 0, 2 * KNTS_SIV_BLOCK);
 	ok = !t->gen && !knts_siv_simd_cbcmac(t->cbc, state, buf, 1) &&
 	     !memcmp(state, e0, KNTS_SIV_BLOCK);
 	memset(buf, 0, 2 * KNTS_SIV_BLOCK);
-	return ok && !knts_siv_skcipher_ctr(t->ctr, state, buf,
+	return ok && !knts_siv_skcipher_ctr(t->ctr, iv0, buf,
 					    buf + KNTS_SIV_BLOCK,
 					    KNTS_SIV_BLOCK) &&
 	       !memcmp(buf + KNTS_SIV_BLOCK, e0, KNTS_SIV_BLOCK);
