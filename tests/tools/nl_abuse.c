@@ -500,7 +500,8 @@ static int join_events(int allowed)
 			 sizeof(grp)) ? -errno : 0;
 	close(fd);
 	printf("nl_abuse perm: joining the '%s' group %s (%s)\n", KNTS_MCGRP_EVENTS,
-	       err == -EPERM ? "refused" : "NOT refused", err ? strerror(-err) : "joined");
+	       err == -EPERM ? "refused" : allowed ? "allowed" : "NOT refused",
+	       err ? strerror(-err) : "joined");
 	return allowed ? err != 0 : err != -EPERM;
 }
 
