@@ -42,6 +42,11 @@ void knts_keyset_free(struct knts_keyset *ks)
 		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
 	kfree_sensitive(ks);
 	knts_objcount_dec(keysets);
+	/*
+	 * The per-CPU AES transforms may still hold the schedule of one of
+	 * these keys, or of a session key from a cookie sealed under them.
+	 */
+	knts_siv_forget();
 }
 
 static void knts_keyset_free_rcu(struct rcu_head *head)

@@ -3,7 +3,8 @@
 # Nothing but the product in knts.ko (issue 14): the module `make` builds
 # for `make install` (and DKMS builds the same way, tests/dkms/build) has
 # none of the test code that KNTS_DEBUG adds -- the in-kernel benchmark
-# (bench=), the debugfs object counters, kat_inject_fault= -- by its
+# (bench=), the debugfs object counters, kat_inject_fault= and
+# kat_skip_wipe= -- by its
 # parameters and its symbols; the selftests' build (make module-debug)
 # has all of them, which shows the checks can fail. The load-time KATs
 # are product and are in both.
@@ -21,7 +22,7 @@ if [ ! -e "$shipped" ] || [ ! -e "$debug" ]; then
 	exit 1
 fi
 p=$(params "$shipped" | tr '\n' ' ')
-! grep -qwE 'bench|kat_inject_fault' <<<"$p"
+! grep -qwE 'bench|kat_inject_fault|kat_skip_wipe' <<<"$p"
 ok $? "the shipped module has no test parameter (it has: $p)"
 s=$(syms "$shipped" | grep -E "$test_code" | tr '\n' ' ')
 [ -z "$s" ]
@@ -31,8 +32,9 @@ ok $? "the shipped module makes no debugfs counters"
 syms "$shipped" | grep -qx knts_kat_run
 ok $? "the shipped module has its load-time known-answer tests"
 p=$(params "$debug" | tr '\n' ' ')
-grep -qw bench <<<"$p" && grep -qw kat_inject_fault <<<"$p"
-ok $? "the test build has bench= and kat_inject_fault= ($p)"
+grep -qw bench <<<"$p" && grep -qw kat_inject_fault <<<"$p" &&
+	grep -qw kat_skip_wipe <<<"$p"
+ok $? "the test build has bench=, kat_inject_fault= and kat_skip_wipe= ($p)"
 [ "$(syms "$debug" | grep -cE "$test_code")" -ge 3 ]
 ok $? "the test build has the benchmark and the object counters"
 done_testing

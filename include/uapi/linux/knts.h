@@ -8,8 +8,13 @@
  *
  * Generic netlink family KNTS_FAMILY_NAME, version KNTS_FAMILY_VERSION.
  * Every operation is per network namespace (the requester's) and requires
- * CAP_NET_ADMIN in that namespace (GENL_ADMIN_PERM), reads included: which
- * servers a host talks to is not public.
+ * CAP_NET_ADMIN over that namespace, i.e. in the user namespace that owns
+ * it (GENL_UNS_ADMIN_PERM), reads included: which servers a host talks to
+ * is not public. So does joining KNTS_MCGRP_EVENTS, on kernels that can
+ * check it (GENL_MCAST_CAP_NET_ADMIN: 6.7 and stable backports; older
+ * ones let anyone in the namespace listen). The root of an unprivileged
+ * user namespace thus configures knts in the network namespaces it owns,
+ * and gets EPERM in every other.
  *
  * Key material is write-only. No command ever returns key or cookie bytes.
  *
@@ -218,7 +223,7 @@ enum knts_stat {
 	KNTS_STAT_SRV_NAK_RATELIMITED,	/* NAK owed but over the rate limit */
 	KNTS_STAT_SRV_REPLY_SIGNED,	/* daemon replies turned into NTS */
 	KNTS_STAT_SRV_REPLY_DROPPED,	/* could not be signed: dropped */
-	KNTS_STAT_SRV_TABLE_FULL,	/* no room to remember the request */
+	KNTS_STAT_SRV_TABLE_FULL,	/* window full: oldest entry evicted */
 	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP let through: no NTS
 					 * fields, or not mode 3 (any policy)
 					 */
