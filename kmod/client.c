@@ -16,14 +16,17 @@
  * LOCAL_IN: a mode 4 packet from a protected server reaches the daemon
  * only if it echoes the UID and origin of a request still waiting for its
  * reply, comes to the port that request left from, and authenticates
- * under S2C. A closed association (no NTS-KE yet) has no cookies and an
- * empty ring: every request to it and every reply from it is dropped. Its cookies go into the jar, its NTS
- * fields are stripped, and the daemon sees the plain 48-byte reply.
+ * under S2C. Its cookies go into the jar, its NTS fields are stripped,
+ * and the daemon sees the plain 48-byte reply.
  * Anything else from that server is dropped and counted (other modes,
  * empty datagrams and IPv6 fragments too: the daemon must get nothing
  * unauthenticated from it; only requests, mode 3, go on to the server
  * role); an NTS NAK that answers one of our requests is counted and
  * reported.
+ *
+ * A closed association (ntskd installs one before the server's first
+ * NTS-KE) has no keys, no cookies and an empty ring: every request to it
+ * is dropped (no cookie) and every reply from it too (nothing matches).
  *
  * The ring entry is marked answered only after a reply verified, so a
  * forged reply cannot use up the slot the real one needs.
