@@ -65,7 +65,7 @@ phase "1: NTS-KE server down at start"
 serve_plain
 check "ntskd starts: 10.77.0.1 (fail closed, the default) and 10.77.0.9 (plain-until-nts)" \
 	ntskd_start "$cli" kd "server 10.77.0.1 ca $CA" "server 10.77.0.9 ca $CA plain-until-nts" \
-	"ke-retry 2 4" "owner root" "client-state $LAB/kd/client-state"
+	"ke-retry 1 2" "owner root" "client-state $LAB/kd/client-state"
 ip netns exec "$cli" "$NTSCTL" show | grep -A1 '^  10.77.0.1 port 123' | grep -q 'closed: no NTS-KE yet' &&
 	[ "$(assoc_field "$cli" 10.77.0.9 aead)" = -1 ] &&
 	ntskd_logged kd "server 10.77.0.1: NTP to 10.77.0.1 port 123 is closed until NTS-KE succeeds" &&

@@ -581,7 +581,7 @@ static void cr_audit_now(struct ntskd_client_role *r)
 		struct cr_server *s = &r->srv[i];
 		const struct knts_assoc_info *info;
 
-		if (!s->has_assoc || s->ke || s->rekey_pending)
+		if (!s->has_assoc)
 			continue;
 		info = cr_dump_find(d, &s->assoc);
 		if (!info) {
@@ -589,7 +589,13 @@ static void cr_audit_now(struct ntskd_client_role *r)
 				 s->name, cr_addr(&s->assoc, a, sizeof(a)),
 				 s->assoc.port);
 			gone++;
-			cr_arm(s, 0, NTSKD_KE_GONE, true);
+			/* closed again until NTS-KE, which may be under way */
+			if (!s->conf->plain_until_nts)
+				cr_close(s, &s->assoc);
+			if (!s->ke && !s->rekey_pending)
+				cr_arm(s, 0, NTSKD_KE_GONE, true);
+		} else if (s->ke || s->rekey_pending) {
+			continue;
 		} else if (!info->cookies) {
 			cr_rekey(s, NTSKD_KE_EMPTY, 0);
 		}
