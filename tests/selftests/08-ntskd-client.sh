@@ -69,7 +69,7 @@ ready_after() {
 	shift 3
 	wait_for 20 grep -qx READY=1 "$LAB/$name.notify" || return 1
 	at=$(grep -nF -- "$want" "$log" | head -1 | cut -d: -f1)
-	[ -n "$at" ] || { diag "$name: no '$want'"; grep -F "NTS-KE round" "$log" | sed 's/^/# /'; return 1; }
+	[ -n "$at" ] || { diag "$name: no '$want'"; grep -E "NTS-KE round|NTS-KE failed|now protects|closed until" "$log" | sed 's/^/# /'; return 1; }
 	for t in "$@"; do
 		n=$(grep -nF -- "$t" "$log" | head -1 | cut -d: -f1)
 		[ -n "$n" ] && [ "$n" -lt "$at" ] || { diag "$name: '$t' not before the ready line"; return 1; }
