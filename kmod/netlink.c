@@ -264,6 +264,9 @@ static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_ASSOC_AGE] = { .type = NLA_REJECT },
 	[KNTS_A_ASSOC_LAST_REPLY] = { .type = NLA_REJECT },
 	[KNTS_A_EVENT] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_CLOSED] = { .type = NLA_FLAG },
+	[KNTS_A_ASSOC_OWNER_UID] = { .type = NLA_U32 },
+	[KNTS_A_ASSOC_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct genl_small_ops knts_nl_ops[] = {

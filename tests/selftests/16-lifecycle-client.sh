@@ -132,7 +132,7 @@ ok $? "every deleted namespace freed its associations and keys ($(knts_live asso
 lab s c ntskd
 KDS=("ke-listen 10.77.0.1" "cert $LAB/pki/server.crt" "key $LAB/pki/server.key"
 	"keyfile $LAB/kd-keys")
-KDC=("server 10.77.0.1 ca $LAB/pki/ca.crt" "client-state $LAB/kdc-state")
+KDC=("server 10.77.0.1 ca $LAB/pki/ca.crt" "client-state $LAB/kdc-state" "owner root")
 check "ntskd (NTS-KE server) enables the server role in the server namespace" \
 	ntskd_start "$s" kds "${KDS[@]}"
 has_assoc() { [ "$(assoc_field "$c" 10.77.0.1 cookies)" -ge 1 ]; }

@@ -49,6 +49,10 @@
  * NTS-KE negotiated them) and checks the replies. At most
  * KNTS_MAX_ASSOCS per namespace. An address is KNTS_A_ASSOC_ADDR4 (4 bytes)
  * or KNTS_A_ASSOC_ADDR6 (16 bytes), network byte order, exactly one of them.
+ * A link-local IPv6 address (fe80::/10) also needs KNTS_A_ASSOC_IFINDEX
+ * (u32, its interface): the same address on two links is two servers, and
+ * the ID of such an association is address, port and interface (every
+ * command names it with all three). Other addresses take no IFINDEX.
  *
  * KNTS_CMD_ASSOC_SET (do): install an association, replacing any with the
  *   same address and port (its counters carry over, its cookies do not).
@@ -58,6 +62,15 @@
  *             KNTS_A_ASSOC_COOKIES { KNTS_A_COOKIE ... } (1..8 cookies of
  *             one length, KNTS_ASSOC_COOKIE_MIN..KNTS_ASSOC_COOKIE_MAX bytes,
  *             a multiple of 4). Keys and cookies are write-only.
+ *             Optional: KNTS_A_ASSOC_OWNER_UID (u32, a uid of the caller's
+ *             user namespace): only requests from sockets that user owns
+ *             get NTS; others' requests to the server are dropped
+ *             (KNTS_STAT_CLI_REQ_NOT_OWNER). Without it, any local socket's.
+ *   or, instead of AEAD, keys and cookies, KNTS_A_ASSOC_CLOSED (flag): a
+ *             closed association, for a server whose NTS-KE has not
+ *             succeeded yet. Requests to it are dropped (no cookie) and so
+ *             is everything from it, until an ASSOC_SET with keys replaces
+ *             it. COOKIES_ADD refuses it.
  *
  * KNTS_CMD_ASSOC_COOKIES_ADD (do): put more cookies in an association's jar.
  *   request:  address, port, KNTS_A_ASSOC_COOKIES (the length the jar
@@ -70,7 +83,9 @@
  *   address, KNTS_A_ASSOC_PORT, KNTS_A_ASSOC_AEAD, KNTS_A_ASSOC_COOKIES_HELD,
  *   KNTS_A_ASSOC_COOKIE_LEN, KNTS_A_ASSOC_REQUESTS, KNTS_A_ASSOC_REQ_DROPPED,
  *   KNTS_A_ASSOC_REPLIES_GOOD, KNTS_A_ASSOC_REPLIES_BAD, KNTS_A_ASSOC_NAKS,
- *   KNTS_A_ASSOC_AGE and, once a reply verified, KNTS_A_ASSOC_LAST_REPLY.
+ *   KNTS_A_ASSOC_AGE and, once a reply verified, KNTS_A_ASSOC_LAST_REPLY;
+ *   KNTS_A_ASSOC_CLOSED (AEAD 0) when closed, KNTS_A_ASSOC_OWNER_UID and
+ *   KNTS_A_ASSOC_IFINDEX when set.
  *   Never keys, never cookies.
  *
  * KNTS_CMD_EVENT (notification on the multicast group KNTS_MCGRP_EVENTS,
@@ -170,6 +185,9 @@ enum knts_attr {
 	KNTS_A_ASSOC_AGE,	/* u64: seconds since ASSOC_SET */
 	KNTS_A_ASSOC_LAST_REPLY,	/* u64: seconds since the last good reply */
 	KNTS_A_EVENT,		/* u8, enum knts_event_type */
+	KNTS_A_ASSOC_CLOSED,	/* flag: no keys yet, drop everything */
+	KNTS_A_ASSOC_OWNER_UID,	/* u32: only this socket owner's requests */
+	KNTS_A_ASSOC_IFINDEX,	/* u32: interface of a link-local server */
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = (__KNTS_A_MAX - 1)
@@ -249,6 +267,7 @@ enum knts_stat {
 	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
 	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 	KNTS_STAT_CLI_REPLY_BAD_CSUM,	/* dropped: bad UDP checksum */
+	KNTS_STAT_CLI_REQ_NOT_OWNER,	/* dropped: not the owner's socket */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
