@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
@@ -84,12 +85,33 @@ static const char *tls_last_error(char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * An encrypted private key: OpenSSL would prompt on the terminal (or block
+ * a daemon reading nothing). There is no one to type a passphrase, so
+ * refuse, and note it for a message that says so.
+ */
+static int tls_no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	*(bool *)arg = true;
+	return 0;
+}
+
 SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			  const char *keylog, char *err, size_t errlen)
 {
+	bool encrypted = false;
 	char why[256];
 	SSL_CTX *ctx;
 
+	/* OpenSSL's "system lib" says less than errno does */
+	if (access(cert, R_OK)) {
+		snprintf(err, errlen, "cert %s: %s", cert, strerror(errno));
+		return NULL;
+	}
+	if (access(key, R_OK)) {
+		snprintf(err, errlen, "key %s: %s", key, strerror(errno));
+		return NULL;
+	}
 	ERR_clear_error();
 	ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx) {
@@ -115,11 +137,21 @@ SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			 tls_last_error(why, sizeof(why)));
 		goto fail;
 	}
+	SSL_CTX_set_default_passwd_cb(ctx, tls_no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &encrypted);
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		snprintf(err, errlen, "key %s: %s", key,
-			 tls_last_error(why, sizeof(why)));
+		if (encrypted)
+			snprintf(err, errlen, "key %s is encrypted (has a passphrase): ntskd cannot ask for it; store the key unencrypted, readable only by ntskd (e.g. openssl pkey -in KEY -out KEY.plain)",
+				 key);
+		else
+			snprintf(err, errlen, "key %s: %s", key,
+				 tls_last_error(why, sizeof(why)));
+		ERR_clear_error();
 		goto fail;
 	}
+	/* the callback's argument lives on this stack frame */
+	SSL_CTX_set_default_passwd_cb(ctx, NULL);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		snprintf(err, errlen, "key %s does not match cert %s: %s", key,
 			 cert, tls_last_error(why, sizeof(why)));

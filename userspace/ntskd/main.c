@@ -22,6 +22,7 @@
 #include "config.h"
 #include "log.h"
 #include "loop.h"
+#include "preflight.h"
 #include "server_role.h"
 
 struct ntskd {
@@ -34,13 +35,17 @@ struct ntskd {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ntskd [-c FILE] [-f] [-d]\n"
-		"  -c FILE    configuration (default " NTSKD_CONFIG_FILE ")\n"
-		"  -f         stay in the foreground, log to stderr\n"
-		"  -d         debug log\n"
-		"  --version  print the version\n"
+		"Usage: ntskd [-c FILE] [-f] [-d] [-t]\n"
+		"  -c FILE       configuration (default " NTSKD_CONFIG_FILE ")\n"
+		"  -f            stay in the foreground, log to stderr\n"
+		"  -d            debug log\n"
+		"  -t            check the configuration and the files it names, then exit\n"
+		"  -h, --help    print this help\n"
+		"  -V, --version print the version\n"
+		"Exit status: 0 ok, 1 failure, 2 usage error, %d configuration error\n"
 		"Signals: SIGHUP reloads cert, key and keyfile; SIGUSR1 runs NTS-KE\n"
-		"for every server line now; SIGTERM/SIGINT stop.\n");
+		"for every server line now; SIGTERM/SIGINT stop.\n",
+		NTSKD_EXIT_CONFIG);
 }
 
 /* Make a relative path absolute, so chdir("/") does not change its meaning. */
@@ -184,7 +189,7 @@ static int absolutize_all(struct ntskd_config *c)
 int main(int argc, char **argv)
 {
 	const char *conf = NTSKD_CONFIG_FILE;
-	bool foreground = false, debug = false;
+	bool foreground = false, debug = false, test_only = false;
 	struct ntskd d = { 0 };
 	char err[1024];
 	int i, ready_fd = -1, rc = 1;
@@ -196,8 +201,15 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "-c")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "ntskd: -c needs a FILE argument\n");
+				usage(stderr);
+				return 2;
+			}
 			conf = argv[++i];
+		} else if (!strcmp(argv[i], "-t")) {
+			test_only = true;
 		} else if (!strcmp(argv[i], "-f")) {
 			foreground = true;
 		} else if (!strcmp(argv[i], "-d")) {
@@ -209,10 +221,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* a configuration error is final: restarting cannot fix it */
+	rc = NTSKD_EXIT_CONFIG;
 	ntskd_config_init(&d.cfg);
 	if (ntskd_config_load(&d.cfg, conf, err, sizeof(err))) {
 		fprintf(stderr, "ntskd: %s\n", err);
-		return 1;
+		return rc;
 	}
 	if (!ntskd_config_server_role(&d.cfg) && !ntskd_config_client_role(&d.cfg)) {
 		fprintf(stderr, "ntskd: %s: nothing to do: set 'cert' and 'key' to run the NTS-KE server, or add 'server' lines for the NTS-KE client\n",
@@ -223,6 +237,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ntskd: %s: a path is too long\n", conf);
 		goto out;
 	}
+	if (ntskd_preflight(&d.cfg))
+		goto out;
+	if (test_only) {
+		printf("ntskd: %s: configuration OK\n", conf);
+		rc = 0;
+		goto out;
+	}
+	rc = 1;
 
 	/* a client that hangs up must not kill us through SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
