@@ -7,6 +7,7 @@
  *   ke-listen ADDR [PORT]   NTS-KE listener, IPv4 or IPv6 literal (brackets
  *                           optional), port default 4460; repeatable.
  *                           None given: 0.0.0.0 and :: on 4460.
+ *                           Explicit ones bind with IP_FREEBIND.
  *   cert FILE               PEM certificate chain       } the server role
  *   key FILE                PEM private key             } needs both
  *   keyfile FILE            master keys (chrony NKS0), default
