@@ -111,6 +111,8 @@ static char *print_config(const struct ntskd_config *c, size_t *len)
 		OUT("ke-rate-limit %u.%03u burst %u max-conns %u\n",
 		    c->ke_rate_milli / 1000, c->ke_rate_milli % 1000,
 		    c->ke_burst, c->ke_addr_conns);
+	else if (c->cert[0])
+		OUT("ke-rate-limit off\n");	/* the default is on */
 	for (i = 0; i < c->n_servers; i++) {
 		const struct ntskd_server_conf *s = &c->servers[i];
 

@@ -312,9 +312,21 @@ static void test_ke_rate_limit(void)
 	char text[256];
 
 	EXPECT_EQ(parse(pki), 0);
-	EXPECT_EQ(cfg.ke_rate_milli, 0);	/* off unless asked for */
+	EXPECT_EQ(cfg.ke_rate_milli, 1000);	/* on unless turned off */
 	EXPECT_EQ(cfg.ke_burst, 8);
 	EXPECT_EQ(cfg.ke_addr_conns, 8);
+	snprintf(text, sizeof(text), "%ske-rate-limit off\n", pki);
+	EXPECT_EQ(parse(text), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 0);
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit off burst 2\n",
+		   "t.conf:3: usage: ke-rate-limit off (nothing after it)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit off\nke-rate-limit 1\n",
+		   "t.conf:4: 'ke-rate-limit' given twice (first on line 3)");
+	EXPECT_ERR("ke-rate-limit off\n",
+		   "t.conf:1: 'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	/* the client role alone has no NTS-KE server to limit */
+	EXPECT_EQ(parse("server a.example\n"), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 0);
 	snprintf(text, sizeof(text), "%ske-rate-limit 2\n", pki);
 	EXPECT_EQ(parse(text), 0);
 	EXPECT_EQ(cfg.ke_rate_milli, 2000);
@@ -331,9 +343,9 @@ static void test_ke_rate_limit(void)
 	EXPECT_ERR("ke-rate-limit 1\n",
 		   "t.conf:1: 'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit\n",
-		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 burst\n",
-		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0\n",
 		   "t.conf:3: ke-rate-limit '0' is not a number from 0.001 to 10000 (at most 3 decimals)");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0.0001\n",

@@ -333,7 +333,7 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 	return 0;
 }
 
-/* ke-rate-limit RATE [burst N] [max-conns N] */
+/* ke-rate-limit RATE [burst N] [max-conns N] | off */
 static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
 {
 	struct ntskd_config *c = p->c;
@@ -341,8 +341,16 @@ static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
 	unsigned int i;
 
 	if (ws->n < 2 || ws->n % 2)
-		return conf_error(p, "usage: ke-rate-limit RATE [burst N] [max-conns N]");
-	if (conf_once(p, &p->seen_ke_rate, "ke-rate-limit") ||
+		return conf_error(p, "usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
+	if (conf_once(p, &p->seen_ke_rate, "ke-rate-limit"))
+		return -1;
+	if (conf_is(ws->w[1], ws->len[1], "off")) {
+		if (ws->n != 2)
+			return conf_error(p, "usage: ke-rate-limit off (nothing after it)");
+		c->ke_rate_milli = 0;
+		return 0;
+	}
+	if (
 	    conf_rate(p, ws, 1, 1, NTSKD_KE_RATE_MILLI_MAX, "ke-rate-limit",
 		      &c->ke_rate_milli))
 		return -1;
@@ -496,7 +504,7 @@ static int conf_split(struct conf_parser *p, const char *s, size_t len,
 /* Rules that span lines, checked once the whole file is read. */
 static int conf_check(struct conf_parser *p)
 {
-	const struct ntskd_config *c = p->c;
+	struct ntskd_config *c = p->c;
 
 	if (p->seen_cert && !p->seen_key)
 		return conf_error_at(p, p->seen_cert, "'cert' needs 'key' (the certificate's private key)");
@@ -508,6 +516,9 @@ static int conf_check(struct conf_parser *p)
 	if (p->seen_ke_rate && !p->seen_cert)
 		return conf_error_at(p, p->seen_ke_rate,
 				     "'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	/* safe by default: a server without the line is rate-limited too */
+	if (p->seen_cert && !p->seen_ke_rate)
+		c->ke_rate_milli = NTSKD_KE_RATE_DEFAULT_MILLI;
 	return 0;
 }
 

@@ -24,7 +24,11 @@
  *                           (decimal, 0.001 to 10000), at most N in a
  *                           burst (default 8) and N at once (default 8);
  *                           the excess is closed before the TLS
- *                           handshake. Not given: no per-address limit.
+ *                           handshake. Not given: 1 per second with the
+ *                           default burst and max-conns (set by the
+ *                           parser, not by ntskd_config_init(): a config
+ *                           built in code has no limit unless it sets
+ *                           one). "ke-rate-limit off": no limit.
  *
  * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
@@ -69,6 +73,7 @@
 #define NTSKD_CONFIG_MAX_SIZE	(1 << 20)
 /* ke-rate-limit: RATE in thousandths per second, burst and max-conns */
 #define NTSKD_KE_RATE_MILLI_MAX	10000000u
+#define NTSKD_KE_RATE_DEFAULT_MILLI	1000u	/* a file without the line */
 #define NTSKD_KE_BURST_DEFAULT	8u
 #define NTSKD_KE_BURST_MAX	10000u
 #define NTSKD_KE_ADDR_CONNS_DEFAULT	8u
