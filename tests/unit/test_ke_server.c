@@ -112,6 +112,23 @@ static int client_good(int fd, bool byte_by_byte)
 	return 0;
 }
 
+/* Reads the whole answer, then keeps the connection open, says nothing. */
+static int client_lingers(int fd)
+{
+	uint8_t req[16], resp[4096];
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "ntske/1");
+
+	if (!ssl)
+		return 10;
+	unit_unhex(chrony_req, req, sizeof(req));
+	if (SSL_write(ssl, req, sizeof(req)) != 16)
+		return 11;
+	if (client_read_all(ssl, resp, sizeof(resp)) < 100)
+		return 12;
+	sleep(4);	/* no close_notify, no close */
+	return 0;
+}
+
 static int client_good_whole(int fd)
 {
 	return client_good(fd, false);
@@ -338,6 +355,42 @@ static void test_slow_client(void)
 	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
+/*
+ * A finished exchange frees its slot soon (KE_CLOSE_GRACE_MS), not at the
+ * 5 s deadline, even when the client keeps the connection open.
+ */
+static void stop_when_idle(struct ntskd_timer *t, void *arg)
+{
+	if (!ntskd_ke_server_conns(srv))
+		ntskd_loop_stop(loop);
+	else
+		ntskd_timer_arm(loop, t, 20);
+}
+
+static void test_close_grace(void)
+{
+	struct ntskd_timer deadline, poll;
+	pid_t pid = start_client(client_lingers);
+	uint64_t t0 = ntskd_now_ms(), freed;
+
+	ntskd_timer_init(&deadline, on_deadline, NULL);
+	ntskd_timer_init(&poll, stop_when_idle, NULL);
+	ntskd_timer_arm(loop, &deadline, 3500);
+	ntskd_timer_arm(loop, &poll, 20);
+	timed_out = false;
+	while (!timed_out && ntskd_ke_server_conns(srv))
+		ntskd_loop_run(loop);
+	ntskd_timer_cancel(loop, &deadline);
+	ntskd_timer_cancel(loop, &poll);
+	freed = ntskd_now_ms() - t0;
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	EXPECT(freed < 3500);
+	EXPECT(log_has("no close_notify from the client; closing"));
+	EXPECT_EQ(serve_until_exit(pid), 0);
+	fprintf(stderr, "close grace: slot freed %llu ms after accept\n",
+		(unsigned long long)freed);
+}
+
 /* At NTSKD_KE_MAX_CONNS in progress, one more is closed at once. */
 static void test_max_conns(void)
 {
@@ -508,6 +561,7 @@ int main(void)
 	RUN(test_tls_policy);
 	RUN(test_limits);
 	RUN(test_slow_client);
+	RUN(test_close_grace);
 	RUN(test_max_conns);
 	RUN(test_evict_oldest);
 	RUN(test_evict_silent_first);

@@ -25,6 +25,9 @@
 #include "log.h"
 
 
+/* after the answer is written, for the client's close_notify */
+#define KE_CLOSE_GRACE_MS	500
+
 /*
  * Abuse must not turn into log volume: per-connection lines (warnings and
  * successes, not debug) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
@@ -363,6 +366,22 @@ static int conn_read(struct ke_conn *c)
 	}
 }
 
+/*
+ * The answer is out: the exchange is done whatever the client does next.
+ * Its close_notify is waited for KE_CLOSE_GRACE_MS at most (never past the
+ * deadline), not until the deadline: a client that keeps the TCP
+ * connection open after reading (or never sends close_notify) would
+ * otherwise hold its slot, and its address's max-conns, for seconds.
+ */
+static void conn_close_soon(struct ke_conn *c)
+{
+	struct ntskd_ke_server *s = c->srv;
+	uint64_t now = ntskd_now_ms();
+
+	if (c->timer.armed && c->timer.expires > now + KE_CLOSE_GRACE_MS)
+		ntskd_timer_arm(s->loop, &c->timer, KE_CLOSE_GRACE_MS);
+}
+
 static int conn_write(struct ke_conn *c)
 {
 	int ret;
@@ -378,6 +397,7 @@ static int conn_write(struct ke_conn *c)
 	if (ret <= 0)
 		return conn_wait(c, ret, "writing the response");
 	c->state = KE_SHUTDOWN;
+	conn_close_soon(c);
 	return 0;
 }
 

@@ -7,7 +7,9 @@
  * tickets, no resumption, no early data. Sockets are non-blocking and every
  * connection is a small state machine driven by the event loop, so a slow
  * or silent client only ever holds its own slot: it is closed when its
- * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes. Requests are limited
+ * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes; once the answer is
+ * written, the client's close_notify is waited for half a second at most,
+ * so a finished exchange frees its slot at once. Requests are limited
  * to KNTS_KE_REQ_LIMIT bytes; bad ones get an Error record.
  *
  * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap the
