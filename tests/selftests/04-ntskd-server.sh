@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 33
+ktap_plan 37
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -227,5 +227,34 @@ rx=$(good_rx client 10.77.0.1)
 good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
 check "... and is authenticated again with the new keys" wait_for 30 good_again
 diag "$(chronyc_in client authdata)"
+
+# 6. ntskd's own counters through its control socket (server role only)
+ke_stat() { ip netns exec "$srv" "$NTSCTL" ke-stats | awk -v n="$1" '$1 == n { print $2 }'; }
+out=$(ip netns exec "$srv" "$NTSCTL" ke-stats 2>&1)
+[ "$(ke_stat exchanges_ok)" -ge 3 ] && [ "$(ke_stat cookies_issued)" -ge 24 ] &&
+	[ "$(ke_stat tls_failed)" -ge 2 ] && [ "$(ke_stat cert_days_left)" -ge 1 ] &&
+	[ "$(ke_stat exchanges_aead_15)" -ge 1 ] && [ "$(ke_stat reloads)" -ge 1 ]
+ok $? "ntsctl ke-stats: exchanges, cookies, TLS refusals, reloads, cert days left"
+diag "$out"
+ip netns exec "$srv" "$NTSCTL" --json ke-stats | python3 -c \
+	'import json,sys; d=json.load(sys.stdin)["ke_stats"]; sys.exit(0 if d["exchanges_ok"] >= 3 else 1)'
+ok $? "ntsctl --json ke-stats is valid JSON with the same counters"
+
+# 7. Someone else holds the control socket's name: ntsctl refuses to
+# believe it, a starting ntskd says who it is.
+new_netns sq
+ip netns exec "$sq" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	python3 "$(dirname "$0")/squat.py" > "$LAB/squat.log" 2>&1 &
+at_exit "kill $!"
+wait_for 10 grep -q squatting "$LAB/squat.log"
+out=$(ip netns exec "$sq" "$NTSCTL" ke-stats 2>&1); rc=$?
+[ "$rc" -eq 1 ] && grep -q "held by pid [0-9]*, uid 65534.*someone is squatting the name" <<<"$out" &&
+	! grep -q 999 <<<"$out"
+ok $? "ntsctl refuses a squatter's answer (exit $rc): $out"
+ntskd_start "$sq" kdsq "ke-listen 127.0.0.1 14461" "cert $PKI/server.crt" \
+	"key $PKI/server.key" "keyfile $LAB/sq-keys" &&
+	ntskd_logged kdsq "uid 65534, which is neither root nor ntskd's user: someone is squatting it"
+ok $? "ntskd reports the squatter holding its control socket's name"
+
 check "no WARN/BUG in the kernel log" dmesg_clean
 ktap_finish

@@ -391,6 +391,47 @@ static void test_close_grace(void)
 		(unsigned long long)freed);
 }
 
+/* Every way an exchange ends is counted once, for ntsctl ke-stats. */
+static void test_outcome_counters(void)
+{
+	struct ntskd_ke_server_stats a, b;
+
+	ntskd_ke_server_stats(srv, &a);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	EXPECT_EQ(run_client(client_tls12), 0);
+	EXPECT_EQ(run_client(client_no_alpn), 0);
+	EXPECT_EQ(run_client(client_too_large), 0);
+	EXPECT_EQ(run_client(client_hangup), 0);
+	drain();
+	ntskd_ke_server_stats(srv, &b);
+	EXPECT_EQ(b.out.ok - a.out.ok, 1);
+	EXPECT_EQ(b.out.aead[0] - a.out.aead[0], 1);
+	EXPECT_EQ(b.out.cookies - a.out.cookies, 8);
+	EXPECT_EQ(b.out.tls_failed - a.out.tls_failed, 2);
+	EXPECT_EQ(b.out.bad_request - a.out.bad_request, 1);
+	EXPECT_EQ(b.out.closed_early - a.out.closed_early, 1);
+	EXPECT_EQ(b.out.timeouts - a.out.timeouts, 0);
+}
+
+/*
+ * The test certificate is valid for a day: under NTSKD_CERT_WARN_DAYS, so
+ * loading it warned and counted, and every check does again.
+ */
+static void test_cert_expiry_warning(void)
+{
+	struct ntskd_ke_server_stats a, b;
+	int64_t left;
+
+	ntskd_ke_server_cert_left(srv, &left);
+	EXPECT(left > 0 && left <= 86400);
+	ntskd_ke_server_stats(srv, &a);
+	EXPECT(a.cert_warnings >= 1);
+	ntskd_ke_server_check_cert(srv);
+	ntskd_ke_server_stats(srv, &b);
+	EXPECT_EQ(b.cert_warnings - a.cert_warnings, 1);
+	EXPECT(log_has("expires in 0 days"));
+}
+
 /* At NTSKD_KE_MAX_CONNS in progress, one more is closed at once. */
 static void test_max_conns(void)
 {
@@ -562,6 +603,8 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_slow_client);
 	RUN(test_close_grace);
+	RUN(test_outcome_counters);
+	RUN(test_cert_expiry_warning);
 	RUN(test_max_conns);
 	RUN(test_evict_oldest);
 	RUN(test_evict_silent_first);

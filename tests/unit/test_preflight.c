@@ -107,6 +107,47 @@ static void test_encrypted_key(void)
 	unlink(enc);
 }
 
+/* A copy of the server certificate valid from @from to @to (seconds). */
+static int write_cert_dated(const char *path, long from, long to)
+{
+	X509 *x = X509_dup(pki.srv);
+	int ret;
+
+	if (!x || !X509_gmtime_adj(X509_getm_notBefore(x), from) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(x), to) ||
+	    X509_sign(x, pki.ca_key, EVP_sha256()) <= 0) {
+		X509_free(x);
+		return -1;
+	}
+	ret = write_pem(path, x, NULL);
+	X509_free(x);
+	return ret;
+}
+
+/* Expired: refused with a message that says so. Not yet valid: loads. */
+static void test_cert_dates(void)
+{
+	char path[160], e[1024] = "";
+	SSL_CTX *ctx;
+	int64_t left = 0;
+
+	snprintf(path, sizeof(path), "%s/dated.pem", dir);
+	EXPECT_EQ(write_cert_dated(path, -86400 * 10, -60), 0);
+	ctx = ntskd_ke_tls_ctx(path, key, NULL, e, sizeof(e));
+	EXPECT(!ctx);
+	SSL_CTX_free(ctx);
+	EXPECT(strstr(e, "expired on"));
+	EXPECT(strstr(e, "refusing to serve an expired certificate"));
+
+	EXPECT_EQ(write_cert_dated(path, 3600, 86400 * 30), 0);
+	ctx = ntskd_ke_tls_ctx(path, key, NULL, e, sizeof(e));
+	EXPECT(ctx);
+	EXPECT_EQ(ntskd_ke_tls_cert_left(ctx, &left), 0);
+	EXPECT(left > 86400 * 30 - 600 && left <= 86400 * 30);
+	SSL_CTX_free(ctx);
+	unlink(path);
+}
+
 static void test_client_ca(void)
 {
 	struct ntskd_config c;
@@ -141,6 +182,7 @@ int main(void)
 	RUN(test_server_files);
 	RUN(test_client_ca);
 	RUN(test_encrypted_key);
+	RUN(test_cert_dates);
 	unlink(cert);
 	unlink(key);
 	unlink(other_key);

@@ -58,6 +58,14 @@ static const struct {
 	  "new age. Root or ntskd's own user only. Sending ntskd SIGUSR1 does\n"
 	  "the same for every server line.\n"
 	  "  --json   machine-readable output\n" },
+	{ "ke-stats",
+	  "Prints the NTS-KE server's counters, kept by ntskd (the module does\n"
+	  "not see NTS-KE): exchanges by result and AEAD, cookies issued,\n"
+	  "refusals by reason, key rotations, reloads, the certificate's days\n"
+	  "left. Asked over ntskd's control socket; an answer from a process\n"
+	  "that is not root, _ntskd or you is refused (someone squatting the\n"
+	  "socket's name). docs/operator-guide.md explains every counter.\n"
+	  "  --json   machine-readable output\n" },
 	{ "help",
 	  "Without SUBCOMMAND: every subcommand and the exit codes.\n"
 	  "With one: its usage and this longer help.\n" },

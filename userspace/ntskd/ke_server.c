@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -101,6 +102,10 @@ struct ntskd_ke_server {
 	/* what ntskd_ke_server_stats() reports, and the log's budget */
 	uint64_t refused[KE_REF_N];
 	uint64_t window_refused[KE_REF_N];
+	struct ntskd_ke_outcomes out;	/* how exchanges ended */
+	int64_t cert_not_after;		/* CLOCK_REALTIME s, of s->ctx */
+	uint64_t cert_warnings;
+	struct ntskd_timer cert_check;
 	uint64_t log_suppressed;
 	unsigned int log_lines;		/* in the current window */
 	bool refusals_summed;		/* the first was logged */
@@ -212,6 +217,10 @@ static void conn_fail(struct ke_conn *c, int ret, const char *what)
 {
 	char why[512];
 
+	if (c->state == KE_HANDSHAKE)
+		c->srv->out.tls_failed++;
+	else
+		c->srv->out.conn_failed++;
 	ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why));
 	conn_log(c, LOG_WARNING, "NTS-KE with %s failed %s: %s", c->peer, what,
 		 why);
@@ -246,8 +255,28 @@ static int conn_wait(struct ke_conn *c, int ret, const char *what)
 	return 0;
 }
 
+static void conn_count_answer(struct ntskd_ke_outcomes *out,
+			      const struct ntskd_ke_outcome *o)
+{
+	if (o->internal) {
+		out->internal++;
+	} else if (o->error_sent) {
+		out->bad_request++;
+	} else if (o->no_ntpv4) {
+		out->no_ntpv4++;
+	} else if (o->aead == KNTS_KE_AEAD_NONE) {
+		out->no_aead++;
+	} else {
+		out->ok++;
+		out->cookies += o->n_cookies;
+		if (o->aead >= 15 && o->aead <= 17)
+			out->aead[o->aead - 15]++;
+	}
+}
+
 static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
 {
+	conn_count_answer(&c->srv->out, o);
 	if (o->internal)
 		log_err("NTS-KE with %s: %s; sent Error 2 (internal error)",
 			c->peer, o->internal);
@@ -307,12 +336,14 @@ static int conn_handshake(struct ke_conn *c)
 		/* the ALPN callback only runs when the client sends ALPN */
 		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
 			 c->peer);
+		c->srv->out.tls_failed++;
 		conn_close(c);
 		return -1;
 	}
 	if (SSL_version(c->ssl) != TLS1_3_VERSION) {
 		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
 			 c->peer, SSL_get_version(c->ssl));
+		c->srv->out.tls_failed++;
 		conn_close(c);
 		return -1;
 	}
@@ -352,6 +383,7 @@ static int conn_read(struct ke_conn *c)
 			if (e == SSL_ERROR_ZERO_RETURN || ke_eof(e)) {
 				conn_log(c, LOG_WARNING, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
 					 c->peer, c->in_len);
+				c->srv->out.closed_early++;
 				conn_close(c);
 				return -1;
 			}
@@ -466,13 +498,15 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 {
 	struct ke_conn *c = arg;
 
-	if (c->state == KE_SHUTDOWN)
+	if (c->state == KE_SHUTDOWN) {
 		log_debug("NTS-KE with %s: no close_notify from the client; closing",
 			  c->peer);
-	else
+	} else {
+		c->srv->out.timeouts++;
 		conn_log(c, LOG_WARNING, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
 			 c->peer, c->srv->timeout_ms, ke_state_name[c->state],
 			 c->in_len);
+	}
 	conn_close(c);
 }
 
@@ -590,6 +624,46 @@ static void ke_accepted(int fd, const struct sockaddr *sa, const char *peer,
 
 /* ---- the server ----------------------------------------------------- */
 
+/* Note when the certificate of @ctx (just loaded) expires. */
+static void ke_note_cert(struct ntskd_ke_server *s, SSL_CTX *ctx)
+{
+	int64_t left;
+
+	if (!ntskd_ke_tls_cert_left(ctx, &left))
+		s->cert_not_after = (int64_t)time(NULL) + left;
+}
+
+void ntskd_ke_server_cert_left(const struct ntskd_ke_server *s,
+			       int64_t *left_s)
+{
+	*left_s = s->cert_not_after - (int64_t)time(NULL);
+}
+
+void ntskd_ke_server_check_cert(struct ntskd_ke_server *s)
+{
+	int64_t left;
+
+	ntskd_ke_server_cert_left(s, &left);
+	if (left <= 0) {
+		s->cert_warnings++;
+		log_err("cert %s has EXPIRED: clients refuse it; renew it and reload ntskd (systemctl reload ntskd)",
+			s->cfg->cert);
+	} else if (left < (int64_t)NTSKD_CERT_WARN_DAYS * 86400) {
+		s->cert_warnings++;
+		log_warn("cert %s expires in %lld days %lld hours: renew it (certbot renews at 30 days left; is its timer running?)",
+			 s->cfg->cert, (long long)(left / 86400),
+			 (long long)(left % 86400 / 3600));
+	}
+}
+
+static void ke_cert_tick(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+
+	ntskd_ke_server_check_cert(s);
+	ntskd_timer_arm(s->loop, t, NTSKD_CERT_CHECK_MS);
+}
+
 static SSL_CTX *ke_load_ctx(struct ntskd_ke_server *s)
 {
 	char err[1024];
@@ -641,6 +715,10 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 		free(s);
 		return NULL;
 	}
+	ke_note_cert(s, s->ctx);
+	ntskd_ke_server_check_cert(s);
+	ntskd_timer_init(&s->cert_check, ke_cert_tick, s);
+	ntskd_timer_arm(loop, &s->cert_check, NTSKD_CERT_CHECK_MS);
 	return s;
 }
 
@@ -679,6 +757,8 @@ void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
 	st->evicted = s->refused[KE_REF_EVICTED];
 	if (s->rl)
 		st->rate_untracked = ntskd_ke_rl_stats(s->rl)->untracked;
+	st->out = s->out;
+	st->cert_warnings = s->cert_warnings;
 }
 
 void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s, unsigned int ms)
@@ -697,7 +777,9 @@ int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
 	/* sessions in progress hold a reference to the old context */
 	SSL_CTX_free(s->ctx);
 	s->ctx = ctx;
+	ke_note_cert(s, ctx);
 	log_info("reloaded cert %s and key %s", s->cfg->cert, s->cfg->key);
+	ntskd_ke_server_check_cert(s);
 	return 0;
 }
 
@@ -713,6 +795,7 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 			 (unsigned long long)s->refused[KE_REF_FULL],
 			 (unsigned long long)s->refused[KE_REF_EVICTED]);
 	ntskd_timer_cancel(s->loop, &s->quiet);
+	ntskd_timer_cancel(s->loop, &s->cert_check);
 	while (s->conns)
 		conn_close(s->conns);
 	ntskd_ke_listeners_close(s->listeners);

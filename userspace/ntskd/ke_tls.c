@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 
 #include "ke_tls.h"
+#include "log.h"
 
 static const char *keylog_path;
 
@@ -96,6 +97,65 @@ static int tls_no_passphrase(char *buf, int size, int rwflag, void *arg)
 	return 0;
 }
 
+int ntskd_ke_tls_cert_left(SSL_CTX *ctx, int64_t *left_s)
+{
+	X509 *x = SSL_CTX_get0_certificate(ctx);
+	int days, secs;
+
+	if (!x || !ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)))
+		return -1;
+	*left_s = (int64_t)days * 86400 + secs;
+	return 0;
+}
+
+/* "Jan  2 03:04:05 2027 GMT" */
+static void tls_time_text(const ASN1_TIME *t, char *buf, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	buf[0] = '\0';
+	if (b && ASN1_TIME_print(b, t))
+		n = BIO_read(b, buf, (int)len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/*
+ * An expired certificate is refused: every client would reject it, and a
+ * daemon that starts with it looks healthy while serving no one. One not
+ * valid yet is only warned about: that is what a clock running behind
+ * (a board without a battery, before NTP) looks like, and refusing would
+ * keep the time server down for good.
+ */
+static int tls_cert_valid(SSL_CTX *ctx, const char *cert, char *err,
+			  size_t errlen)
+{
+	X509 *x = SSL_CTX_get0_certificate(ctx);
+	char when[64];
+	int64_t left;
+	int days, secs;
+
+	if (!x || ntskd_ke_tls_cert_left(ctx, &left)) {
+		snprintf(err, errlen, "cert %s: cannot read its validity dates",
+			 cert);
+		return -1;
+	}
+	if (left <= 0) {
+		tls_time_text(X509_get0_notAfter(x), when, sizeof(when));
+		snprintf(err, errlen, "cert %s expired on %s: renew it (e.g. certbot renew) and reload ntskd; refusing to serve an expired certificate",
+			 cert, when);
+		return -1;
+	}
+	if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notBefore(x)) &&
+	    (days > 0 || secs > 0)) {
+		tls_time_text(X509_get0_notBefore(x), when, sizeof(when));
+		log_warn("cert %s is not valid before %s: clients will refuse it until then (is this host's clock behind?)",
+			 cert, when);
+	}
+	return 0;
+}
+
 SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			  const char *keylog, char *err, size_t errlen)
 {
@@ -157,6 +217,8 @@ SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			 cert, tls_last_error(why, sizeof(why)));
 		goto fail;
 	}
+	if (tls_cert_valid(ctx, cert, err, errlen))
+		goto fail;
 	if (keylog) {
 		keylog_path = keylog;
 		SSL_CTX_set_keylog_callback(ctx, tls_keylog);

@@ -20,8 +20,10 @@
 
 #include "client_role.h"
 #include "config.h"
+#include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "ntskd_ctl.h"
 #include "preflight.h"
 #include "server_role.h"
 
@@ -30,6 +32,7 @@ struct ntskd {
 	struct ntskd_loop *loop;
 	struct ntskd_server_role *server;
 	struct ntskd_client_role *client;
+	struct ntskd_control *control;
 };
 
 static void usage(FILE *f)
@@ -170,6 +173,28 @@ static void on_usr1(int signo, void *arg)
 	ntskd_client_role_refresh(d->client, NULL);
 }
 
+/* A request on the control socket (ntskd_ctl.h), for whichever role. */
+static void on_control(const char *req, char *reply, size_t len, void *arg)
+{
+	struct ntskd *d = arg;
+
+	if (!strcmp(req, "ping")) {
+		snprintf(reply, len, "ok ntskd " KNTS_VERSION);
+	} else if (!strcmp(req, "refresh") || !strncmp(req, "refresh ", 8)) {
+		if (d->client)
+			ntskd_client_role_control(d->client, req, reply, len);
+		else
+			snprintf(reply, len, "error this ntskd has no server lines (no NTS-KE client role)");
+	} else if (!strcmp(req, "ke-stats")) {
+		if (d->server)
+			ntskd_server_role_ke_stats(d->server, reply, len);
+		else
+			snprintf(reply, len, "error this ntskd runs no NTS-KE server (no cert and key)");
+	} else {
+		snprintf(reply, len, "error unknown request '%.64s'", req);
+	}
+}
+
 /* Relative paths would change meaning after chdir("/"). */
 static int absolutize_all(struct ntskd_config *c)
 {
@@ -274,6 +299,8 @@ int main(int argc, char **argv)
 		if (!d.client)
 			goto out;
 	}
+	/* without it ntsctl cannot reach us; SIGHUP and SIGUSR1 still can */
+	d.control = ntskd_control_open(d.loop, on_control, &d);
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);
@@ -288,6 +315,7 @@ int main(int argc, char **argv)
 		log_err("event loop: %s", strerror(-i));
 	rc = i ? 1 : 0;
 out:
+	ntskd_control_close(d.control);
 	ntskd_client_role_stop(d.client);
 	ntskd_server_role_stop(d.server);
 	ntskd_loop_free(d.loop);

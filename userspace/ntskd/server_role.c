@@ -21,6 +21,9 @@ struct ntskd_server_role {
 	struct ntskd_masterkeys keys;
 	struct ntskd_ke_server *ke;
 	struct ntskd_timer rotation;
+	/* for ke-stats */
+	uint64_t rotations, rotation_failures;
+	uint64_t reloads, reload_failures;
 };
 
 static const char *const role_policy[] = { "mixed", "nts-only" };
@@ -114,12 +117,14 @@ static void role_rotate(struct ntskd_timer *t, void *arg)
 		goto retry;
 	}
 	role_save(r, &next, now);
+	r->rotations++;
 	r->keys = next;
 	ntskd_mk_wipe(&next);
 	role_log_keys("rotated the master keys", &r->keys, now);
 	role_schedule(r, now);
 	return;
 retry:
+	r->rotation_failures++;
 	ntskd_mk_wipe(&next);
 	ntskd_timer_arm(r->loop, &r->rotation, ROLE_RETRY_MS);
 }
@@ -201,7 +206,9 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 	int ret;
 
 	log_info("SIGHUP: reloading cert, key and %s", r->cfg->keyfile);
-	ntskd_ke_server_reload_tls(r->ke);
+	r->reloads++;
+	if (ntskd_ke_server_reload_tls(r->ke))
+		r->reload_failures++;
 
 	ret = ntskd_mk_load(&mk, r->cfg->keyfile, now, err, sizeof(err));
 	if (ret >= 0 && ntskd_mk_equal(&mk, &r->keys)) {
@@ -233,4 +240,60 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 	ntskd_ke_server_stop(r->ke);
 	ntskd_mk_wipe(&r->keys);
 	free(r);
+}
+
+struct role_stat {
+	const char *name;
+	int64_t v;
+};
+
+/* whole days, rounded down; negative once expired */
+static int64_t role_days(int64_t secs)
+{
+	return secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+}
+
+void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
+				char *reply, size_t len)
+{
+	struct ntskd_ke_server_stats st;
+	int64_t left = 0;
+	size_t i, n;
+
+	ntskd_ke_server_stats(r->ke, &st);
+	ntskd_ke_server_cert_left(r->ke, &left);
+	{
+		const struct role_stat tab[] = {
+			{ "conns_open", st.conns },
+			{ "exchanges_ok", (int64_t)st.out.ok },
+			{ "exchanges_aead_15", (int64_t)st.out.aead[0] },
+			{ "exchanges_aead_16", (int64_t)st.out.aead[1] },
+			{ "exchanges_aead_17", (int64_t)st.out.aead[2] },
+			{ "cookies_issued", (int64_t)st.out.cookies },
+			{ "bad_requests", (int64_t)st.out.bad_request },
+			{ "no_common_aead", (int64_t)st.out.no_aead },
+			{ "no_ntpv4", (int64_t)st.out.no_ntpv4 },
+			{ "internal_errors", (int64_t)st.out.internal },
+			{ "tls_failed", (int64_t)st.out.tls_failed },
+			{ "conn_failed", (int64_t)st.out.conn_failed },
+			{ "closed_early", (int64_t)st.out.closed_early },
+			{ "timeouts", (int64_t)st.out.timeouts },
+			{ "refused_rate", (int64_t)st.refused_rate },
+			{ "refused_addr_conns", (int64_t)st.refused_addr_conns },
+			{ "refused_full", (int64_t)st.refused_full },
+			{ "evicted", (int64_t)st.evicted },
+			{ "rate_untracked", (int64_t)st.rate_untracked },
+			{ "rotations", (int64_t)r->rotations },
+			{ "rotation_failures", (int64_t)r->rotation_failures },
+			{ "reloads", (int64_t)r->reloads },
+			{ "reload_failures", (int64_t)r->reload_failures },
+			{ "cert_expiry_warnings", (int64_t)st.cert_warnings },
+			{ "cert_days_left", role_days(left) },
+		};
+
+		n = (size_t)snprintf(reply, len, "ok");
+		for (i = 0; i < sizeof(tab) / sizeof(tab[0]) && n < len; i++)
+			n += (size_t)snprintf(reply + n, len - n, "\n%s %lld",
+					      tab[i].name, (long long)tab[i].v);
+	}
 }
