@@ -57,6 +57,7 @@ static void check_config(const struct ntskd_config *c)
 	CHECK(!c->cert[0] == !c->key[0]);
 	CHECK(!c->n_listen || c->cert[0]);
 	CHECK(c->rotate <= NTSKD_SECONDS_MAX);
+	CHECK(!c->rotate || c->rotate >= NTSKD_ROTATE_MIN);
 	CHECK(c->refresh >= 1 && c->refresh <= NTSKD_SECONDS_MAX);
 	CHECK(c->ntp_port != 0);
 	CHECK(c->policy <= KNTS_POLICY_MAX);

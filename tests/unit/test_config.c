@@ -130,8 +130,14 @@ static void test_errors(void)
 		   "t.conf:1: rotate '99999999999' is not a number from 0 to 315360000");
 	EXPECT_ERR("rotate 315360001\n",
 		   "t.conf:1: rotate '315360001' is not a number from 0 to 315360000");
-	EXPECT_ERR("rotate 10\nrotate 20\n",
+	EXPECT_ERR("rotate 3600\nrotate 7200\n",
 		   "t.conf:2: 'rotate' given twice (first on line 1)");
+	EXPECT_ERR("rotate 3599\n",
+		   "t.conf:1: rotate 3599 is below the minimum of 3600 s: cookies would expire between a client's polls (0 turns rotation off)");
+	EXPECT_ERR("rotate 1\n",
+		   "t.conf:1: rotate 1 is below the minimum of 3600 s: cookies would expire between a client's polls (0 turns rotation off)");
+	EXPECT_EQ(parse("rotate 3600\n"), 0);
+	EXPECT_EQ(cfg.rotate, 3600);
 	EXPECT_ERR("ntp-port 0\n",
 		   "t.conf:1: ntp-port '0' is not a number from 1 to 65535");
 	EXPECT_ERR("ntp-port 65536\n",
@@ -149,7 +155,7 @@ static void test_errors(void)
 	EXPECT_ERR("# c\ncert /c\n",
 		   "t.conf:2: 'cert' needs 'key' (the certificate's private key)");
 	EXPECT_ERR("key /k\n", "t.conf:1: 'key' needs 'cert' (the certificate chain)");
-	EXPECT_ERR("rotate 5\nke-listen 127.0.0.1\n",
+	EXPECT_ERR("rotate 5000\nke-listen 127.0.0.1\n",
 		   "t.conf:2: 'ke-listen' needs 'cert' and 'key' (the NTS-KE server)");
 	EXPECT_ERR("cert c\nkey k\nke-listen localhost\n",
 		   "t.conf:3: 'localhost' is not an IPv4 or IPv6 address");
@@ -188,7 +194,7 @@ static void test_errors(void)
 	EXPECT_ERR("server h aead 15 aead 16\n", "t.conf:1: 'aead' given twice");
 	EXPECT_ERR("a b c d e f g h i j k l m\n", "t.conf:1: too many words on one line");
 	/* a failed parse leaves the defaults behind */
-	EXPECT_EQ(parse("rotate 7\nntp-port 99\nbogus\n"), -1);
+	EXPECT_EQ(parse("rotate 7000\nntp-port 99\nbogus\n"), -1);
 	EXPECT_EQ(cfg.rotate, 86400);
 	EXPECT_EQ(cfg.ntp_port, 123);
 	EXPECT_EQ(cfg.n_servers, 0);
@@ -196,7 +202,7 @@ static void test_errors(void)
 
 static void test_nul_inside(void)
 {
-	static const char text[] = "rotate 5\n#\0\n";
+	static const char text[] = "rotate 5000\n#\0\n";
 
 	/* an embedded NUL is an error even inside a comment */
 	ntskd_config_free(&cfg);
@@ -254,7 +260,7 @@ static void test_load(void)
 	EXPECT(fd >= 0);
 	if (fd < 0)
 		return;
-	EXPECT_EQ(write(fd, "cert c\nkey k\nrotate 60\nfoo\n", 27), 27);
+	EXPECT_EQ(write(fd, "cert c\nkey k\nrotate 6000\nfoo\n", 29), 29);
 	close(fd);
 	ntskd_config_free(&cfg);
 	EXPECT_EQ(ntskd_config_load(&cfg, path, err, sizeof(err)), -1);

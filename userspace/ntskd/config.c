@@ -409,6 +409,9 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 		    conf_uint(p, ws, 1, 0, NTSKD_SECONDS_MAX, "rotate",
 			      &c->rotate))
 			return -1;
+		if (c->rotate && c->rotate < NTSKD_ROTATE_MIN)
+			return conf_error(p, "rotate %u is below the minimum of %u s: cookies would expire between a client's polls (0 turns rotation off)",
+					  c->rotate, NTSKD_ROTATE_MIN);
 		return 0;
 	}
 	if (conf_is(d, dl, "ntp-port")) {

@@ -12,7 +12,8 @@
  *   key FILE                PEM private key             } needs both
  *   keyfile FILE            master keys (chrony NKS0), default
  *                           /var/lib/knts/ntskeys
- *   rotate SECONDS          master key rotation, default 86400; 0 = never
+ *   rotate SECONDS          master key rotation, default 86400, at least
+ *                           3600; 0 = never
  *                           (the keyfile is managed elsewhere: SIGHUP
  *                           re-reads it)
  *   ntp-port PORT           local NTP server's UDP port, default 123
@@ -58,6 +59,12 @@
 #define NTSKD_KE_PORT		4460
 #define NTSKD_NTP_PORT		123
 #define NTSKD_ROTATE_DEFAULT	86400u
+/*
+ * A cookie lives two to three rotation periods; a client polling every
+ * 1024 s (chrony's and ntpd's default maxpoll) needs them to outlive its
+ * poll interval comfortably, or every poll becomes an NTS-KE.
+ */
+#define NTSKD_ROTATE_MIN	3600u
 #define NTSKD_REFRESH_DEFAULT	2419200u
 #define NTSKD_KE_RETRY_DEFAULT	10u
 #define NTSKD_KE_RETRY_MAX_DEFAULT	7200u

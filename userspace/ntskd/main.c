@@ -47,7 +47,8 @@ static void usage(FILE *f)
 		"  -V, --version print the version\n"
 		"Exit status: 0 ok, 1 failure, 2 usage error, %d configuration error\n"
 		"Signals: SIGHUP reloads cert, key and keyfile; SIGUSR1 runs NTS-KE\n"
-		"for every server line now; SIGTERM/SIGINT stop.\n",
+		"for every server line now; SIGUSR2 rotates the master keys now;\n"
+		"SIGTERM/SIGINT stop.\n",
 		NTSKD_EXIT_CONFIG);
 }
 
@@ -159,6 +160,16 @@ static void on_hup(int signo, void *arg)
 
 	if (d->server)
 		ntskd_server_role_reload(d->server);
+}
+
+static void on_usr2(int signo, void *arg)
+{
+	struct ntskd *d = arg;
+
+	if (d->server)
+		ntskd_server_role_rotate_now(d->server);
+	else
+		log_info("SIGUSR2: no NTS-KE server, no master keys to rotate");
 }
 
 static void on_usr1(int signo, void *arg)
@@ -284,7 +295,8 @@ int main(int argc, char **argv)
 	if (ntskd_loop_on_signal(d.loop, SIGTERM, on_stop, &d) ||
 	    ntskd_loop_on_signal(d.loop, SIGINT, on_stop, &d) ||
 	    ntskd_loop_on_signal(d.loop, SIGHUP, on_hup, &d) ||
-	    ntskd_loop_on_signal(d.loop, SIGUSR1, on_usr1, &d)) {
+	    ntskd_loop_on_signal(d.loop, SIGUSR1, on_usr1, &d) ||
+	    ntskd_loop_on_signal(d.loop, SIGUSR2, on_usr2, &d)) {
 		log_err("cannot set up signal handling");
 		goto out;
 	}

@@ -110,8 +110,12 @@ static void role_rotate(struct ntskd_timer *t, void *arg)
 			ROLE_RETRY_MS / 1000);
 		goto retry;
 	}
-	/* the kernel must know the new key before any cookie uses it */
-	if (role_push(r, &next, false)) {
+	/*
+	 * The kernel must know the new key before any cookie uses it; the
+	 * role settings go along, so that a module reloaded since the last
+	 * push is serving again at the latest by the next rotation.
+	 */
+	if (role_push(r, &next, true)) {
 		log_err("key rotation postponed by %d s: the kernel did not take the keys",
 			ROLE_RETRY_MS / 1000);
 		goto retry;
@@ -196,6 +200,13 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 fail:
 	ntskd_server_role_stop(r);
 	return NULL;
+}
+
+void ntskd_server_role_rotate_now(struct ntskd_server_role *r)
+{
+	log_info("SIGUSR2: rotating the master keys now");
+	ntskd_timer_cancel(r->loop, &r->rotation);
+	role_rotate(&r->rotation, r);
 }
 
 void ntskd_server_role_reload(struct ntskd_server_role *r)

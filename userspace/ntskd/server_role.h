@@ -31,6 +31,12 @@ void ntskd_server_role_reload(struct ntskd_server_role *r);
 void ntskd_server_role_stop(struct ntskd_server_role *r);
 
 /*
+ * Rotate the master keys now (SIGUSR2), as the rotation timer would: e.g.
+ * after a key may have leaked. With rotate 0 too. The timer restarts.
+ */
+void ntskd_server_role_rotate_now(struct ntskd_server_role *r);
+
+/*
  * The NTS-KE server's counters for the control socket's "ke-stats": "ok"
  * and one "NAME VALUE" line each (ntskd_ctl.h).
  */
