@@ -527,6 +527,22 @@ static void spin(unsigned int ms)
 		ntskd_loop_run(loop);
 }
 
+/*
+ * A reload (SIGHUP, a renewed certificate) in the middle of an exchange:
+ * that exchange finishes on the old context, cookies and all.
+ */
+static void test_reload_mid_exchange(void)
+{
+	pid_t pid = start_client(client_good_split);
+
+	spin(100);	/* handshake done, request coming byte by byte */
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 1);
+	EXPECT_EQ(ntskd_ke_server_reload_tls(srv), 0);
+	EXPECT_EQ(serve_until_exit(pid), 0);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
 /* The oldest connection, if its peer talks, is not the one evicted. */
 static void test_evict_silent_first(void)
 {
@@ -609,6 +625,7 @@ int main(void)
 	RUN(test_evict_oldest);
 	RUN(test_evict_silent_first);
 	RUN(test_reload);
+	RUN(test_reload_mid_exchange);
 	ntskd_ke_server_stop(srv);
 	ntskd_loop_free(loop);
 	fails = unit_tests_failed;

@@ -5,6 +5,7 @@
 
 #include <linux/knts.h>
 
+#include "file_watch.h"
 #include "ke_server.h"
 #include "log.h"
 #include "masterkeys.h"
@@ -14,6 +15,8 @@
 
 /* A failed rotation (kernel unreachable) is tried again this much later. */
 #define ROLE_RETRY_MS	60000
+/* quiet time after the certificate or key changed on disk, then reload */
+#define ROLE_CERT_SETTLE_MS	2000
 
 struct ntskd_server_role {
 	struct ntskd_loop *loop;
@@ -21,6 +24,7 @@ struct ntskd_server_role {
 	struct ntskd_masterkeys keys;
 	struct ntskd_ke_server *ke;
 	struct ntskd_timer rotation;
+	struct ntskd_file_watch *cert_watch;
 	/* for ke-stats */
 	uint64_t rotations, rotation_failures;
 	uint64_t reloads, reload_failures;
@@ -170,6 +174,20 @@ static int role_load_keys(struct ntskd_server_role *r, int64_t now)
 	return 0;
 }
 
+/*
+ * The certificate or key changed on disk (a renewal): load them, as SIGHUP
+ * would, but not the keyfile. Connections in progress keep the old ones.
+ */
+static void role_cert_changed(void *arg)
+{
+	struct ntskd_server_role *r = arg;
+
+	log_info("%s or %s changed: reloading them", r->cfg->cert, r->cfg->key);
+	r->reloads++;
+	if (ntskd_ke_server_reload_tls(r->ke))
+		r->reload_failures++;
+}
+
 struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 						  const struct ntskd_config *cfg)
 {
@@ -191,6 +209,14 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
 	if (ntskd_ke_server_listen(r->ke))
 		goto fail;
+	{
+		const char *files[] = { cfg->cert, cfg->key };
+
+		/* without it (logged), SIGHUP still reloads */
+		r->cert_watch = ntskd_file_watch_new(loop, files, 2,
+						     ROLE_CERT_SETTLE_MS,
+						     role_cert_changed, r);
+	}
 	if (cfg->rotate)
 		role_schedule(r, now);
 	else
@@ -248,6 +274,7 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 	if (!r)
 		return;
 	ntskd_timer_cancel(r->loop, &r->rotation);
+	ntskd_file_watch_free(r->cert_watch);
 	ntskd_ke_server_stop(r->ke);
 	ntskd_mk_wipe(&r->keys);
 	free(r);
