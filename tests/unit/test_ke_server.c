@@ -413,6 +413,25 @@ static void test_outcome_counters(void)
 	EXPECT_EQ(b.out.timeouts - a.out.timeouts, 0);
 }
 
+/* Per-client lines at debug; the summary at info counts them. */
+static void test_summary(void)
+{
+	int n;
+
+	ntskd_ke_server_log_summary(srv);	/* what came before */
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	EXPECT_EQ(run_client(client_tls12), 0);
+	drain();
+	EXPECT(log_has("debug: NTS-KE with test-peer: AEAD 15, 8 cookies"));
+	EXPECT(log_has("debug: NTS-KE with test-peer failed in the TLS handshake"));
+	ntskd_ke_server_log_summary(srv);
+	EXPECT(log_has("ntskd: NTS-KE summary: 1 exchanges (AEAD 15/16/17: 1/0/0), 8 cookies; 0 requests answered without cookies, 1 connections failed (TLS 1, early close 0, timeout 0)"));
+	/* nothing since: no line */
+	n = log_count("NTS-KE summary:");
+	ntskd_ke_server_log_summary(srv);
+	EXPECT_EQ(log_count("NTS-KE summary:"), n);
+}
+
 /*
  * The test certificate is valid for a day: under NTSKD_CERT_WARN_DAYS, so
  * loading it warned and counted, and every check does again.
@@ -620,6 +639,7 @@ int main(void)
 	RUN(test_slow_client);
 	RUN(test_close_grace);
 	RUN(test_outcome_counters);
+	RUN(test_summary);
 	RUN(test_cert_expiry_warning);
 	RUN(test_max_conns);
 	RUN(test_evict_oldest);

@@ -30,8 +30,14 @@
 #define KE_CLOSE_GRACE_MS	500
 
 /*
- * Abuse must not turn into log volume: per-connection lines (warnings and
- * successes, not debug) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
+ * Per-client lines are debug lines (ntskd -d); at info, a summary of the
+ * exchanges every KE_SUMMARY_MS says what happened, when anything did.
+ */
+#define KE_SUMMARY_MS		600000
+
+/*
+ * Abuse must not turn into log volume: per-connection lines (debug, and
+ * internal errors) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
  * refusals before the handshake log their first one, then a sum per
  * window (ke_quiet_tick).
  */
@@ -103,6 +109,8 @@ struct ntskd_ke_server {
 	uint64_t refused[KE_REF_N];
 	uint64_t window_refused[KE_REF_N];
 	struct ntskd_ke_outcomes out;	/* how exchanges ended */
+	struct ntskd_ke_outcomes summed;	/* ... as of the last summary */
+	struct ntskd_timer summary;
 	int64_t cert_not_after;		/* CLOCK_REALTIME s, of s->ctx */
 	uint64_t cert_warnings;
 	struct ntskd_timer cert_check;
@@ -142,6 +150,40 @@ static void ke_quiet_tick(struct ntskd_timer *t, void *arg)
 	/* keep summing while it goes on; a quiet window closes it */
 	if (any)
 		ntskd_timer_arm(s->loop, &s->quiet, KE_LOG_WINDOW_MS);
+}
+
+void ntskd_ke_server_log_summary(struct ntskd_ke_server *s)
+{
+	const struct ntskd_ke_outcomes *o = &s->out, *p = &s->summed;
+	uint64_t failed = (o->tls_failed - p->tls_failed) +
+			  (o->conn_failed - p->conn_failed) +
+			  (o->closed_early - p->closed_early) +
+			  (o->timeouts - p->timeouts);
+	uint64_t odd = (o->bad_request - p->bad_request) +
+		       (o->no_aead - p->no_aead) +
+		       (o->no_ntpv4 - p->no_ntpv4) +
+		       (o->internal - p->internal);
+
+	if (o->ok != p->ok || failed || odd)
+		log_info("NTS-KE summary: %llu exchanges (AEAD 15/16/17: %llu/%llu/%llu), %llu cookies; %llu requests answered without cookies, %llu connections failed (TLS %llu, early close %llu, timeout %llu); details with -d, counters in ntsctl ke-stats",
+			 (unsigned long long)(o->ok - p->ok),
+			 (unsigned long long)(o->aead[0] - p->aead[0]),
+			 (unsigned long long)(o->aead[1] - p->aead[1]),
+			 (unsigned long long)(o->aead[2] - p->aead[2]),
+			 (unsigned long long)(o->cookies - p->cookies),
+			 (unsigned long long)odd, (unsigned long long)failed,
+			 (unsigned long long)(o->tls_failed - p->tls_failed),
+			 (unsigned long long)(o->closed_early - p->closed_early),
+			 (unsigned long long)(o->timeouts - p->timeouts));
+	s->summed = s->out;
+}
+
+static void ke_summary_tick(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+
+	ntskd_ke_server_log_summary(s);
+	ntskd_timer_arm(s->loop, t, KE_SUMMARY_MS);
 }
 
 static void ke_quiet_open(struct ntskd_ke_server *s)
@@ -222,7 +264,7 @@ static void conn_fail(struct ke_conn *c, int ret, const char *what)
 	else
 		c->srv->out.conn_failed++;
 	ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why));
-	conn_log(c, LOG_WARNING, "NTS-KE with %s failed %s: %s", c->peer, what,
+	conn_log(c, LOG_DEBUG, "NTS-KE with %s failed %s: %s", c->peer, what,
 		 why);
 	conn_close(c);
 }
@@ -283,18 +325,18 @@ static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
 	else if (!ke_log_ok(c->srv))
 		return;
 	else if (o->error_sent)
-		log_warn("bad NTS-KE request from %s: %s; sent Error %u (%s)",
+		log_debug("bad NTS-KE request from %s: %s; sent Error %u (%s)",
 			 c->peer, knts_ke_strreason(o->reason), o->error_code,
 			 o->error_code == KNTS_KE_ERR_UNRECOGNIZED_CRITICAL ?
 			 "unrecognized critical record" : "bad request");
 	else if (o->no_ntpv4)
-		log_warn("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
+		log_debug("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
 			 c->peer);
 	else if (o->aead == KNTS_KE_AEAD_NONE)
-		log_warn("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
+		log_debug("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
 			 c->peer);
 	else
-		log_info("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
+		log_debug("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
 			 c->peer, o->aead, o->n_cookies, o->key_id,
 			 SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
 }
@@ -334,14 +376,14 @@ static int conn_handshake(struct ke_conn *c)
 	SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
 	if (!alpn_len) {
 		/* the ALPN callback only runs when the client sends ALPN */
-		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
 			 c->peer);
 		c->srv->out.tls_failed++;
 		conn_close(c);
 		return -1;
 	}
 	if (SSL_version(c->ssl) != TLS1_3_VERSION) {
-		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
 			 c->peer, SSL_get_version(c->ssl));
 		c->srv->out.tls_failed++;
 		conn_close(c);
@@ -381,7 +423,7 @@ static int conn_read(struct ke_conn *c)
 			int e = SSL_get_error(c->ssl, ret);
 
 			if (e == SSL_ERROR_ZERO_RETURN || ke_eof(e)) {
-				conn_log(c, LOG_WARNING, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
+				conn_log(c, LOG_DEBUG, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
 					 c->peer, c->in_len);
 				c->srv->out.closed_early++;
 				conn_close(c);
@@ -503,7 +545,7 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 			  c->peer);
 	} else {
 		c->srv->out.timeouts++;
-		conn_log(c, LOG_WARNING, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
 			 c->peer, c->srv->timeout_ms, ke_state_name[c->state],
 			 c->in_len);
 	}
@@ -719,6 +761,8 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	ntskd_ke_server_check_cert(s);
 	ntskd_timer_init(&s->cert_check, ke_cert_tick, s);
 	ntskd_timer_arm(loop, &s->cert_check, NTSKD_CERT_CHECK_MS);
+	ntskd_timer_init(&s->summary, ke_summary_tick, s);
+	ntskd_timer_arm(loop, &s->summary, KE_SUMMARY_MS);
 	return s;
 }
 
@@ -796,6 +840,8 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 			 (unsigned long long)s->refused[KE_REF_EVICTED]);
 	ntskd_timer_cancel(s->loop, &s->quiet);
 	ntskd_timer_cancel(s->loop, &s->cert_check);
+	ntskd_timer_cancel(s->loop, &s->summary);
+	ntskd_ke_server_log_summary(s);
 	while (s->conns)
 		conn_close(s->conns);
 	ntskd_ke_listeners_close(s->listeners);

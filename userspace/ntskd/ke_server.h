@@ -123,6 +123,13 @@ void ntskd_ke_server_cert_left(const struct ntskd_ke_server *s,
 #define NTSKD_CERT_CHECK_MS	(6 * 3600 * 1000)
 void ntskd_ke_server_check_cert(struct ntskd_ke_server *s);
 
+/*
+ * Log at info what the exchanges since the last summary came to (nothing
+ * when nothing happened); done every 10 minutes and at stop. Per-client
+ * lines are debug lines.
+ */
+void ntskd_ke_server_log_summary(struct ntskd_ke_server *s);
+
 /* Close listeners and connections. NULL is a no-op. */
 void ntskd_ke_server_stop(struct ntskd_ke_server *s);
 
