@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 37
+ktap_plan 39
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -240,6 +240,30 @@ diag "$out"
 ip netns exec "$srv" "$NTSCTL" --json ke-stats | python3 -c \
 	'import json,sys; d=json.load(sys.stdin)["ke_stats"]; sys.exit(0 if d["exchanges_ok"] >= 3 else 1)'
 ok $? "ntsctl --json ke-stats is valid JSON with the same counters"
+
+# Prometheus text: every line a comment or "name{labels} value", TYPE
+# before each family, the kernel's counters and ntskd's.
+prom=$(ip netns exec "$srv" "$NTSCTL" stats --prometheus)
+python3 - "$prom" <<'PY'
+import re, sys
+typed, seen = set(), set()
+for l in sys.argv[1].splitlines():
+    m = re.match(r'# TYPE ([a-z_]+) (counter|gauge)$', l)
+    if m:
+        typed.add(m.group(1)); continue
+    if l.startswith('#'):
+        continue
+    m = re.match(r'([a-z_]+)(\{reason="[a-z0-9_]+"\})? (-?[0-9]+)$', l)
+    if not m or m.group(1) not in typed:
+        sys.exit('bad line: ' + l)
+    seen.add(m.group(1))
+want = {'knts_srv_req_verified_total', 'ntskd_up', 'ntskd_ke_exchanges_ok_total',
+        'ntskd_ke_cert_days_left', 'ntskd_ke_cookies_issued_total'}
+sys.exit(0 if want <= seen else 'missing: %s' % (want - seen))
+PY
+ok $? "ntsctl stats --prometheus: valid text format, knts and ntskd counters"
+grep -qx "ntskd_up 1" <<<"$prom"
+ok $? "... ntskd_up 1 while ntskd answers"
 
 # 7. Someone else holds the control socket's name: ntsctl refuses to
 # believe it, a starting ntskd says who it is.

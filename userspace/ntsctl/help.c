@@ -26,7 +26,10 @@ static const struct {
 	  "srv_malformed_REASON lines count malformed NTS requests by reason;\n"
 	  "stat_N is a counter of a newer module this ntsctl cannot name.\n"
 	  "docs/operator-guide.md explains every counter.\n"
-	  "  --json   machine-readable output\n" },
+	  "  --json         machine-readable output\n"
+	  "  --prometheus   Prometheus text format (for node_exporter's textfile\n"
+	  "                 collector), with ntskd's NTS-KE counters (ke-stats)\n"
+	  "                 when an ntskd answers, and ntskd_up\n" },
 	{ "server",
 	  "enable   switch the server role of this namespace on, or change it:\n"
 	  "         port PORT      UDP port of the local NTP server (default 123)\n"

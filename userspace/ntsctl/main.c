@@ -22,7 +22,7 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o);
 static const struct subcommand subcommands[] = {
 	{ "show", ntsctl_show, "show [--json]",
 	  "show the server role (port, policy, key IDs) and the client associations" },
-	{ "stats", ntsctl_stats, "stats [--json]",
+	{ "stats", ntsctl_stats, "stats [--json|--prometheus]",
 	  "show this network namespace's knts counters" },
 	{ "server", ntsctl_server, "server enable|disable [port N] [policy P]",
 	  "turn the server role on (policy mixed or nts-only) or off" },
