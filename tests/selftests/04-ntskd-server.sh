@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 39
+ktap_plan 44
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -264,6 +264,33 @@ PY
 ok $? "ntsctl stats --prometheus: valid text format, knts and ntskd counters"
 grep -qx "ntskd_up 1" <<<"$prom"
 ok $? "... ntskd_up 1 while ntskd answers"
+
+# 8. The module reloaded under load (rmmod; modprobe, as to change
+# nak_rate): ntskd sees the family come back, or its audit sees the role
+# off, and pushes its keys and settings again; the chrony client, with the
+# cookies it already holds, is authenticated again.
+LOAD=$PROJECT/build/ntsload
+ip netns exec "$cli" "$LOAD" --ke 10.77.0.1 --ca "$PKI/ca.crt" --rate 200 \
+	--duration 20 --pool 8 --drain 3000 --json > "$LAB/load.json" 2> "$LAB/load.err" &
+loadpid=$!
+sleep 4
+rx=$(good_rx client 10.77.0.1)
+knts_unload && knts_load
+t0=$(date +%s%N)
+restored() {
+	ip netns exec "$srv" "$NTSCTL" show | grep -q 'server role: enabled' &&
+		[ "$(kernel_current "$srv")" = "$(key_line "$KEYS" 5)" ]
+}
+wait_for 30 restored
+ok $? "rmmod + modprobe under load: ntskd restores the role and its keys ($(( ($(date +%s%N) - t0) / 1000000 )) ms; bound 30 s)"
+check "... and says so" wait_for 10 ntskd_logged kd "knts server role restored"
+good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
+check "... the chrony client is authenticated again with the cookies it held" wait_for 90 good_again
+wait "$loadpid"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["valid"] > 0 else 1)' "$LAB/load.json"
+ok $? "... the load ran through it ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("sent %d valid %d naks %d" % (d["sent"], d["valid"], d["naks"]))' "$LAB/load.json" 2>&1))"
+[ "$(ke_stat kernel_resyncs)" -ge 1 ]
+ok $? "ntsctl ke-stats counts the resync (kernel_resyncs $(ke_stat kernel_resyncs))"
 
 # 7. Someone else holds the control socket's name: ntsctl refuses to
 # believe it, a starting ntskd says who it is.

@@ -6,6 +6,7 @@
 #include <linux/knts.h>
 
 #include "file_watch.h"
+#include "genl_watch.h"
 #include "ke_server.h"
 #include "log.h"
 #include "masterkeys.h"
@@ -17,6 +18,15 @@
 #define ROLE_RETRY_MS	60000
 /* quiet time after the certificate or key changed on disk, then reload */
 #define ROLE_CERT_SETTLE_MS	2000
+/*
+ * How often the kernel's server role is compared with what ntskd set: a
+ * module reloaded (rmmod/modprobe, to change nak_rate) comes back with the
+ * role off and no keys, while ntskd would go on handing out cookies that
+ * nothing accepts. The family's appearance triggers the check at once
+ * (after ROLE_FAMILY_SETTLE_MS); this catches what that misses.
+ */
+#define ROLE_AUDIT_MS		15000
+#define ROLE_FAMILY_SETTLE_MS	200
 
 struct ntskd_server_role {
 	struct ntskd_loop *loop;
@@ -25,6 +35,10 @@ struct ntskd_server_role {
 	struct ntskd_ke_server *ke;
 	struct ntskd_timer rotation;
 	struct ntskd_file_watch *cert_watch;
+	struct ntskd_genl_watch *family_watch;
+	struct ntskd_timer audit;
+	bool kernel_missing;	/* logged once per absence */
+	uint64_t resyncs;
 	/* for ke-stats */
 	uint64_t rotations, rotation_failures;
 	uint64_t reloads, reload_failures;
@@ -188,6 +202,75 @@ static void role_cert_changed(void *arg)
 		r->reload_failures++;
 }
 
+/* Does the kernel hold what we set: role on, port, policy, our keys? */
+static const char *role_differs(const struct ntskd_server_role *r,
+				const struct knts_server_state *st)
+{
+	unsigned int i, j;
+
+	if (!st->enabled)
+		return "the server role is off";
+	if (st->port != r->cfg->ntp_port || st->policy != r->cfg->policy)
+		return "another port or policy";
+	if (!st->has_current || st->current_id != ntskd_mk_current(&r->keys)->id)
+		return "another current key";
+	if (st->n_keys != NTSKD_MK_SLOTS)
+		return "another number of keys";
+	for (i = 0; i < NTSKD_MK_SLOTS; i++) {
+		for (j = 0; j < st->n_keys; j++)
+			if (st->ids[j] == r->keys.slot[i].id)
+				break;
+		if (j == st->n_keys)
+			return "other keys";
+	}
+	return NULL;
+}
+
+static void role_audit(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_server_role *r = arg;
+	struct knts_server_state st;
+	struct knts_nl *nl;
+	const char *why;
+	int err;
+
+	ntskd_timer_arm(r->loop, &r->audit, ROLE_AUDIT_MS);
+	nl = knts_nl_open(&err);
+	if (!nl) {
+		if (!r->kernel_missing)
+			log_err("knts: %s; cookies handed out now will not be accepted until it is back",
+				knts_nl_strerror(err));
+		r->kernel_missing = true;
+		return;
+	}
+	err = knts_nl_server_get(nl, &st);
+	knts_nl_close(nl);
+	if (err) {
+		log_warn("knts: cannot read the server role: %s",
+			 knts_nl_strerror(err));
+		return;
+	}
+	r->kernel_missing = false;
+	why = role_differs(r, &st);
+	if (!why)
+		return;
+	log_warn("knts: the kernel's server role is not what ntskd set (%s; module reloaded?): pushing the keys and settings again",
+		 why);
+	r->resyncs++;
+	if (!role_push(r, &r->keys, true))
+		log_info("knts server role restored: NTP port %u, policy %s, current key %08X",
+			 r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
+			 ntskd_mk_current(&r->keys)->id);
+}
+
+/* The knts family (re)appeared: check, and restore, right away. */
+static void role_family_back(void *arg)
+{
+	struct ntskd_server_role *r = arg;
+
+	ntskd_timer_arm(r->loop, &r->audit, ROLE_FAMILY_SETTLE_MS);
+}
+
 struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 						  const struct ntskd_config *cfg)
 {
@@ -201,6 +284,7 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->loop = loop;
 	r->cfg = cfg;
 	ntskd_timer_init(&r->rotation, role_rotate, r);
+	ntskd_timer_init(&r->audit, role_audit, r);
 	/* a bad certificate must fail the start before the kernel is touched */
 	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
 	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
@@ -217,6 +301,9 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 						     ROLE_CERT_SETTLE_MS,
 						     role_cert_changed, r);
 	}
+	r->family_watch = ntskd_genl_watch_new(loop, KNTS_FAMILY_NAME,
+					       role_family_back, r);
+	ntskd_timer_arm(loop, &r->audit, ROLE_AUDIT_MS);
 	if (cfg->rotate)
 		role_schedule(r, now);
 	else
@@ -274,6 +361,8 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 	if (!r)
 		return;
 	ntskd_timer_cancel(r->loop, &r->rotation);
+	ntskd_timer_cancel(r->loop, &r->audit);
+	ntskd_genl_watch_free(r->family_watch);
 	ntskd_file_watch_free(r->cert_watch);
 	ntskd_ke_server_stop(r->ke);
 	ntskd_mk_wipe(&r->keys);
@@ -323,6 +412,7 @@ void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
 			{ "rate_untracked", (int64_t)st.rate_untracked },
 			{ "rotations", (int64_t)r->rotations },
 			{ "rotation_failures", (int64_t)r->rotation_failures },
+			{ "kernel_resyncs", (int64_t)r->resyncs },
 			{ "reloads", (int64_t)r->reloads },
 			{ "reload_failures", (int64_t)r->reload_failures },
 			{ "cert_expiry_warnings", (int64_t)st.cert_warnings },
