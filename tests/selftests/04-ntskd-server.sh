@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 44
+ktap_plan 47
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -248,12 +248,12 @@ python3 - "$prom" <<'PY'
 import re, sys
 typed, seen = set(), set()
 for l in sys.argv[1].splitlines():
-    m = re.match(r'# TYPE ([a-z_]+) (counter|gauge)$', l)
+    m = re.match(r'# TYPE ([a-z0-9_]+) (counter|gauge)$', l)
     if m:
         typed.add(m.group(1)); continue
     if l.startswith('#'):
         continue
-    m = re.match(r'([a-z_]+)(\{reason="[a-z0-9_]+"\})? (-?[0-9]+)$', l)
+    m = re.match(r'([a-z0-9_]+)(\{reason="[a-z0-9_]+"\})? (-?[0-9]+)$', l)
     if not m or m.group(1) not in typed:
         sys.exit('bad line: ' + l)
     seen.add(m.group(1))
@@ -291,6 +291,32 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["va
 ok $? "... the load ran through it ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("sent %d valid %d naks %d" % (d["sent"], d["valid"], d["naks"]))' "$LAB/load.json" 2>&1))"
 [ "$(ke_stat kernel_resyncs)" -ge 1 ]
 ok $? "ntsctl ke-stats counts the resync (kernel_resyncs $(ke_stat kernel_resyncs))"
+
+# 9. Least privilege, as /proc/PID/status shows it: without 'user', root
+# with CAP_NET_ADMIN alone; with 'user nobody', nobody with CAP_NET_ADMIN
+# alone; both with no_new_privs and the seccomp filter, and still serving.
+status_of() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+least_priv() { # PID UID
+	local p=$1
+	[ "$(status_of "$p" CapEff)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapPrm)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapBnd)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapAmb)" = 0000000000000000 ] &&
+	[ "$(status_of "$p" NoNewPrivs)" = 1 ] && [ "$(status_of "$p" Seccomp)" = 2 ] &&
+	[ "$(status_of "$p" Uid | tr -s '\t ' ' ')" = "$2 $2 $2 $2" ]
+}
+least_priv "$(ntskd_pid kd)" 0
+ok $? "ntskd started as root without 'user': CAP_NET_ADMIN alone, no_new_privs, seccomp ($(status_of "$(ntskd_pid kd)" CapEff))"
+new_netns up
+ntskd_start "$up" kdu "ke-listen 127.0.0.1" "cert $PKI/server.crt" "key $PKI/server.key" \
+	"keyfile $LAB/kdu-keys" "user nobody"
+pid=$(ntskd_pid kdu)
+least_priv "$pid" 65534
+ok $? "ntskd with 'user nobody': uid 65534, CAP_NET_ADMIN alone, no_new_privs, seccomp"
+diag "$(grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs|Seccomp)' "/proc/$pid/status")"
+n=$(ke_bytes "$up" 127.0.0.1:4460 -alpn ntske/1)
+[ "$n" -eq 848 ] && ntskd_logged kdu "privileges dropped: uid 65534"
+ok $? "... and serves NTS-KE after the drop ($n bytes)"
 
 # 7. Someone else holds the control socket's name: ntsctl refuses to
 # believe it, a starting ntskd says who it is.

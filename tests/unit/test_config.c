@@ -132,6 +132,10 @@ static void test_errors(void)
 		   "t.conf:1: rotate '315360001' is not a number from 0 to 315360000");
 	EXPECT_ERR("rotate 3600\nrotate 7200\n",
 		   "t.conf:2: 'rotate' given twice (first on line 1)");
+	EXPECT_ERR("user\n", "t.conf:1: usage: user NAME");
+	EXPECT_ERR("user a\nuser b\n", "t.conf:2: 'user' given twice (first on line 1)");
+	EXPECT_EQ(parse("user _ntskd\n"), 0);
+	EXPECT(!strcmp(cfg.user, "_ntskd"));
 	EXPECT_ERR("rotate 3599\n",
 		   "t.conf:1: rotate 3599 is below the minimum of 3600 s: cookies would expire between a client's polls (0 turns rotation off)");
 	EXPECT_ERR("rotate 1\n",

@@ -148,6 +148,21 @@ static void test_cert_dates(void)
 	unlink(path);
 }
 
+static void test_user(void)
+{
+	struct ntskd_config c;
+	char e[256];
+	const char *conf = "server a.example\nuser no-such-user-knts\n";
+
+	ntskd_config_init(&c);
+	EXPECT_EQ(ntskd_config_parse(&c, "t", conf, strlen(conf), e, sizeof(e)), 0);
+	EXPECT(!strcmp(c.user, "no-such-user-knts"));
+	EXPECT_EQ(ntskd_preflight(&c), -1);
+	snprintf(c.user, sizeof(c.user), "root");
+	EXPECT_EQ(ntskd_preflight(&c), 0);
+	ntskd_config_free(&c);
+}
+
 static void test_client_ca(void)
 {
 	struct ntskd_config c;
@@ -181,6 +196,7 @@ int main(void)
 	RUN(test_secret_file);
 	RUN(test_server_files);
 	RUN(test_client_ca);
+	RUN(test_user);
 	RUN(test_encrypted_key);
 	RUN(test_cert_dates);
 	unlink(cert);

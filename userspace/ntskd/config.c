@@ -29,6 +29,7 @@ struct conf_parser {
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
 	unsigned int seen_ke_rate;
+	unsigned int seen_user;
 };
 
 struct conf_words {
@@ -471,6 +472,12 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 			return conf_error(p, "ke-retry MAX %u is below the first delay %u",
 					  c->ke_retry_max, c->ke_retry);
 		return 0;
+	}
+	if (conf_is(d, dl, "user")) {
+		if (conf_nargs(p, ws, 1, 1, "user NAME") ||
+		    conf_once(p, &p->seen_user, "user"))
+			return -1;
+		return conf_copy(p, ws, 1, c->user, sizeof(c->user), "user name");
 	}
 	if (conf_is(d, dl, "client-state"))
 		return conf_path(p, ws, &p->seen_client_state, c->client_state,

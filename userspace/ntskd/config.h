@@ -31,6 +31,11 @@
  *                           built in code has no limit unless it sets
  *                           one). "ke-rate-limit off": no limit.
  *
+ * Either role:
+ *   user NAME               started as root: run as NAME once listeners,
+ *                           certificate, key and keyfile are open, with
+ *                           CAP_NET_ADMIN alone (privdrop.h)
+ *
  * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
  *                           repeatable; AEAD IDs among 15, 16, 17
@@ -126,6 +131,7 @@ struct ntskd_config {
 	uint32_t ke_retry;			/* seconds, >= 1 */
 	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
 	char client_state[NTSKD_PATH_MAX];
+	char user[NTSKD_NAME_MAX + 1];		/* "" = no user switch */
 };
 
 /* Defaults; nothing allocated. */

@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "ntskd_ctl.h"
 #include "preflight.h"
+#include "privdrop.h"
 #include "server_role.h"
 
 struct ntskd {
@@ -313,6 +314,9 @@ int main(int argc, char **argv)
 	}
 	/* without it ntsctl cannot reach us; SIGHUP and SIGUSR1 still can */
 	d.control = ntskd_control_open(d.loop, on_control, &d);
+	/* all that needs privilege is open: keep CAP_NET_ADMIN alone */
+	if (ntskd_drop_privileges(d.cfg.user))
+		goto out;
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Configuration checks before start and for ntskd -t (see preflight.h). */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,6 +81,10 @@ static int preflight_client(const struct ntskd_config *c)
 
 int ntskd_preflight(const struct ntskd_config *c)
 {
+	if (c->user[0] && !getpwnam(c->user)) {
+		log_err("user %s: no such user", c->user);
+		return -1;
+	}
 	if (ntskd_config_server_role(c) && preflight_server(c))
 		return -1;
 	if (ntskd_config_client_role(c) && preflight_client(c))

@@ -27,6 +27,9 @@
  */
 #define ROLE_AUDIT_MS		15000
 #define ROLE_FAMILY_SETTLE_MS	200
+/* after the family came back, until the module takes the push */
+#define ROLE_FAST_AUDIT_MS	1000
+#define ROLE_FAST_AUDITS	10
 
 struct ntskd_server_role {
 	struct ntskd_loop *loop;
@@ -38,6 +41,7 @@ struct ntskd_server_role {
 	struct ntskd_genl_watch *family_watch;
 	struct ntskd_timer audit;
 	bool kernel_missing;	/* logged once per absence */
+	unsigned int fast_audits;	/* left, at ROLE_FAST_AUDIT_MS */
 	uint64_t resyncs;
 	/* for ke-stats */
 	uint64_t rotations, rotation_failures;
@@ -234,7 +238,12 @@ static void role_audit(struct ntskd_timer *t, void *arg)
 	const char *why;
 	int err;
 
-	ntskd_timer_arm(r->loop, &r->audit, ROLE_AUDIT_MS);
+	if (r->fast_audits) {
+		r->fast_audits--;
+		ntskd_timer_arm(r->loop, &r->audit, ROLE_FAST_AUDIT_MS);
+	} else {
+		ntskd_timer_arm(r->loop, &r->audit, ROLE_AUDIT_MS);
+	}
 	nl = knts_nl_open(&err);
 	if (!nl) {
 		if (!r->kernel_missing)
@@ -257,10 +266,12 @@ static void role_audit(struct ntskd_timer *t, void *arg)
 	log_warn("knts: the kernel's server role is not what ntskd set (%s; module reloaded?): pushing the keys and settings again",
 		 why);
 	r->resyncs++;
-	if (!role_push(r, &r->keys, true))
+	if (!role_push(r, &r->keys, true)) {
 		log_info("knts server role restored: NTP port %u, policy %s, current key %08X",
 			 r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
 			 ntskd_mk_current(&r->keys)->id);
+		r->fast_audits = 0;
+	}
 }
 
 /* The knts family (re)appeared: check, and restore, right away. */
@@ -268,6 +279,7 @@ static void role_family_back(void *arg)
 {
 	struct ntskd_server_role *r = arg;
 
+	r->fast_audits = ROLE_FAST_AUDITS;
 	ntskd_timer_arm(r->loop, &r->audit, ROLE_FAMILY_SETTLE_MS);
 }
 
