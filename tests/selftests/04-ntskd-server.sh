@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 47
+ktap_plan 48
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -218,6 +218,9 @@ make_nks0 "$LAB/fresh"
 cp "$LAB/fresh" "$KEYS"
 check "ntsctl load-keys of a fresh key file" ip netns exec "$srv" "$NTSCTL" load-keys "$KEYS"
 kill -HUP "$(ntskd_pid kd)"
+# the second ntskd of this namespace shares the keyfile (rotate 0): it is
+# told too, as an operator would, or the two would push different keys
+pkill -HUP -f -- "-c $LAB/kd2/ntskd.conf"
 check "ntskd re-reads its keyfile on SIGHUP" \
 	wait_for 20 ntskd_logged kd "loaded new master keys: current key $(key_line "$KEYS" 5)"
 nak_rose() { [ "$(knts_stat_text "$srv" srv_nak_sent)" -gt "$naks" ]; }
@@ -317,6 +320,25 @@ diag "$(grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs|Seccomp)' "/proc/$pid/status")"
 n=$(ke_bytes "$up" 127.0.0.1:4460 -alpn ntske/1)
 [ "$n" -eq 848 ] && ntskd_logged kdu "privileges dropped: uid 65534"
 ok $? "... and serves NTS-KE after the drop ($n bytes)"
+
+# Started the way the systemd unit starts it: as a user, with CAP_NET_ADMIN
+# ambient (and so inheritable) and the bounding set cut to it.
+NOB=$(mktemp -d /tmp/knts-nob.XXXXXX)
+at_exit "rm -rf $NOB"
+cp "$PKI/server.crt" "$PKI/server.key" "$NOB/" && chmod 755 "$NOB" &&
+	chown -R nobody "$NOB" && chmod 600 "$NOB/server.key"
+printf '%s\n' "ke-listen 127.0.0.1" "cert $NOB/server.crt" "key $NOB/server.key" \
+	"keyfile $NOB/ntskeys" > "$NOB/ntskd.conf"
+new_netns amb
+ip netns exec "$amb" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
+	"$NTSKD" -f -c "$NOB/ntskd.conf" > "$LAB/kdamb.log" 2>&1 &
+ambpid=$!
+at_exit "kill $ambpid"
+wait_for 30 grep -q 'running (config' "$LAB/kdamb.log" && least_priv "$ambpid" 65534
+rc=$?
+ok $rc "ntskd started as the unit starts it (nobody, ambient CAP_NET_ADMIN): keeps CAP_NET_ADMIN alone, seccomp"
+[ $rc -eq 0 ] || diag "$(cat "$LAB/kdamb.log")"
 
 # 7. Someone else holds the control socket's name: ntsctl refuses to
 # believe it, a starting ntskd says who it is.

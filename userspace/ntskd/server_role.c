@@ -42,6 +42,8 @@ struct ntskd_server_role {
 	struct ntskd_timer audit;
 	bool kernel_missing;	/* logged once per absence */
 	unsigned int fast_audits;	/* left, at ROLE_FAST_AUDIT_MS */
+	bool changed_last;	/* the last audit undid someone's change */
+	bool yielding;		/* ... and the next found it again: stop */
 	uint64_t resyncs;
 	/* for ke-stats */
 	uint64_t rotations, rotation_failures;
@@ -206,12 +208,20 @@ static void role_cert_changed(void *arg)
 		r->reload_failures++;
 }
 
-/* Does the kernel hold what we set: role on, port, policy, our keys? */
+/*
+ * Does the kernel hold what we set: role on, port, policy, our keys? Sets
+ * @reset when it looks freshly loaded (role off or no keys), as opposed
+ * to set otherwise by someone (ntsctl, another ntskd).
+ */
 static const char *role_differs(const struct ntskd_server_role *r,
-				const struct knts_server_state *st)
+				const struct knts_server_state *st,
+				bool *reset)
 {
 	unsigned int i, j;
 
+	*reset = !st->enabled || !st->n_keys;
+	if (!st->n_keys)
+		return "no master keys";
 	if (!st->enabled)
 		return "the server role is off";
 	if (st->port != r->cfg->ntp_port || st->policy != r->cfg->policy)
@@ -236,6 +246,7 @@ static void role_audit(struct ntskd_timer *t, void *arg)
 	struct knts_server_state st;
 	struct knts_nl *nl;
 	const char *why;
+	bool reset;
 	int err;
 
 	if (r->fast_audits) {
@@ -260,9 +271,26 @@ static void role_audit(struct ntskd_timer *t, void *arg)
 		return;
 	}
 	r->kernel_missing = false;
-	why = role_differs(r, &st);
-	if (!why)
+	why = role_differs(r, &st, &reset);
+	if (!why) {
+		r->changed_last = false;
 		return;
+	}
+	/*
+	 * A module reloaded is always restored. A change made by someone
+	 * else is undone once; if it is back at the next audit, another
+	 * ntskd (or a script) keeps setting it, and two daemons pushing in
+	 * turn would make the keys flap under the clients: stop and say so.
+	 */
+	if (!reset && r->yielding)
+		return;
+	if (!reset && r->changed_last) {
+		r->yielding = true;
+		log_err("knts: the server role keeps being changed by another process (%s): another ntskd in this network namespace, or ntsctl? Not undoing it again; SIGHUP makes ntskd push its own once more",
+			why);
+		return;
+	}
+	r->changed_last = !reset;
 	log_warn("knts: the kernel's server role is not what ntskd set (%s; module reloaded?): pushing the keys and settings again",
 		 why);
 	r->resyncs++;
@@ -342,6 +370,8 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 	int ret;
 
 	log_info("SIGHUP: reloading cert, key and %s", r->cfg->keyfile);
+	r->yielding = false;
+	r->changed_last = false;
 	r->reloads++;
 	if (ntskd_ke_server_reload_tls(r->ke))
 		r->reload_failures++;
