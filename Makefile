@@ -167,10 +167,19 @@ UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c userspace/ntskd/k
 UNIT_EXTRA_test_ke_fair := userspace/ntskd/ke_fair.c userspace/ntskd/ke_ratelimit.c
 UNIT_EXTRA_test_ke_abuse := $(UNIT_EXTRA_test_ke_server)
 UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
+UNIT_EXTRA_test_ke_listen := userspace/ntskd/ke_listen.c userspace/ntskd/loop.c \
+	userspace/ntskd/log.c userspace/ntskd/config.c
+UNIT_EXTRA_test_file_watch := userspace/ntskd/file_watch.c userspace/ntskd/loop.c \
+	userspace/ntskd/log.c
+UNIT_EXTRA_test_log := userspace/ntskd/log.c
+UNIT_EXTRA_test_privdrop := userspace/ntskd/privdrop.c userspace/ntskd/log.c
+UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.c \
+	userspace/ntskd/masterkeys.c userspace/ntskd/config.c userspace/ntskd/log.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
-	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair
+	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair \
+	test_preflight test_ke_listen test_file_watch test_log test_privdrop
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \

@@ -57,6 +57,7 @@ static void check_config(const struct ntskd_config *c)
 	CHECK(!c->cert[0] == !c->key[0]);
 	CHECK(!c->n_listen || c->cert[0]);
 	CHECK(c->rotate <= NTSKD_SECONDS_MAX);
+	CHECK(!c->rotate || c->rotate >= NTSKD_ROTATE_MIN);
 	CHECK(c->refresh >= 1 && c->refresh <= NTSKD_SECONDS_MAX);
 	CHECK(c->ntp_port != 0);
 	CHECK(c->policy <= KNTS_POLICY_MAX);
@@ -107,10 +108,14 @@ static char *print_config(const struct ntskd_config *c, size_t *len)
 	    c->policy ? "nts-only" : "mixed", c->refresh);
 	if (c->ntp_server[0])
 		OUT("ntp-server %s\n", c->ntp_server);
+	if (c->user[0])
+		OUT("user %s\n", c->user);
 	if (c->ke_rate_milli)
 		OUT("ke-rate-limit %u.%03u burst %u max-conns %u\n",
 		    c->ke_rate_milli / 1000, c->ke_rate_milli % 1000,
 		    c->ke_burst, c->ke_addr_conns);
+	else if (c->cert[0])
+		OUT("ke-rate-limit off\n");	/* the default is on */
 	for (i = 0; i < c->n_servers; i++) {
 		const struct ntskd_server_conf *s = &c->servers[i];
 
@@ -147,6 +152,7 @@ static void check_same(const struct ntskd_config *a,
 	CHECK(a->policy == b->policy && a->refresh == b->refresh);
 	CHECK(!strcmp(a->ntp_server, b->ntp_server));
 	CHECK(a->ke_rate_milli == b->ke_rate_milli);
+	CHECK(!strcmp(a->user, b->user));
 	if (a->ke_rate_milli)
 		CHECK(a->ke_burst == b->ke_burst &&
 		      a->ke_addr_conns == b->ke_addr_conns);

@@ -15,6 +15,16 @@ for n in $names; do
 	grep -qE "^\| \`$n\` \|" "$GUIDE"
 	ok $? "operator guide explains counter $n"
 done
+# ntskd's NTS-KE counters (ntsctl ke-stats), as server_role.c names them.
+kenames=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)", .*/\1/p' userspace/ntskd/server_role.c)
+[ "$(wc -w <<<"$kenames")" -ge 20 ]
+ok $? "server_role.c lists the NTS-KE counters ($(wc -w <<<"$kenames"))"
+missing=""
+for n in $kenames; do
+	grep -qE "^\| \`$n\` \|" "$GUIDE" || missing+=" $n"
+done
+[ -z "$missing" ]
+ok $? "operator guide explains every ke-stats counter${missing:+ (missing:$missing)}"
 reasons=$(sed -n 's/^[[:space:]]*\[KNTS_EF_E_[A-Z0-9_]*\][[:space:]]*= "\([a-z0-9_]*\)",.*/\1/p' kmod/ef.c)
 [ "$(wc -w <<<"$reasons")" -ge 28 ]
 ok $? "ef.c names the malformed reasons ($(wc -w <<<"$reasons"))"

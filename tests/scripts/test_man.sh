@@ -46,7 +46,7 @@ n_man=$(grep -cE "^       [0-9]+( |$)" <<<"$text")
 ok $? "ntsctl.8 documents no exit code ntsctl.h lacks"
 
 text=$(section docs/man/ntskd.8 OPTIONS)
-for o in "-c FILE" "-f" "-d" "--version"; do
+for o in "-c FILE" "-f" "-d" "-t" "--version" "--help"; do
 	grep -qE "^       ${o}( |,|$)" <<<"$text"
 	ok $? "ntskd.8 documents option $o"
 done

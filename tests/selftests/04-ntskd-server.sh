@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 33
+ktap_plan 48
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -186,7 +186,7 @@ wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
 cp "$LAB/chrkeys-dump/ntskeys" "$LAB/rot-keys"
 first=$(key_line "$LAB/rot-keys" 5)
 ntskd_start "$rot" kdrot "ke-listen 127.0.0.1" "cert $PKI/server.crt" "key $PKI/server.key" \
-	"keyfile $LAB/rot-keys" "rotate 3" "ntp-port 11123" "policy nts-only" &&
+	"keyfile $LAB/rot-keys" "rotate 3600" "ntp-port 11123" "policy nts-only" &&
 	ntskd_logged kdrot "loaded the master keys: current key $first"
 ok $? "ntskd loads the ntskeys chrony 4.3 wrote (current $first)"
 ip netns exec "$rot" "$NTSCTL" show | grep -q 'port: 11123' &&
@@ -196,8 +196,9 @@ printf "$REQ" | ip netns exec "$rot" timeout 30 openssl s_client -connect 127.0.
 	-CAfile "$PKI/ca.crt" -quiet -alpn ntske/1 2>/dev/null | od -An -tx1 | tr -d ' \n' |
 	grep -q '800700022b73'
 ok $? "the answer carries an NTPv4 Port record (7) for 11123"
-# However many 3 s periods pass (TCG under load is slow): the kernel holds
-# exactly the file's 4 keys and its current key, and that moved on.
+# rotate has a minimum of an hour: SIGUSR2 rotates now. The kernel then
+# holds exactly the file's 4 keys and its current key, and that moved on.
+kill -USR2 "$(ntskd_pid kdrot)"
 rotated() {
 	local cur
 	cur=$(kernel_current "$rot")
@@ -217,6 +218,9 @@ make_nks0 "$LAB/fresh"
 cp "$LAB/fresh" "$KEYS"
 check "ntsctl load-keys of a fresh key file" ip netns exec "$srv" "$NTSCTL" load-keys "$KEYS"
 kill -HUP "$(ntskd_pid kd)"
+# the second ntskd of this namespace shares the keyfile (rotate 0): it is
+# told too, as an operator would, or the two would push different keys
+pkill -HUP -f -- "-c $LAB/kd2/ntskd.conf"
 check "ntskd re-reads its keyfile on SIGHUP" \
 	wait_for 20 ntskd_logged kd "loaded new master keys: current key $(key_line "$KEYS" 5)"
 nak_rose() { [ "$(knts_stat_text "$srv" srv_nak_sent)" -gt "$naks" ]; }
@@ -227,5 +231,130 @@ rx=$(good_rx client 10.77.0.1)
 good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
 check "... and is authenticated again with the new keys" wait_for 30 good_again
 diag "$(chronyc_in client authdata)"
+
+# 6. ntskd's own counters through its control socket (server role only)
+ke_stat() { ip netns exec "$srv" "$NTSCTL" ke-stats | awk -v n="$1" '$1 == n { print $2 }'; }
+out=$(ip netns exec "$srv" "$NTSCTL" ke-stats 2>&1)
+[ "$(ke_stat exchanges_ok)" -ge 3 ] && [ "$(ke_stat cookies_issued)" -ge 24 ] &&
+	[ "$(ke_stat tls_failed)" -ge 2 ] && [ "$(ke_stat cert_days_left)" -ge 1 ] &&
+	[ "$(ke_stat exchanges_aead_15)" -ge 1 ] && [ "$(ke_stat reloads)" -ge 1 ]
+ok $? "ntsctl ke-stats: exchanges, cookies, TLS refusals, reloads, cert days left"
+diag "$out"
+ip netns exec "$srv" "$NTSCTL" --json ke-stats | python3 -c \
+	'import json,sys; d=json.load(sys.stdin)["ke_stats"]; sys.exit(0 if d["exchanges_ok"] >= 3 else 1)'
+ok $? "ntsctl --json ke-stats is valid JSON with the same counters"
+
+# Prometheus text: every line a comment or "name{labels} value", TYPE
+# before each family, the kernel's counters and ntskd's.
+prom=$(ip netns exec "$srv" "$NTSCTL" stats --prometheus)
+python3 - "$prom" <<'PY'
+import re, sys
+typed, seen = set(), set()
+for l in sys.argv[1].splitlines():
+    m = re.match(r'# TYPE ([a-z0-9_]+) (counter|gauge)$', l)
+    if m:
+        typed.add(m.group(1)); continue
+    if l.startswith('#'):
+        continue
+    m = re.match(r'([a-z0-9_]+)(\{reason="[a-z0-9_]+"\})? (-?[0-9]+)$', l)
+    if not m or m.group(1) not in typed:
+        sys.exit('bad line: ' + l)
+    seen.add(m.group(1))
+want = {'knts_srv_req_verified_total', 'ntskd_up', 'ntskd_ke_exchanges_ok_total',
+        'ntskd_ke_cert_days_left', 'ntskd_ke_cookies_issued_total'}
+sys.exit(0 if want <= seen else 'missing: %s' % (want - seen))
+PY
+ok $? "ntsctl stats --prometheus: valid text format, knts and ntskd counters"
+grep -qx "ntskd_up 1" <<<"$prom"
+ok $? "... ntskd_up 1 while ntskd answers"
+
+# 8. The module reloaded under load (rmmod; modprobe, as to change
+# nak_rate): ntskd sees the family come back, or its audit sees the role
+# off, and pushes its keys and settings again; the chrony client, with the
+# cookies it already holds, is authenticated again.
+LOAD=$PROJECT/build/ntsload
+ip netns exec "$cli" "$LOAD" --ke 10.77.0.1 --ca "$PKI/ca.crt" --rate 200 \
+	--duration 20 --pool 8 --drain 3000 --json > "$LAB/load.json" 2> "$LAB/load.err" &
+loadpid=$!
+sleep 4
+rx=$(good_rx client 10.77.0.1)
+knts_unload && knts_load
+t0=$(date +%s%N)
+restored() {
+	ip netns exec "$srv" "$NTSCTL" show | grep -q 'server role: enabled' &&
+		[ "$(kernel_current "$srv")" = "$(key_line "$KEYS" 5)" ]
+}
+wait_for 30 restored
+ok $? "rmmod + modprobe under load: ntskd restores the role and its keys ($(( ($(date +%s%N) - t0) / 1000000 )) ms; bound 30 s)"
+check "... and says so" wait_for 10 ntskd_logged kd "knts server role restored"
+good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
+check "... the chrony client is authenticated again with the cookies it held" wait_for 90 good_again
+wait "$loadpid"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["valid"] > 0 else 1)' "$LAB/load.json"
+ok $? "... the load ran through it ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("sent %d valid %d naks %d" % (d["sent"], d["valid"], d["naks"]))' "$LAB/load.json" 2>&1))"
+[ "$(ke_stat kernel_resyncs)" -ge 1 ]
+ok $? "ntsctl ke-stats counts the resync (kernel_resyncs $(ke_stat kernel_resyncs))"
+
+# 9. Least privilege, as /proc/PID/status shows it: without 'user', root
+# with CAP_NET_ADMIN alone; with 'user nobody', nobody with CAP_NET_ADMIN
+# alone; both with no_new_privs and the seccomp filter, and still serving.
+status_of() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+least_priv() { # PID UID
+	local p=$1
+	[ "$(status_of "$p" CapEff)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapPrm)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapBnd)" = 0000000000001000 ] &&
+	[ "$(status_of "$p" CapAmb)" = 0000000000000000 ] &&
+	[ "$(status_of "$p" NoNewPrivs)" = 1 ] && [ "$(status_of "$p" Seccomp)" = 2 ] &&
+	[ "$(status_of "$p" Uid | tr -s '\t ' ' ')" = "$2 $2 $2 $2" ]
+}
+least_priv "$(ntskd_pid kd)" 0
+ok $? "ntskd started as root without 'user': CAP_NET_ADMIN alone, no_new_privs, seccomp ($(status_of "$(ntskd_pid kd)" CapEff))"
+new_netns up
+ntskd_start "$up" kdu "ke-listen 127.0.0.1" "cert $PKI/server.crt" "key $PKI/server.key" \
+	"keyfile $LAB/kdu-keys" "user nobody"
+pid=$(ntskd_pid kdu)
+least_priv "$pid" 65534
+ok $? "ntskd with 'user nobody': uid 65534, CAP_NET_ADMIN alone, no_new_privs, seccomp"
+diag "$(grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs|Seccomp)' "/proc/$pid/status")"
+n=$(ke_bytes "$up" 127.0.0.1:4460 -alpn ntske/1)
+[ "$n" -eq 848 ] && ntskd_logged kdu "privileges dropped: uid 65534"
+ok $? "... and serves NTS-KE after the drop ($n bytes)"
+
+# Started the way the systemd unit starts it: as a user, with CAP_NET_ADMIN
+# ambient (and so inheritable) and the bounding set cut to it.
+NOB=$(mktemp -d /tmp/knts-nob.XXXXXX)
+at_exit "rm -rf $NOB"
+cp "$PKI/server.crt" "$PKI/server.key" "$NOB/" && chmod 755 "$NOB" &&
+	chown -R nobody "$NOB" && chmod 600 "$NOB/server.key"
+printf '%s\n' "ke-listen 127.0.0.1" "cert $NOB/server.crt" "key $NOB/server.key" \
+	"keyfile $NOB/ntskeys" > "$NOB/ntskd.conf"
+new_netns amb
+ip netns exec "$amb" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
+	"$NTSKD" -f -c "$NOB/ntskd.conf" > "$LAB/kdamb.log" 2>&1 &
+ambpid=$!
+at_exit "kill $ambpid"
+wait_for 30 grep -q 'running (config' "$LAB/kdamb.log" && least_priv "$ambpid" 65534
+rc=$?
+ok $rc "ntskd started as the unit starts it (nobody, ambient CAP_NET_ADMIN): keeps CAP_NET_ADMIN alone, seccomp"
+[ $rc -eq 0 ] || diag "$(cat "$LAB/kdamb.log")"
+
+# 7. Someone else holds the control socket's name: ntsctl refuses to
+# believe it, a starting ntskd says who it is.
+new_netns sq
+ip netns exec "$sq" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	python3 "$(dirname "$0")/squat.py" > "$LAB/squat.log" 2>&1 &
+at_exit "kill $!"
+wait_for 10 grep -q squatting "$LAB/squat.log"
+out=$(ip netns exec "$sq" "$NTSCTL" ke-stats 2>&1); rc=$?
+[ "$rc" -eq 1 ] && grep -q "held by pid [0-9]*, uid 65534.*someone is squatting the name" <<<"$out" &&
+	! grep -q 999 <<<"$out"
+ok $? "ntsctl refuses a squatter's answer (exit $rc): $out"
+ntskd_start "$sq" kdsq "ke-listen 127.0.0.1 14461" "cert $PKI/server.crt" \
+	"key $PKI/server.key" "keyfile $LAB/sq-keys" &&
+	ntskd_logged kdsq "uid 65534, which is neither root nor ntskd's user: someone is squatting it"
+ok $? "ntskd reports the squatter holding its control socket's name"
+
 check "no WARN/BUG in the kernel log" dmesg_clean
 ktap_finish

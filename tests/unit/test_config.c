@@ -130,8 +130,18 @@ static void test_errors(void)
 		   "t.conf:1: rotate '99999999999' is not a number from 0 to 315360000");
 	EXPECT_ERR("rotate 315360001\n",
 		   "t.conf:1: rotate '315360001' is not a number from 0 to 315360000");
-	EXPECT_ERR("rotate 10\nrotate 20\n",
+	EXPECT_ERR("rotate 3600\nrotate 7200\n",
 		   "t.conf:2: 'rotate' given twice (first on line 1)");
+	EXPECT_ERR("user\n", "t.conf:1: usage: user NAME");
+	EXPECT_ERR("user a\nuser b\n", "t.conf:2: 'user' given twice (first on line 1)");
+	EXPECT_EQ(parse("user _ntskd\n"), 0);
+	EXPECT(!strcmp(cfg.user, "_ntskd"));
+	EXPECT_ERR("rotate 3599\n",
+		   "t.conf:1: rotate 3599 is below the minimum of 3600 s: cookies would expire between a client's polls (0 turns rotation off)");
+	EXPECT_ERR("rotate 1\n",
+		   "t.conf:1: rotate 1 is below the minimum of 3600 s: cookies would expire between a client's polls (0 turns rotation off)");
+	EXPECT_EQ(parse("rotate 3600\n"), 0);
+	EXPECT_EQ(cfg.rotate, 3600);
 	EXPECT_ERR("ntp-port 0\n",
 		   "t.conf:1: ntp-port '0' is not a number from 1 to 65535");
 	EXPECT_ERR("ntp-port 65536\n",
@@ -149,7 +159,7 @@ static void test_errors(void)
 	EXPECT_ERR("# c\ncert /c\n",
 		   "t.conf:2: 'cert' needs 'key' (the certificate's private key)");
 	EXPECT_ERR("key /k\n", "t.conf:1: 'key' needs 'cert' (the certificate chain)");
-	EXPECT_ERR("rotate 5\nke-listen 127.0.0.1\n",
+	EXPECT_ERR("rotate 5000\nke-listen 127.0.0.1\n",
 		   "t.conf:2: 'ke-listen' needs 'cert' and 'key' (the NTS-KE server)");
 	EXPECT_ERR("cert c\nkey k\nke-listen localhost\n",
 		   "t.conf:3: 'localhost' is not an IPv4 or IPv6 address");
@@ -188,7 +198,7 @@ static void test_errors(void)
 	EXPECT_ERR("server h aead 15 aead 16\n", "t.conf:1: 'aead' given twice");
 	EXPECT_ERR("a b c d e f g h i j k l m n o p q\n", "t.conf:1: too many words on one line");
 	/* a failed parse leaves the defaults behind */
-	EXPECT_EQ(parse("rotate 7\nntp-port 99\nbogus\n"), -1);
+	EXPECT_EQ(parse("rotate 7000\nntp-port 99\nbogus\n"), -1);
 	EXPECT_EQ(cfg.rotate, 86400);
 	EXPECT_EQ(cfg.ntp_port, 123);
 	EXPECT_EQ(cfg.n_servers, 0);
@@ -196,7 +206,7 @@ static void test_errors(void)
 
 static void test_nul_inside(void)
 {
-	static const char text[] = "rotate 5\n#\0\n";
+	static const char text[] = "rotate 5000\n#\0\n";
 
 	/* an embedded NUL is an error even inside a comment */
 	ntskd_config_free(&cfg);
@@ -254,7 +264,7 @@ static void test_load(void)
 	EXPECT(fd >= 0);
 	if (fd < 0)
 		return;
-	EXPECT_EQ(write(fd, "cert c\nkey k\nrotate 60\nfoo\n", 27), 27);
+	EXPECT_EQ(write(fd, "cert c\nkey k\nrotate 6000\nfoo\n", 29), 29);
 	close(fd);
 	ntskd_config_free(&cfg);
 	EXPECT_EQ(ntskd_config_load(&cfg, path, err, sizeof(err)), -1);
@@ -312,9 +322,21 @@ static void test_ke_rate_limit(void)
 	char text[256];
 
 	EXPECT_EQ(parse(pki), 0);
-	EXPECT_EQ(cfg.ke_rate_milli, 0);	/* off unless asked for */
+	EXPECT_EQ(cfg.ke_rate_milli, 1000);	/* on unless turned off */
 	EXPECT_EQ(cfg.ke_burst, 8);
 	EXPECT_EQ(cfg.ke_addr_conns, 8);
+	snprintf(text, sizeof(text), "%ske-rate-limit off\n", pki);
+	EXPECT_EQ(parse(text), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 0);
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit off burst 2\n",
+		   "t.conf:3: usage: ke-rate-limit off (nothing after it)");
+	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit off\nke-rate-limit 1\n",
+		   "t.conf:4: 'ke-rate-limit' given twice (first on line 3)");
+	EXPECT_ERR("ke-rate-limit off\n",
+		   "t.conf:1: 'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	/* the client role alone has no NTS-KE server to limit */
+	EXPECT_EQ(parse("server a.example\n"), 0);
+	EXPECT_EQ(cfg.ke_rate_milli, 0);
 	snprintf(text, sizeof(text), "%ske-rate-limit 2\n", pki);
 	EXPECT_EQ(parse(text), 0);
 	EXPECT_EQ(cfg.ke_rate_milli, 2000);
@@ -331,9 +353,9 @@ static void test_ke_rate_limit(void)
 	EXPECT_ERR("ke-rate-limit 1\n",
 		   "t.conf:1: 'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit\n",
-		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 1 burst\n",
-		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N]");
+		   "t.conf:3: usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0\n",
 		   "t.conf:3: ke-rate-limit '0' is not a number from 0.001 to 10000 (at most 3 decimals)");
 	EXPECT_ERR("cert /c\nkey /k\nke-rate-limit 0.0001\n",

@@ -112,6 +112,23 @@ static int client_good(int fd, bool byte_by_byte)
 	return 0;
 }
 
+/* Reads the whole answer, then keeps the connection open, says nothing. */
+static int client_lingers(int fd)
+{
+	uint8_t req[16], resp[4096];
+	SSL *ssl = client_connect(fd, TLS1_3_VERSION, "ntske/1");
+
+	if (!ssl)
+		return 10;
+	unit_unhex(chrony_req, req, sizeof(req));
+	if (SSL_write(ssl, req, sizeof(req)) != 16)
+		return 11;
+	if (client_read_all(ssl, resp, sizeof(resp)) < 100)
+		return 12;
+	sleep(4);	/* no close_notify, no close */
+	return 0;
+}
+
 static int client_good_whole(int fd)
 {
 	return client_good(fd, false);
@@ -338,6 +355,102 @@ static void test_slow_client(void)
 	ntskd_ke_server_set_timeout(srv, NTSKD_KE_TIMEOUT_MS);
 }
 
+/*
+ * A finished exchange frees its slot soon (KE_CLOSE_GRACE_MS), not at the
+ * 5 s deadline, even when the client keeps the connection open.
+ */
+static void stop_when_idle(struct ntskd_timer *t, void *arg)
+{
+	if (!ntskd_ke_server_conns(srv))
+		ntskd_loop_stop(loop);
+	else
+		ntskd_timer_arm(loop, t, 20);
+}
+
+static void test_close_grace(void)
+{
+	struct ntskd_timer deadline, poll;
+	pid_t pid = start_client(client_lingers);
+	uint64_t t0 = ntskd_now_ms(), freed;
+
+	ntskd_timer_init(&deadline, on_deadline, NULL);
+	ntskd_timer_init(&poll, stop_when_idle, NULL);
+	ntskd_timer_arm(loop, &deadline, 3500);
+	ntskd_timer_arm(loop, &poll, 20);
+	timed_out = false;
+	while (!timed_out && ntskd_ke_server_conns(srv))
+		ntskd_loop_run(loop);
+	ntskd_timer_cancel(loop, &deadline);
+	ntskd_timer_cancel(loop, &poll);
+	freed = ntskd_now_ms() - t0;
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+	EXPECT(freed < 3500);
+	EXPECT(log_has("no close_notify from the client; closing"));
+	EXPECT_EQ(serve_until_exit(pid), 0);
+	fprintf(stderr, "close grace: slot freed %llu ms after accept\n",
+		(unsigned long long)freed);
+}
+
+/* Every way an exchange ends is counted once, for ntsctl ke-stats. */
+static void test_outcome_counters(void)
+{
+	struct ntskd_ke_server_stats a, b;
+
+	ntskd_ke_server_stats(srv, &a);
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	EXPECT_EQ(run_client(client_tls12), 0);
+	EXPECT_EQ(run_client(client_no_alpn), 0);
+	EXPECT_EQ(run_client(client_too_large), 0);
+	EXPECT_EQ(run_client(client_hangup), 0);
+	drain();
+	ntskd_ke_server_stats(srv, &b);
+	EXPECT_EQ(b.out.ok - a.out.ok, 1);
+	EXPECT_EQ(b.out.aead[0] - a.out.aead[0], 1);
+	EXPECT_EQ(b.out.cookies - a.out.cookies, 8);
+	EXPECT_EQ(b.out.tls_failed - a.out.tls_failed, 2);
+	EXPECT_EQ(b.out.bad_request - a.out.bad_request, 1);
+	EXPECT_EQ(b.out.closed_early - a.out.closed_early, 1);
+	EXPECT_EQ(b.out.timeouts - a.out.timeouts, 0);
+}
+
+/* Per-client lines at debug; the summary at info counts them. */
+static void test_summary(void)
+{
+	int n;
+
+	ntskd_ke_server_log_summary(srv);	/* what came before */
+	EXPECT_EQ(run_client(client_good_whole), 0);
+	EXPECT_EQ(run_client(client_tls12), 0);
+	drain();
+	EXPECT(log_has("debug: NTS-KE with test-peer: AEAD 15, 8 cookies"));
+	EXPECT(log_has("debug: NTS-KE with test-peer failed in the TLS handshake"));
+	ntskd_ke_server_log_summary(srv);
+	EXPECT(log_has("ntskd: NTS-KE summary: 1 exchanges (AEAD 15/16/17: 1/0/0), 8 cookies; 0 requests answered without cookies, 1 connections failed (TLS 1, early close 0, timeout 0)"));
+	/* nothing since: no line */
+	n = log_count("NTS-KE summary:");
+	ntskd_ke_server_log_summary(srv);
+	EXPECT_EQ(log_count("NTS-KE summary:"), n);
+}
+
+/*
+ * The test certificate is valid for a day: under NTSKD_CERT_WARN_DAYS, so
+ * loading it warned and counted, and every check does again.
+ */
+static void test_cert_expiry_warning(void)
+{
+	struct ntskd_ke_server_stats a, b;
+	int64_t left;
+
+	ntskd_ke_server_cert_left(srv, &left);
+	EXPECT(left > 0 && left <= 86400);
+	ntskd_ke_server_stats(srv, &a);
+	EXPECT(a.cert_warnings >= 1);
+	ntskd_ke_server_check_cert(srv);
+	ntskd_ke_server_stats(srv, &b);
+	EXPECT_EQ(b.cert_warnings - a.cert_warnings, 1);
+	EXPECT(log_has("expires in 0 days"));
+}
+
 /* At NTSKD_KE_MAX_CONNS in progress, one more is closed at once. */
 static void test_max_conns(void)
 {
@@ -433,6 +546,22 @@ static void spin(unsigned int ms)
 		ntskd_loop_run(loop);
 }
 
+/*
+ * A reload (SIGHUP, a renewed certificate) in the middle of an exchange:
+ * that exchange finishes on the old context, cookies and all.
+ */
+static void test_reload_mid_exchange(void)
+{
+	pid_t pid = start_client(client_good_split);
+
+	spin(100);	/* handshake done, request coming byte by byte */
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 1);
+	EXPECT_EQ(ntskd_ke_server_reload_tls(srv), 0);
+	EXPECT_EQ(serve_until_exit(pid), 0);
+	drain();
+	EXPECT_EQ(ntskd_ke_server_conns(srv), 0);
+}
+
 /* The oldest connection, if its peer talks, is not the one evicted. */
 static void test_evict_silent_first(void)
 {
@@ -508,10 +637,15 @@ int main(void)
 	RUN(test_tls_policy);
 	RUN(test_limits);
 	RUN(test_slow_client);
+	RUN(test_close_grace);
+	RUN(test_outcome_counters);
+	RUN(test_summary);
+	RUN(test_cert_expiry_warning);
 	RUN(test_max_conns);
 	RUN(test_evict_oldest);
 	RUN(test_evict_silent_first);
 	RUN(test_reload);
+	RUN(test_reload_mid_exchange);
 	ntskd_ke_server_stop(srv);
 	ntskd_loop_free(loop);
 	fails = unit_tests_failed;

@@ -103,10 +103,51 @@ static void test_malformed(void)
 	EXPECT_EQ(rejected, sizeof(bad) / sizeof(bad[0]));
 }
 
+/* A refused file: the line and the reason, for ntsctl load-keys. */
+static void expect_why(const char *txt, unsigned int line, const char *reason)
+{
+	struct knts_keyfile_err why;
+	struct knts_keyfile kf;
+
+	EXPECT_EQ(knts_keyfile_parse_why(txt, strlen(txt), &kf, &why), -EINVAL);
+	EXPECT_EQ(why.line, line);
+	if (!why.reason || strcmp(why.reason, reason)) {
+		fprintf(stderr, "# got '%s', want '%s'\n",
+			why.reason ? why.reason : "(null)", reason);
+		unit_checks_failed++;
+	}
+}
+
+static void test_reasons(void)
+{
+	expect_why("", 1, "empty file");
+	expect_why("NKS2\n", 1, "not NKS0 or NKS1: not a chrony key file");
+	expect_why("NKS0\n", 2, "missing: the line with the age");
+	expect_why("NKS0\n16 1.0\n", 2,
+		   "expected '15 AGE' (algorithm 15, age in seconds)");
+	expect_why("NKS1\nx\n", 2, "expected 'AGE' (age in seconds)");
+	expect_why("NKS0\n15 0\n00000001 " K32 "\n00000002\n", 4,
+		   "expected 'ID KEY' (8 and 64 hex digits, one space)");
+	expect_why("NKS0\n15 0\n0000000G " K32 "\n", 3,
+		   "the key ID is not 8 hex digits");
+	expect_why("NKS0\n15 0\n00000001 " K16 "\n", 3,
+		   "the key is not 64 hex digits");
+	expect_why("NKS1\n0\n00000001 " K32 " 31\n", 3,
+		   "unknown algorithm (15 or 30)");
+	expect_why("NKS0\n15 0\n00000001 " K32 "\n00000003 " K32 "\n", 4,
+		   "key ID out of order (its low two bits must be the previous line's plus one)");
+	expect_why("NKS0\n15 0\n00000001 " K32 "\n", 3,
+		   "fewer than 2 keys (a current and a next one are needed)");
+	expect_why("NKS0\n15 0\n00000001 " K32 "\n00000002 " K32 "\n"
+		   "00000003 " K32 "\n00000004 " K32 "\n00000005 " K32 "\n", 7,
+		   "more than 4 keys");
+}
+
 int main(void)
 {
 	RUN(test_real_nks0);
 	RUN(test_nks1);
 	RUN(test_malformed);
+	RUN(test_reasons);
 	return unit_done();
 }

@@ -207,7 +207,8 @@ static void test_save_load(void)
 	/* a garbled file is refused, not replaced */
 	EXPECT_EQ(truncate(path, 20), 0);
 	EXPECT_EQ(ntskd_mk_load(&back, path, 0, err, sizeof(err)), -EINVAL);
-	EXPECT(strstr(err, "not a chrony key file") != NULL);
+	/* named with the line and the reason */
+	EXPECT(strstr(err, "ntskeys:3: expected 'ID KEY'") != NULL);
 
 	/* a directory that cannot be created is reported */
 	snprintf(path, sizeof(path), "%s/no/such/dir/ntskeys", dir);

@@ -126,76 +126,111 @@ static int kf_alg(const char *tok, size_t tlen, uint16_t *alg, uint16_t *len)
 	return 0;
 }
 
-static int kf_parse(const char *text, size_t len, struct knts_keyfile *kf)
+/* Note where and why the file is refused; -1. */
+static int kf_fail(struct knts_keyfile_err *why, unsigned int line,
+		   const char *reason)
+{
+	why->line = line;
+	why->reason = reason;
+	return -1;
+}
+
+static int kf_parse(const char *text, size_t len, struct knts_keyfile *kf,
+		    struct knts_keyfile_err *why)
 {
 	struct kf_cursor c = { text, text + len };
 	const char *line, *tok[KF_MAX_TOKENS];
 	size_t n, tlen[KF_MAX_TOKENS];
+	unsigned int ln = 1;
 	int k;
 
 	if (!kf_line(&c, &line, &n))
-		return -1;
+		return kf_fail(why, 1, "empty file");
 	if (kf_is(line, n, "NKS0"))
 		kf->version = 0;
 	else if (kf_is(line, n, "NKS1"))
 		kf->version = 1;
 	else
-		return -1;
+		return kf_fail(why, 1, "not NKS0 or NKS1: not a chrony key file");
 
+	ln++;
 	if (!kf_line(&c, &line, &n))
-		return -1;
+		return kf_fail(why, ln, "missing: the line with the age");
 	k = kf_split(line, n, tok, tlen);
 	if (kf->version == 0) {
 		/* "15 <age>": NKS0 knows one algorithm */
 		if (k != 2 || !kf_is(tok[0], tlen[0], "15") ||
 		    kf_age(tok[1], tlen[1], &kf->age))
-			return -1;
+			return kf_fail(why, ln, "expected '15 AGE' (algorithm 15, age in seconds)");
 	} else if (k != 1 || kf_age(tok[0], tlen[0], &kf->age)) {
-		return -1;
+		return kf_fail(why, ln, "expected 'AGE' (age in seconds)");
 	}
 
 	while (kf_line(&c, &line, &n)) {
 		struct knts_master_key *mk;
 
+		ln++;
 		if (kf->n == KNTS_KEYFILE_MAX_KEYS)
-			return -1;
+			return kf_fail(why, ln, "more than 4 keys");
 		mk = &kf->keys[kf->n];
 		k = kf_split(line, n, tok, tlen);
 		if (kf->version == 0) {
 			if (k != 2)
-				return -1;
+				return kf_fail(why, ln, "expected 'ID KEY' (8 and 64 hex digits, one space)");
 			mk->alg = KNTS_KEYFILE_ALG_SIV_CMAC_256;
 			mk->len = 32;
-		} else if (k != 3 || kf_alg(tok[2], tlen[2], &mk->alg,
-					     &mk->len)) {
-			return -1;
+		} else if (k != 3) {
+			return kf_fail(why, ln, "expected 'ID KEY ALGORITHM' (one space each)");
+		} else if (kf_alg(tok[2], tlen[2], &mk->alg, &mk->len)) {
+			return kf_fail(why, ln, "unknown algorithm (15 or 30)");
 		}
-		if (kf_id(tok[0], tlen[0], &mk->id) ||
-		    kf_unhex(tok[1], tlen[1], mk->key, mk->len))
-			return -1;
+		if (kf_id(tok[0], tlen[0], &mk->id))
+			return kf_fail(why, ln, "the key ID is not 8 hex digits");
+		if (kf_unhex(tok[1], tlen[1], mk->key, mk->len))
+			return kf_fail(why, ln, mk->len == 32 ?
+				       "the key is not 64 hex digits" :
+				       "the key is not 32 hex digits");
 		/* chrony's slot (the low two bits) goes up by one per line */
 		if (kf->n && (mk->id & 3) != ((kf->keys[kf->n - 1].id + 1) & 3))
-			return -1;
+			return kf_fail(why, ln, "key ID out of order (its low two bits must be the previous line's plus one)");
 		kf->n++;
 	}
 	/* Without a current key and a future key there is nothing to use. */
 	if (kf->n < 2)
-		return -1;
+		return kf_fail(why, ln, "fewer than 2 keys (a current and a next one are needed)");
 	kf->current = kf->n - 2;
 	return 0;
 }
 
-int knts_keyfile_parse(const char *text, size_t len, struct knts_keyfile *kf)
+int knts_keyfile_parse_why(const char *text, size_t len,
+			   struct knts_keyfile *kf, struct knts_keyfile_err *why)
 {
+	struct knts_keyfile_err ignored;
+
+	if (!why)
+		why = &ignored;
+	why->line = 0;
+	why->reason = NULL;
 	memset(kf, 0, sizeof(*kf));
-	if (!text || kf_parse(text, len, kf)) {
+	if (!text || kf_parse(text, len, kf, why)) {
 		knts_keyfile_wipe(kf);
 		return -EINVAL;
 	}
 	return 0;
 }
 
+int knts_keyfile_parse(const char *text, size_t len, struct knts_keyfile *kf)
+{
+	return knts_keyfile_parse_why(text, len, kf, NULL);
+}
+
 int knts_keyfile_load(const char *path, struct knts_keyfile *kf)
+{
+	return knts_keyfile_load_why(path, kf, NULL);
+}
+
+int knts_keyfile_load_why(const char *path, struct knts_keyfile *kf,
+			  struct knts_keyfile_err *why)
 {
 	char buf[KNTS_KEYFILE_MAX_SIZE + 1];
 	size_t len = 0;
@@ -222,7 +257,7 @@ int knts_keyfile_load(const char *path, struct knts_keyfile *kf)
 			goto out;
 		}
 	}
-	err = knts_keyfile_parse(buf, len, kf);
+	err = knts_keyfile_parse_why(buf, len, kf, why);
 out:
 	close(fd);
 	explicit_bzero(buf, sizeof(buf));

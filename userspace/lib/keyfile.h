@@ -51,6 +51,18 @@ int knts_keyfile_parse(const char *text, size_t len, struct knts_keyfile *kf);
 /* Read and parse @path: 0, -errno from the system, -EFBIG, or -EINVAL. */
 int knts_keyfile_load(const char *path, struct knts_keyfile *kf);
 
+/* Why a file was refused (-EINVAL): the 1-based line and the reason. */
+struct knts_keyfile_err {
+	unsigned int line;
+	const char *reason;	/* static text */
+};
+
+/* As above, and where and why in @why (may be NULL) on -EINVAL. */
+int knts_keyfile_parse_why(const char *text, size_t len,
+			   struct knts_keyfile *kf, struct knts_keyfile_err *why);
+int knts_keyfile_load_why(const char *path, struct knts_keyfile *kf,
+			  struct knts_keyfile_err *why);
+
 /* The key with this ID, or NULL. */
 const struct knts_master_key *knts_keyfile_find(const struct knts_keyfile *kf,
 						uint32_t id);

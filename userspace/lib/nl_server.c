@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KNTS_CMD_KEYS_SET and KNTS_CMD_SERVER_SET requests (see nl_server.h). */
+/* The server role's requests: KEYS_SET, SERVER_SET, SERVER_GET (see nl_server.h). */
 #include <errno.h>
+#include <string.h>
 
 #include <linux/knts.h>
 
@@ -76,4 +77,40 @@ int knts_nl_server_set(struct knts_nl *nl, bool enable, uint16_t port,
 
 	return knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c,
 			       NULL, NULL);
+}
+
+static int get_server(struct nlattr **tb, void *arg)
+{
+	struct knts_server_state *st = arg;
+	struct nlattr *k, *kt[KNTS_A_KEY_MAX + 1];
+	int rem;
+
+	if (!tb[KNTS_A_SERVER_ENABLE] || !tb[KNTS_A_SERVER_PORT])
+		return -EPROTO;
+	st->enabled = nla_get_u8(tb[KNTS_A_SERVER_ENABLE]);
+	st->port = nla_get_u16(tb[KNTS_A_SERVER_PORT]);
+	st->policy = tb[KNTS_A_SERVER_POLICY] ?
+		     nla_get_u8(tb[KNTS_A_SERVER_POLICY]) : 0;
+	st->current_id = tb[KNTS_A_KEY_CURRENT] ?
+			 nla_get_u32(tb[KNTS_A_KEY_CURRENT]) : 0;
+	st->has_current = !!tb[KNTS_A_KEY_CURRENT];
+	if (!tb[KNTS_A_KEYS])
+		return 0;
+	nla_for_each_nested(k, tb[KNTS_A_KEYS], rem) {
+		if (nla_parse_nested(kt, KNTS_A_KEY_MAX, k, NULL) ||
+		    !kt[KNTS_A_KEY_ID])
+			return -EPROTO;
+		/* more than we can hold cannot be what we set */
+		if (st->n_keys == KNTS_SERVER_STATE_KEYS)
+			return -EPROTO;
+		st->ids[st->n_keys++] = nla_get_u32(kt[KNTS_A_KEY_ID]);
+	}
+	return 0;
+}
+
+int knts_nl_server_get(struct knts_nl *nl, struct knts_server_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	return knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
+			       get_server, st);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The server role's two write commands, shared by ntsctl (load-keys,
- * server) and ntskd (start, rotation, SIGHUP): one place that knows how a
+ * The server role's commands, shared by ntsctl (load-keys, server) and
+ * ntskd (start, rotation, SIGHUP, its audit): one place that knows how a
  * key set and the role's settings are laid out on the wire.
  */
 #ifndef KNTS_NL_SERVER_H
@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <linux/knts.h>
 
 #include "keyfile.h"
 #include "nl.h"
@@ -28,5 +30,20 @@ int knts_nl_keys_set(struct knts_nl *nl, const struct knts_master_key *keys,
  */
 int knts_nl_server_set(struct knts_nl *nl, bool enable, uint16_t port,
 		       uint8_t policy);
+
+/* What KNTS_CMD_SERVER_GET reports (never key bytes). */
+#define KNTS_SERVER_STATE_KEYS	KNTS_MAX_KEYS
+struct knts_server_state {
+	bool enabled;
+	uint16_t port;
+	uint8_t policy;
+	bool has_current;
+	uint32_t current_id;
+	unsigned int n_keys;
+	uint32_t ids[KNTS_SERVER_STATE_KEYS];
+};
+
+/* KNTS_CMD_SERVER_GET into @st: 0 or -errno (-EPROTO: a reply we cannot read). */
+int knts_nl_server_get(struct knts_nl *nl, struct knts_server_state *st);
 
 #endif /* KNTS_NL_SERVER_H */

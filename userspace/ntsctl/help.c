@@ -26,7 +26,10 @@ static const struct {
 	  "srv_malformed_REASON lines count malformed NTS requests by reason;\n"
 	  "stat_N is a counter of a newer module this ntsctl cannot name.\n"
 	  "docs/operator-guide.md explains every counter.\n"
-	  "  --json   machine-readable output\n" },
+	  "  --json         machine-readable output\n"
+	  "  --prometheus   Prometheus text format (for node_exporter's textfile\n"
+	  "                 collector), with ntskd's NTS-KE counters (ke-stats)\n"
+	  "                 when an ntskd answers, and ntskd_up\n" },
 	{ "server",
 	  "enable   switch the server role of this namespace on, or change it:\n"
 	  "         port PORT      UDP port of the local NTP server (default 123)\n"
@@ -57,6 +60,14 @@ static const struct {
 	  "ntskd's log says how they ended, `ntsctl show` the association's\n"
 	  "new age. Root or ntskd's own user only. Sending ntskd SIGUSR1 does\n"
 	  "the same for every server line.\n"
+	  "  --json   machine-readable output\n" },
+	{ "ke-stats",
+	  "Prints the NTS-KE server's counters, kept by ntskd (the module does\n"
+	  "not see NTS-KE): exchanges by result and AEAD, cookies issued,\n"
+	  "refusals by reason, key rotations, reloads, the certificate's days\n"
+	  "left. Asked over ntskd's control socket; an answer from a process\n"
+	  "that is not root, _ntskd or you is refused (someone squatting the\n"
+	  "socket's name). docs/operator-guide.md explains every counter.\n"
 	  "  --json   machine-readable output\n" },
 	{ "help",
 	  "Without SUBCOMMAND: every subcommand and the exit codes.\n"

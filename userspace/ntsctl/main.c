@@ -22,7 +22,7 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o);
 static const struct subcommand subcommands[] = {
 	{ "show", ntsctl_show, "show [--json]",
 	  "show the server role (port, policy, key IDs) and the client associations" },
-	{ "stats", ntsctl_stats, "stats [--json]",
+	{ "stats", ntsctl_stats, "stats [--json|--prometheus]",
 	  "show this network namespace's knts counters" },
 	{ "server", ntsctl_server, "server enable|disable [port N] [policy P]",
 	  "turn the server role on (policy mixed or nts-only) or off" },
@@ -32,6 +32,8 @@ static const struct subcommand subcommands[] = {
 	  "print client role events (cookies low, jar empty, NAK, idle) as they come" },
 	{ "refresh", ntsctl_refresh, "refresh [SERVER]",
 	  "ask ntskd to run NTS-KE now (one server line or all)" },
+	{ "ke-stats", ntsctl_ke_stats, "ke-stats [--json]",
+	  "show ntskd's NTS-KE server counters (handshakes, refusals, cookies, certificate)" },
 	{ "help", help_main, "help [SUBCOMMAND]", "show this help" },
 };
 
@@ -39,7 +41,8 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: ntsctl [--json] SUBCOMMAND [ARGS]\n\n");
+	fprintf(f, "Usage: ntsctl [--json] SUBCOMMAND [ARGS]\n"
+		"  --json (anywhere on the line): standard output is JSON, on errors too\n\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-22s %s\n", subcommands[i].usage, subcommands[i].help);
 	fprintf(f, "  %-22s %s\n", "--version", "print the version");
@@ -85,39 +88,67 @@ int ntsctl_nl_fail(const char *what, int err, const char *kmsg)
 	return NTSCTL_FAIL;
 }
 
+/*
+ * --json is one option of ntsctl, not of each subcommand: take it out
+ * wherever it is (before or after the subcommand) and return the new argc.
+ */
+static int take_json(int argc, char **argv, bool *json)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			*json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+/* A usage error before any subcommand ran, as text and with --json. */
+static int usage_error(const struct ntsctl_opts *o, const char *fmt,
+		       const char *arg)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	fprintf(stderr, "ntsctl: %s\n", msg);
+	usage(stderr);
+	if (o->json)
+		ntsctl_json_error(msg, NTSCTL_USAGE);
+	return NTSCTL_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct ntsctl_opts o = { 0 };
 	const struct subcommand *s;
 	int i = 1;
 
+	argc = take_json(argc, argv, &o.json);
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			o.json = true;
-		} else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
 			printf("ntsctl " KNTS_VERSION "\n");
 			return NTSCTL_OK;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return NTSCTL_OK;
 		} else {
-			fprintf(stderr, "ntsctl: unknown option '%s'\n", argv[i]);
-			usage(stderr);
-			return NTSCTL_USAGE;
+			return usage_error(&o, "unknown option '%s'", argv[i]);
 		}
 	}
-	if (i == argc) {
-		usage(stderr);
-		return NTSCTL_USAGE;
-	}
+	if (i == argc)
+		return usage_error(&o, "%sno subcommand given", "");
 	s = find(argv[i]);
-	if (!s) {
-		fprintf(stderr, "ntsctl: no such subcommand '%s'\n", argv[i]);
-		usage(stderr);
-		return NTSCTL_USAGE;
-	}
+	if (!s)
+		return usage_error(&o, "no such subcommand '%s'", argv[i]);
 	/* "ntsctl CMD --help" is "ntsctl help CMD": nothing reaches the module. */
 	if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))
 		return help_main(2, (char *[]){ "help", argv[i], NULL }, &o);
-	return s->run(argc - i, argv + i, &o);
+	/* help is text for people, --json or not */
+	if (!o.json || s->run == help_main)
+		return s->run(argc - i, argv + i, &o);
+	return ntsctl_run_json(s->run, argc - i, argv + i, &o,
+			       s->run == ntsctl_monitor);
 }

@@ -26,6 +26,18 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
 
 int ntsctl_monitor(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_ke_stats(int argc, char **argv, const struct ntsctl_opts *o);
+/* kestats.c: each "NAME VALUE" line of ntskd's "ok" answer; -1: malformed */
+int ntsctl_ke_stats_each(char *reply,
+			 void (*fn)(const char *name, long long v, void *arg),
+			 void *arg);
+
+/*
+ * ctl.c: send @req to ntskd; NTSCTL_OK with its "ok ..." answer in
+ * @reply, or an exit code after printing why (@what names the command).
+ */
+int ntsctl_ask_ntskd(const char *what, const char *req, char *reply,
+		     size_t len);
 
 struct knts_nl;
 /* The client role's associations, for `show` (JSON: a member to append). */
@@ -37,6 +49,17 @@ const char *ntsctl_assoc_addr(struct nlattr **tb, char *buf, size_t len);
 /* help.c: the exit codes, and a subcommand's long help followed by them. */
 void ntsctl_print_exit_codes(FILE *f);
 void ntsctl_print_details(FILE *f, const char *name);
+
+/*
+ * json_out.c: run a subcommand with --json so that standard output is one
+ * valid JSON document also when it fails ({"error": ..., "exit": N}).
+ * @streaming: the subcommand prints JSON lines as it goes (monitor).
+ */
+int ntsctl_run_json(int (*run)(int, char **, const struct ntsctl_opts *),
+		    int argc, char **argv, const struct ntsctl_opts *o,
+		    bool streaming);
+/* {"error": MSGS without "ntsctl: " prefixes, "exit": RC} on stdout */
+void ntsctl_json_error(const char *msgs, int rc);
 
 /* Print an error about a netlink failure; return the matching exit code. */
 int ntsctl_nl_fail(const char *what, int err, const char *kmsg);

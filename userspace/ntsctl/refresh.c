@@ -5,7 +5,6 @@
  * ntskd answers once the exchanges have started; their outcome is in its
  * log and in `ntsctl show` (the association's age starts again).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,8 @@
 int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o)
 {
 	char req[NTSKD_CTL_MAX], reply[NTSKD_CTL_MAX];
-	int err;
+	int ret;
+	long n;
 
 	if (argc > 2 || (argc == 2 && (!argv[1][0] || strlen(argv[1]) > 255 ||
 				       strpbrk(argv[1], " \t\r\n")))) {
@@ -25,30 +25,14 @@ int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o)
 	}
 	snprintf(req, sizeof(req), "refresh%s%s", argc == 2 ? " " : "",
 		 argc == 2 ? argv[1] : "");
-	err = ntskd_ctl_request(req, reply, sizeof(reply));
-	if (err == -ECONNREFUSED || err == -ENOENT) {
-		fprintf(stderr, "ntsctl: refresh: no ntskd with server lines runs in this network namespace\n");
-		return NTSCTL_FAIL;
-	}
-	if (err) {
-		fprintf(stderr, "ntsctl: refresh: ntskd: %s\n", strerror(-err));
-		return NTSCTL_FAIL;
-	}
-	if (!strncmp(reply, "ok ", 3)) {
-		long n = strtol(reply + 3, NULL, 10);
-
-		if (o->json)
-			printf("{\"refreshed\": %ld}\n", n);
-		else
-			printf("ntskd: NTS-KE started for %ld server%s\n", n,
-			       n == 1 ? "" : "s");
-		return NTSCTL_OK;
-	}
-	if (!strncmp(reply, "denied ", 7)) {
-		fprintf(stderr, "ntsctl: refresh: permission denied: %s\n", reply + 7);
-		return NTSCTL_PERM;
-	}
-	fprintf(stderr, "ntsctl: refresh: ntskd: %s\n",
-		strncmp(reply, "error ", 6) ? reply : reply + 6);
-	return NTSCTL_FAIL;
+	ret = ntsctl_ask_ntskd("refresh", req, reply, sizeof(reply));
+	if (ret)
+		return ret;
+	n = strtol(reply + 3, NULL, 10);
+	if (o->json)
+		printf("{\"refreshed\": %ld}\n", n);
+	else
+		printf("ntskd: NTS-KE started for %ld server%s\n", n,
+		       n == 1 ? "" : "s");
+	return NTSCTL_OK;
 }

@@ -17,6 +17,7 @@
 
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 {
+	struct knts_keyfile_err why;
 	struct knts_keyfile kf;
 	struct knts_nl *nl;
 	unsigned int i;
@@ -26,11 +27,16 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 		fprintf(stderr, "Usage: ntsctl load-keys FILE\n");
 		return NTSCTL_USAGE;
 	}
-	err = knts_keyfile_load(argv[1], &kf);
+	err = knts_keyfile_load_why(argv[1], &kf, &why);
+	if (err == -EINVAL) {
+		fprintf(stderr, "ntsctl: %s:%u: %s\n", argv[1], why.line,
+			why.reason);
+		return NTSCTL_FAIL;
+	}
 	if (err) {
 		fprintf(stderr, "ntsctl: %s: %s\n", argv[1],
-			err == -EINVAL ? "not a chrony key file (NKS0 or NKS1) knts can read" :
-			err == -EFBIG ? "too large for a key file" : strerror(-err));
+			err == -EFBIG ? "too large for a key file (over 4 KiB)" :
+			strerror(-err));
 		return NTSCTL_FAIL;
 	}
 	for (i = 0; i < kf.n; i++) {
@@ -50,7 +56,10 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 	}
 	err = knts_nl_keys_set(nl, kf.keys, kf.n, kf.keys[kf.current].id);
 	rc = err ? ntsctl_nl_fail("load-keys", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
-	if (!err)
+	if (!err && o->json)
+		printf("{\"loaded\": %u, \"current\": \"%08X\"}\n", kf.n,
+		       kf.keys[kf.current].id);
+	else if (!err)
 		printf("loaded %u keys from %s, current %08X\n", kf.n, argv[1],
 		       kf.keys[kf.current].id);
 	knts_keyfile_wipe(&kf);

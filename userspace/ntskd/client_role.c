@@ -15,11 +15,9 @@
 #include "client_policy.h"
 #include "client_role.h"
 #include "client_state.h"
-#include "control.h"
 #include "events.h"
 #include "log.h"
 #include "nl_assoc.h"
-#include "ntskd_ctl.h"
 #include "resolve.h"
 
 /* After a NAK, a verified reply within this time means it was not ours. */
@@ -61,7 +59,6 @@ struct ntskd_client_role {
 	struct knts_nl *nl;			/* requests; reopened by the audit */
 	struct ntskd_events *events;
 	struct ntskd_resolver *resolver;
-	struct ntskd_control *control;
 	struct ntskd_timer audit;
 	struct ntskd_timer ready_max;
 	void (*ready)(void *arg);
@@ -711,9 +708,9 @@ int ntskd_client_role_refresh(struct ntskd_client_role *r, const char *host)
 	return matched ? (int)matched : -1;
 }
 
-static void cr_on_control(const char *req, char *reply, size_t len, void *arg)
+void ntskd_client_role_control(struct ntskd_client_role *r, const char *req,
+			       char *reply, size_t len)
 {
-	struct ntskd_client_role *r = arg;
 	const char *host = NULL;
 	int n;
 
@@ -837,12 +834,6 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 			goto fail;
 	ntskd_timer_arm(loop, &r->ready_max, CR_READY_MAX_MS);
 	cr_adopt(r);
-	r->control = ntskd_control_open(loop, cr_on_control, r);
-	if (!r->control)
-		log_warn("control socket @%s: %s: 'ntsctl refresh' cannot reach this ntskd (SIGUSR1 still can)",
-			 NTSKD_CTL_NAME, errno == EADDRINUSE ?
-			 "another ntskd runs the client role in this network namespace" :
-			 strerror(errno));
 	ntskd_timer_arm(loop, &r->audit, CR_AUDIT_MS);
 	log_info("knts client role: %u NTS-KE servers, refresh every %u s, retries from %u s up to %u s",
 		 r->n, cfg->refresh, cfg->ke_retry, cfg->ke_retry_max);
@@ -869,7 +860,6 @@ void ntskd_client_role_stop(struct ntskd_client_role *r)
 	}
 	ntskd_timer_cancel(r->loop, &r->audit);
 	ntskd_timer_cancel(r->loop, &r->ready_max);
-	ntskd_control_close(r->control);
 	ntskd_events_close(r->events);
 	ntskd_resolver_free(r->resolver);
 	knts_nl_close(r->nl);

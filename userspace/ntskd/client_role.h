@@ -47,6 +47,10 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
  * started, -1 when no line matches.
  */
 int ntskd_client_role_refresh(struct ntskd_client_role *r, const char *host);
+
+/* A "refresh [HOST]" request from the control socket (ntskd_ctl.h). */
+void ntskd_client_role_control(struct ntskd_client_role *r, const char *req,
+			       char *reply, size_t len);
 /* Stop; the kernel keeps the associations. NULL is a no-op. */
 void ntskd_client_role_stop(struct ntskd_client_role *r);
 

@@ -29,6 +29,7 @@ struct conf_parser {
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
 	unsigned int seen_ke_rate, seen_owner;
+	unsigned int seen_user;
 };
 
 struct conf_words {
@@ -404,7 +405,7 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 	return 0;
 }
 
-/* ke-rate-limit RATE [burst N] [max-conns N] */
+/* ke-rate-limit RATE [burst N] [max-conns N] | off */
 static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
 {
 	struct ntskd_config *c = p->c;
@@ -412,8 +413,16 @@ static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
 	unsigned int i;
 
 	if (ws->n < 2 || ws->n % 2)
-		return conf_error(p, "usage: ke-rate-limit RATE [burst N] [max-conns N]");
-	if (conf_once(p, &p->seen_ke_rate, "ke-rate-limit") ||
+		return conf_error(p, "usage: ke-rate-limit RATE [burst N] [max-conns N] | off");
+	if (conf_once(p, &p->seen_ke_rate, "ke-rate-limit"))
+		return -1;
+	if (conf_is(ws->w[1], ws->len[1], "off")) {
+		if (ws->n != 2)
+			return conf_error(p, "usage: ke-rate-limit off (nothing after it)");
+		c->ke_rate_milli = 0;
+		return 0;
+	}
+	if (
 	    conf_rate(p, ws, 1, 1, NTSKD_KE_RATE_MILLI_MAX, "ke-rate-limit",
 		      &c->ke_rate_milli))
 		return -1;
@@ -472,6 +481,9 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 		    conf_uint(p, ws, 1, 0, NTSKD_SECONDS_MAX, "rotate",
 			      &c->rotate))
 			return -1;
+		if (c->rotate && c->rotate < NTSKD_ROTATE_MIN)
+			return conf_error(p, "rotate %u is below the minimum of %u s: cookies would expire between a client's polls (0 turns rotation off)",
+					  c->rotate, NTSKD_ROTATE_MIN);
 		return 0;
 	}
 	if (conf_is(d, dl, "ntp-port")) {
@@ -538,6 +550,12 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 			return -1;
 		return conf_owner(p, ws, 1, c->owner);
 	}
+	if (conf_is(d, dl, "user")) {
+		if (conf_nargs(p, ws, 1, 1, "user NAME") ||
+		    conf_once(p, &p->seen_user, "user"))
+			return -1;
+		return conf_copy(p, ws, 1, c->user, sizeof(c->user), "user name");
+	}
 	if (conf_is(d, dl, "client-state"))
 		return conf_path(p, ws, &p->seen_client_state, c->client_state,
 				 "client-state");
@@ -573,7 +591,7 @@ static int conf_split(struct conf_parser *p, const char *s, size_t len,
 /* Rules that span lines, checked once the whole file is read. */
 static int conf_check(struct conf_parser *p)
 {
-	const struct ntskd_config *c = p->c;
+	struct ntskd_config *c = p->c;
 
 	if (p->seen_cert && !p->seen_key)
 		return conf_error_at(p, p->seen_cert, "'cert' needs 'key' (the certificate's private key)");
@@ -585,6 +603,9 @@ static int conf_check(struct conf_parser *p)
 	if (p->seen_ke_rate && !p->seen_cert)
 		return conf_error_at(p, p->seen_ke_rate,
 				     "'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	/* safe by default: a server without the line is rate-limited too */
+	if (p->seen_cert && !p->seen_ke_rate)
+		c->ke_rate_milli = NTSKD_KE_RATE_DEFAULT_MILLI;
 	return 0;
 }
 

@@ -7,11 +7,13 @@
  *   ke-listen ADDR [PORT]   NTS-KE listener, IPv4 or IPv6 literal (brackets
  *                           optional), port default 4460; repeatable.
  *                           None given: 0.0.0.0 and :: on 4460.
+ *                           Explicit ones bind with IP_FREEBIND.
  *   cert FILE               PEM certificate chain       } the server role
  *   key FILE                PEM private key             } needs both
  *   keyfile FILE            master keys (chrony NKS0), default
  *                           /var/lib/knts/ntskeys
- *   rotate SECONDS          master key rotation, default 86400; 0 = never
+ *   rotate SECONDS          master key rotation, default 86400, at least
+ *                           3600; 0 = never
  *                           (the keyfile is managed elsewhere: SIGHUP
  *                           re-reads it)
  *   ntp-port PORT           local NTP server's UDP port, default 123
@@ -23,7 +25,16 @@
  *                           (decimal, 0.001 to 10000), at most N in a
  *                           burst (default 8) and N at once (default 8);
  *                           the excess is closed before the TLS
- *                           handshake. Not given: no per-address limit.
+ *                           handshake. Not given: 1 per second with the
+ *                           default burst and max-conns (set by the
+ *                           parser, not by ntskd_config_init(): a config
+ *                           built in code has no limit unless it sets
+ *                           one). "ke-rate-limit off": no limit.
+ *
+ * Either role:
+ *   user NAME               started as root: run as NAME once listeners,
+ *                           certificate, key and keyfile are open, with
+ *                           CAP_NET_ADMIN alone (privdrop.h)
  *
  * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
@@ -67,6 +78,12 @@
 #define NTSKD_KE_PORT		4460
 #define NTSKD_NTP_PORT		123
 #define NTSKD_ROTATE_DEFAULT	86400u
+/*
+ * A cookie lives two to three rotation periods; a client polling every
+ * 1024 s (chrony's and ntpd's default maxpoll) needs them to outlive its
+ * poll interval comfortably, or every poll becomes an NTS-KE.
+ */
+#define NTSKD_ROTATE_MIN	3600u
 #define NTSKD_REFRESH_DEFAULT	2419200u
 #define NTSKD_KE_RETRY_DEFAULT	10u
 #define NTSKD_KE_RETRY_MAX_DEFAULT	7200u
@@ -83,6 +100,7 @@
 #define NTSKD_CONFIG_MAX_SIZE	(1 << 20)
 /* ke-rate-limit: RATE in thousandths per second, burst and max-conns */
 #define NTSKD_KE_RATE_MILLI_MAX	10000000u
+#define NTSKD_KE_RATE_DEFAULT_MILLI	1000u	/* a file without the line */
 #define NTSKD_KE_BURST_DEFAULT	8u
 #define NTSKD_KE_BURST_MAX	10000u
 #define NTSKD_KE_ADDR_CONNS_DEFAULT	8u
@@ -132,6 +150,7 @@ struct ntskd_config {
 	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
 	char client_state[NTSKD_PATH_MAX];
 	char owner[NTSKD_USER_MAX + 1];		/* "auto" by default */
+	char user[NTSKD_NAME_MAX + 1];		/* "" = no user switch */
 };
 
 /* Defaults; nothing allocated. */

@@ -37,7 +37,7 @@ static void control_on_io(struct ntskd_io *io, int fd, uint32_t events,
 			  void *arg)
 {
 	struct ntskd_control *c = arg;
-	char req[NTSKD_CTL_MAX + 1], reply[NTSKD_CTL_MAX];
+	static char req[NTSKD_CTL_MAX + 1], reply[NTSKD_CTL_MAX];
 	union {
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
@@ -79,6 +79,30 @@ static void control_on_io(struct ntskd_io *io, int fd, uint32_t events,
 	}
 }
 
+/*
+ * The name is taken. By another ntskd, or by someone squatting it so that
+ * ntsctl talks to them: ask the holder, the kernel says who answers.
+ */
+static void control_name_taken(void)
+{
+	char reply[NTSKD_CTL_MAX];
+	struct ucred peer = { .pid = 0 };
+	int err;
+
+	err = ntskd_ctl_request_from("ping", reply, sizeof(reply), 1000, &peer);
+	if (!err && !strncmp(reply, "ok ntskd", 8))
+		log_warn("control socket @%s: another ntskd (pid %d) runs in this network namespace; ntsctl reaches that one",
+			 NTSKD_CTL_NAME, (int)peer.pid);
+	else if (err == -ENOTUNIQ)
+		log_err("control socket @%s is held by pid %d, uid %u, which is neither root nor ntskd's user: someone is squatting it. ntsctl refuses to talk to it; stop that process ('ss -xlp | grep %s') and restart ntskd",
+			NTSKD_CTL_NAME, (int)peer.pid, (unsigned int)peer.uid,
+			NTSKD_CTL_NAME);
+	else
+		log_err("control socket @%s is held by a process that does not answer as ntskd (%s); ntsctl cannot reach this ntskd ('ss -xlp | grep %s' shows the holder)",
+			NTSKD_CTL_NAME, err ? strerror(-err) : reply,
+			NTSKD_CTL_NAME);
+}
+
 struct ntskd_control *ntskd_control_open(struct ntskd_loop *loop,
 					 ntskd_control_fn fn, void *arg)
 {
@@ -96,9 +120,17 @@ struct ntskd_control *ntskd_control_open(struct ntskd_loop *loop,
 	c->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		goto fail;
-	if (setsockopt(c->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    bind(c->fd, (struct sockaddr *)&sa, sl))
+	if (setsockopt(c->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
 		goto fail;
+	if (bind(c->fd, (struct sockaddr *)&sa, sl)) {
+		if (errno == EADDRINUSE)
+			control_name_taken();
+		else
+			log_warn("control socket @%s: %s", NTSKD_CTL_NAME,
+				 strerror(errno));
+		errno = EADDRINUSE;
+		goto fail;
+	}
 	c->io = ntskd_loop_add_fd(loop, c->fd, EPOLLIN, control_on_io, c);
 	if (!c->io)
 		goto fail;

@@ -62,6 +62,13 @@ static void ke_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
 	}
 }
 
+static bool ke_addr_any(int family, const void *addr)
+{
+	if (family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED((const struct in6_addr *)addr);
+	return ((const struct in_addr *)addr)->s_addr == htonl(INADDR_ANY);
+}
+
 static void listener_resume(struct ntskd_timer *t, void *arg)
 {
 	struct ke_listener *l = arg;
@@ -100,6 +107,22 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 	}
 }
 
+/*
+ * An explicit ke-listen address may not be up yet when ntskd starts (DHCP,
+ * SLAAC and DAD, a VRRP address, network-online.target being best
+ * effort): bind to it anyway (IP_FREEBIND), so that connections arrive once
+ * the address does, instead of the start failing with EADDRNOTAVAIL.
+ */
+static int listener_freebind(int fd, int family)
+{
+	int one = 1;
+
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one,
+				  sizeof(one));
+	return setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+}
+
 static int listener_open(struct ntskd_ke_listeners *ls, int family,
 			 const void *addr, uint16_t port, bool optional)
 {
@@ -132,6 +155,9 @@ static int listener_open(struct ntskd_ke_listeners *ls, int family,
 	/* each ke-listen line is one address family */
 	if (family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
+		goto fail;
+	/* the wildcard listeners (optional or not) need no free bind */
+	if (!ke_addr_any(family, addr) && listener_freebind(fd, family))
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, KE_BACKLOG))
 		goto fail;

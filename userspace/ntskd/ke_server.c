@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -27,9 +28,18 @@
 #include "log.h"
 
 
+/* after the answer is written, for the client's close_notify */
+#define KE_CLOSE_GRACE_MS	500
+
 /*
- * Abuse must not turn into log volume: per-connection lines (warnings and
- * successes, not debug) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
+ * Per-client lines are debug lines (ntskd -d); at info, a summary of the
+ * exchanges every KE_SUMMARY_MS says what happened, when anything did.
+ */
+#define KE_SUMMARY_MS		600000
+
+/*
+ * Abuse must not turn into log volume: per-connection lines (debug, and
+ * internal errors) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
  * refusals before the handshake log their first one, then a sum per
  * window (ke_quiet_tick).
  */
@@ -107,6 +117,12 @@ struct ntskd_ke_server {
 	/* what ntskd_ke_server_stats() reports, and the log's budget */
 	uint64_t refused[KE_REF_N];
 	uint64_t window_refused[KE_REF_N];
+	struct ntskd_ke_outcomes out;	/* how exchanges ended */
+	struct ntskd_ke_outcomes summed;	/* ... as of the last summary */
+	struct ntskd_timer summary;
+	int64_t cert_not_after;		/* CLOCK_REALTIME s, of s->ctx */
+	uint64_t cert_warnings;
+	struct ntskd_timer cert_check;
 	uint64_t log_suppressed;
 	unsigned int log_lines;		/* in the current window */
 	bool refusals_summed;		/* the first was logged */
@@ -145,6 +161,40 @@ static void ke_quiet_tick(struct ntskd_timer *t, void *arg)
 	/* keep summing while it goes on; a quiet window closes it */
 	if (any)
 		ntskd_timer_arm(s->loop, &s->quiet, KE_LOG_WINDOW_MS);
+}
+
+void ntskd_ke_server_log_summary(struct ntskd_ke_server *s)
+{
+	const struct ntskd_ke_outcomes *o = &s->out, *p = &s->summed;
+	uint64_t failed = (o->tls_failed - p->tls_failed) +
+			  (o->conn_failed - p->conn_failed) +
+			  (o->closed_early - p->closed_early) +
+			  (o->timeouts - p->timeouts);
+	uint64_t odd = (o->bad_request - p->bad_request) +
+		       (o->no_aead - p->no_aead) +
+		       (o->no_ntpv4 - p->no_ntpv4) +
+		       (o->internal - p->internal);
+
+	if (o->ok != p->ok || failed || odd)
+		log_info("NTS-KE summary: %llu exchanges (AEAD 15/16/17: %llu/%llu/%llu), %llu cookies; %llu requests answered without cookies, %llu connections failed (TLS %llu, early close %llu, timeout %llu); details with -d, counters in ntsctl ke-stats",
+			 (unsigned long long)(o->ok - p->ok),
+			 (unsigned long long)(o->aead[0] - p->aead[0]),
+			 (unsigned long long)(o->aead[1] - p->aead[1]),
+			 (unsigned long long)(o->aead[2] - p->aead[2]),
+			 (unsigned long long)(o->cookies - p->cookies),
+			 (unsigned long long)odd, (unsigned long long)failed,
+			 (unsigned long long)(o->tls_failed - p->tls_failed),
+			 (unsigned long long)(o->closed_early - p->closed_early),
+			 (unsigned long long)(o->timeouts - p->timeouts));
+	s->summed = s->out;
+}
+
+static void ke_summary_tick(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+
+	ntskd_ke_server_log_summary(s);
+	ntskd_timer_arm(s->loop, t, KE_SUMMARY_MS);
 }
 
 static void ke_quiet_open(struct ntskd_ke_server *s)
@@ -221,8 +271,12 @@ static void conn_fail(struct ke_conn *c, int ret, const char *what)
 {
 	char why[512];
 
+	if (c->state == KE_HANDSHAKE)
+		c->srv->out.tls_failed++;
+	else
+		c->srv->out.conn_failed++;
 	ntskd_ke_tls_strerror(c->ssl, ret, why, sizeof(why));
-	conn_log(c, LOG_WARNING, "NTS-KE with %s failed %s: %s", c->peer, what,
+	conn_log(c, LOG_DEBUG, "NTS-KE with %s failed %s: %s", c->peer, what,
 		 why);
 	conn_close(c);
 }
@@ -255,26 +309,46 @@ static int conn_wait(struct ke_conn *c, int ret, const char *what)
 	return 0;
 }
 
+static void conn_count_answer(struct ntskd_ke_outcomes *out,
+			      const struct ntskd_ke_outcome *o)
+{
+	if (o->internal) {
+		out->internal++;
+	} else if (o->error_sent) {
+		out->bad_request++;
+	} else if (o->no_ntpv4) {
+		out->no_ntpv4++;
+	} else if (o->aead == KNTS_KE_AEAD_NONE) {
+		out->no_aead++;
+	} else {
+		out->ok++;
+		out->cookies += o->n_cookies;
+		if (o->aead >= 15 && o->aead <= 17)
+			out->aead[o->aead - 15]++;
+	}
+}
+
 static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
 {
+	conn_count_answer(&c->srv->out, o);
 	if (o->internal)
 		log_err("NTS-KE with %s: %s; sent Error 2 (internal error)",
 			c->peer, o->internal);
 	else if (!ke_log_ok(c->srv))
 		return;
 	else if (o->error_sent)
-		log_warn("bad NTS-KE request from %s: %s; sent Error %u (%s)",
+		log_debug("bad NTS-KE request from %s: %s; sent Error %u (%s)",
 			 c->peer, knts_ke_strreason(o->reason), o->error_code,
 			 o->error_code == KNTS_KE_ERR_UNRECOGNIZED_CRITICAL ?
 			 "unrecognized critical record" : "bad request");
 	else if (o->no_ntpv4)
-		log_warn("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
+		log_debug("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
 			 c->peer);
 	else if (o->aead == KNTS_KE_AEAD_NONE)
-		log_warn("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
+		log_debug("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
 			 c->peer);
 	else
-		log_info("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
+		log_debug("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
 			 c->peer, o->aead, o->n_cookies, o->key_id,
 			 SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
 }
@@ -314,14 +388,16 @@ static int conn_handshake(struct ke_conn *c)
 	SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
 	if (!alpn_len) {
 		/* the ALPN callback only runs when the client sends ALPN */
-		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s refused: the client offered no ALPN ('" NTSKD_ALPN "' is required)",
 			 c->peer);
+		c->srv->out.tls_failed++;
 		conn_close(c);
 		return -1;
 	}
 	if (SSL_version(c->ssl) != TLS1_3_VERSION) {
-		conn_log(c, LOG_WARNING, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s refused: %s negotiated, TLS 1.3 is required",
 			 c->peer, SSL_get_version(c->ssl));
+		c->srv->out.tls_failed++;
 		conn_close(c);
 		return -1;
 	}
@@ -359,8 +435,9 @@ static int conn_read(struct ke_conn *c)
 			int e = SSL_get_error(c->ssl, ret);
 
 			if (e == SSL_ERROR_ZERO_RETURN || ke_eof(e)) {
-				conn_log(c, LOG_WARNING, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
+				conn_log(c, LOG_DEBUG, "NTS-KE with %s: the client closed the connection after %zu bytes, before End of Message",
 					 c->peer, c->in_len);
+				c->srv->out.closed_early++;
 				conn_close(c);
 				return -1;
 			}
@@ -373,6 +450,22 @@ static int conn_read(struct ke_conn *c)
 			return 0;
 		}
 	}
+}
+
+/*
+ * The answer is out: the exchange is done whatever the client does next.
+ * Its close_notify is waited for KE_CLOSE_GRACE_MS at most (never past the
+ * deadline), not until the deadline: a client that keeps the TCP
+ * connection open after reading (or never sends close_notify) would
+ * otherwise hold its slot, and its address's max-conns, for seconds.
+ */
+static void conn_close_soon(struct ke_conn *c)
+{
+	struct ntskd_ke_server *s = c->srv;
+	uint64_t now = ntskd_now_ms();
+
+	if (c->timer.armed && c->timer.expires > now + KE_CLOSE_GRACE_MS)
+		ntskd_timer_arm(s->loop, &c->timer, KE_CLOSE_GRACE_MS);
 }
 
 static int conn_write(struct ke_conn *c)
@@ -390,6 +483,7 @@ static int conn_write(struct ke_conn *c)
 	if (ret <= 0)
 		return conn_wait(c, ret, "writing the response");
 	c->state = KE_SHUTDOWN;
+	conn_close_soon(c);
 	return 0;
 }
 
@@ -458,13 +552,15 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 {
 	struct ke_conn *c = arg;
 
-	if (c->state == KE_SHUTDOWN)
+	if (c->state == KE_SHUTDOWN) {
 		log_debug("NTS-KE with %s: no close_notify from the client; closing",
 			  c->peer);
-	else
-		conn_log(c, LOG_WARNING, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
+	} else {
+		c->srv->out.timeouts++;
+		conn_log(c, LOG_DEBUG, "NTS-KE with %s timed out after %u ms %s (%zu request bytes)",
 			 c->peer, c->srv->timeout_ms, ke_state_name[c->state],
 			 c->in_len);
+	}
 	conn_close(c);
 }
 
@@ -595,6 +691,46 @@ static void ke_accepted(int fd, const struct sockaddr *sa, const char *peer,
 
 /* ---- the server ----------------------------------------------------- */
 
+/* Note when the certificate of @ctx (just loaded) expires. */
+static void ke_note_cert(struct ntskd_ke_server *s, SSL_CTX *ctx)
+{
+	int64_t left;
+
+	if (!ntskd_ke_tls_cert_left(ctx, &left))
+		s->cert_not_after = (int64_t)time(NULL) + left;
+}
+
+void ntskd_ke_server_cert_left(const struct ntskd_ke_server *s,
+			       int64_t *left_s)
+{
+	*left_s = s->cert_not_after - (int64_t)time(NULL);
+}
+
+void ntskd_ke_server_check_cert(struct ntskd_ke_server *s)
+{
+	int64_t left;
+
+	ntskd_ke_server_cert_left(s, &left);
+	if (left <= 0) {
+		s->cert_warnings++;
+		log_err("cert %s has EXPIRED: clients refuse it; renew it and reload ntskd (systemctl reload ntskd)",
+			s->cfg->cert);
+	} else if (left < (int64_t)NTSKD_CERT_WARN_DAYS * 86400) {
+		s->cert_warnings++;
+		log_warn("cert %s expires in %lld days %lld hours: renew it (certbot renews at 30 days left; is its timer running?)",
+			 s->cfg->cert, (long long)(left / 86400),
+			 (long long)(left % 86400 / 3600));
+	}
+}
+
+static void ke_cert_tick(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_ke_server *s = arg;
+
+	ntskd_ke_server_check_cert(s);
+	ntskd_timer_arm(s->loop, t, NTSKD_CERT_CHECK_MS);
+}
+
 static SSL_CTX *ke_load_ctx(struct ntskd_ke_server *s)
 {
 	char err[1024];
@@ -651,6 +787,12 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 		free(s);
 		return NULL;
 	}
+	ke_note_cert(s, s->ctx);
+	ntskd_ke_server_check_cert(s);
+	ntskd_timer_init(&s->cert_check, ke_cert_tick, s);
+	ntskd_timer_arm(loop, &s->cert_check, NTSKD_CERT_CHECK_MS);
+	ntskd_timer_init(&s->summary, ke_summary_tick, s);
+	ntskd_timer_arm(loop, &s->summary, KE_SUMMARY_MS);
 	return s;
 }
 
@@ -690,6 +832,8 @@ void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
 	st->evicted_share = s->refused[KE_REF_SHARE];
 	if (s->rl)
 		st->rate_untracked = ntskd_ke_rl_stats(s->rl)->untracked;
+	st->out = s->out;
+	st->cert_warnings = s->cert_warnings;
 }
 
 void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s, unsigned int ms)
@@ -708,7 +852,9 @@ int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
 	/* sessions in progress hold a reference to the old context */
 	SSL_CTX_free(s->ctx);
 	s->ctx = ctx;
+	ke_note_cert(s, ctx);
 	log_info("reloaded cert %s and key %s", s->cfg->cert, s->cfg->key);
+	ntskd_ke_server_check_cert(s);
 	return 0;
 }
 
@@ -726,6 +872,9 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 			 (unsigned long long)s->refused[KE_REF_EVICTED],
 			 (unsigned long long)s->refused[KE_REF_SHARE]);
 	ntskd_timer_cancel(s->loop, &s->quiet);
+	ntskd_timer_cancel(s->loop, &s->cert_check);
+	ntskd_timer_cancel(s->loop, &s->summary);
+	ntskd_ke_server_log_summary(s);
 	while (s->conns)
 		conn_close(s->conns);
 	ntskd_ke_listeners_close(s->listeners);

@@ -7,7 +7,9 @@
  * tickets, no resumption, no early data. Sockets are non-blocking and every
  * connection is a small state machine driven by the event loop, so a slow
  * or silent client only ever holds its own slot: it is closed when its
- * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes. Requests are limited
+ * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes; once the answer is
+ * written, the client's close_notify is waited for half a second at most,
+ * so a finished exchange frees its slot at once. Requests are limited
  * to KNTS_KE_REQ_LIMIT bytes; bad ones get an Error record.
  *
  * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap a
@@ -65,6 +67,22 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer);
 
+/* How the exchanges that got past admission ended (each counts once). */
+struct ntskd_ke_outcomes {
+	uint64_t ok;			/* answered with cookies */
+	uint64_t aead[3];		/* ok, by AEAD 15, 16, 17 */
+	uint64_t cookies;		/* issued in those answers */
+	uint64_t bad_request;		/* answered with an Error record */
+	uint64_t no_aead;		/* no AEAD in common: empty list sent */
+	uint64_t no_ntpv4;		/* NTPv4 not offered: empty list sent */
+	uint64_t internal;		/* Error 2 (internal error) sent */
+	uint64_t tls_failed;		/* TLS handshake failed or refused
+					 * (version, ALPN) */
+	uint64_t conn_failed;		/* TLS error after the handshake */
+	uint64_t closed_early;		/* the client left before End of Message */
+	uint64_t timeouts;		/* deadline before the answer */
+};
+
 /* Refusals before the TLS handshake (also logged, rate-limited). */
 struct ntskd_ke_server_stats {
 	unsigned int conns;		/* in progress now */
@@ -74,6 +92,8 @@ struct ntskd_ke_server_stats {
 	uint64_t evicted;		/* silent ones closed to make room */
 	uint64_t evicted_share;		/* closed: their address held the most */
 	uint64_t rate_untracked;	/* admitted: rate table bucket busy */
+	struct ntskd_ke_outcomes out;
+	uint64_t cert_warnings;		/* "expires in N days" warnings */
 };
 
 void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
@@ -92,6 +112,26 @@ void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s,
  * ones stay in use. 0 or -1 (logged).
  */
 int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s);
+
+/* Seconds until the certificate in use expires (negative: expired). */
+void ntskd_ke_server_cert_left(const struct ntskd_ke_server *s,
+			       int64_t *left_s);
+
+/*
+ * Warn (log, and count in cert_warnings) when the certificate in use
+ * expires in less than NTSKD_CERT_WARN_DAYS; an error once it has. Done
+ * at load, at every reload and every NTSKD_CERT_CHECK_MS.
+ */
+#define NTSKD_CERT_WARN_DAYS	14
+#define NTSKD_CERT_CHECK_MS	(6 * 3600 * 1000)
+void ntskd_ke_server_check_cert(struct ntskd_ke_server *s);
+
+/*
+ * Log at info what the exchanges since the last summary came to (nothing
+ * when nothing happened); done every 10 minutes and at stop. Per-client
+ * lines are debug lines.
+ */
+void ntskd_ke_server_log_summary(struct ntskd_ke_server *s);
 
 /* Close listeners and connections. NULL is a no-op. */
 void ntskd_ke_server_stop(struct ntskd_ke_server *s);

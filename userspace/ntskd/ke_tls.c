@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
 #include "ke_tls.h"
+#include "log.h"
 
 static const char *keylog_path;
 
@@ -84,12 +86,92 @@ static const char *tls_last_error(char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * An encrypted private key: OpenSSL would prompt on the terminal (or block
+ * a daemon reading nothing). There is no one to type a passphrase, so
+ * refuse, and note it for a message that says so.
+ */
+static int tls_no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	*(bool *)arg = true;
+	return 0;
+}
+
+int ntskd_ke_tls_cert_left(SSL_CTX *ctx, int64_t *left_s)
+{
+	X509 *x = SSL_CTX_get0_certificate(ctx);
+	int days, secs;
+
+	if (!x || !ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)))
+		return -1;
+	*left_s = (int64_t)days * 86400 + secs;
+	return 0;
+}
+
+/* "Jan  2 03:04:05 2027 GMT" */
+static void tls_time_text(const ASN1_TIME *t, char *buf, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	buf[0] = '\0';
+	if (b && ASN1_TIME_print(b, t))
+		n = BIO_read(b, buf, (int)len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/*
+ * An expired certificate is refused: every client would reject it, and a
+ * daemon that starts with it looks healthy while serving no one. One not
+ * valid yet is only warned about: that is what a clock running behind
+ * (a board without a battery, before NTP) looks like, and refusing would
+ * keep the time server down for good.
+ */
+static int tls_cert_valid(SSL_CTX *ctx, const char *cert, char *err,
+			  size_t errlen)
+{
+	X509 *x = SSL_CTX_get0_certificate(ctx);
+	char when[64];
+	int64_t left;
+	int days, secs;
+
+	if (!x || ntskd_ke_tls_cert_left(ctx, &left)) {
+		snprintf(err, errlen, "cert %s: cannot read its validity dates",
+			 cert);
+		return -1;
+	}
+	if (left <= 0) {
+		tls_time_text(X509_get0_notAfter(x), when, sizeof(when));
+		snprintf(err, errlen, "cert %s expired on %s: renew it (e.g. certbot renew) and reload ntskd; refusing to serve an expired certificate",
+			 cert, when);
+		return -1;
+	}
+	if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notBefore(x)) &&
+	    (days > 0 || secs > 0)) {
+		tls_time_text(X509_get0_notBefore(x), when, sizeof(when));
+		log_warn("cert %s is not valid before %s: clients will refuse it until then (is this host's clock behind?)",
+			 cert, when);
+	}
+	return 0;
+}
+
 SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			  const char *keylog, char *err, size_t errlen)
 {
+	bool encrypted = false;
 	char why[256];
 	SSL_CTX *ctx;
 
+	/* OpenSSL's "system lib" says less than errno does */
+	if (access(cert, R_OK)) {
+		snprintf(err, errlen, "cert %s: %s", cert, strerror(errno));
+		return NULL;
+	}
+	if (access(key, R_OK)) {
+		snprintf(err, errlen, "key %s: %s", key, strerror(errno));
+		return NULL;
+	}
 	ERR_clear_error();
 	ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx) {
@@ -115,16 +197,28 @@ SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			 tls_last_error(why, sizeof(why)));
 		goto fail;
 	}
+	SSL_CTX_set_default_passwd_cb(ctx, tls_no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &encrypted);
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		snprintf(err, errlen, "key %s: %s", key,
-			 tls_last_error(why, sizeof(why)));
+		if (encrypted)
+			snprintf(err, errlen, "key %s is encrypted (has a passphrase): ntskd cannot ask for it; store the key unencrypted, readable only by ntskd (e.g. openssl pkey -in KEY -out KEY.plain)",
+				 key);
+		else
+			snprintf(err, errlen, "key %s: %s", key,
+				 tls_last_error(why, sizeof(why)));
+		ERR_clear_error();
 		goto fail;
 	}
+	/* the callback's argument lives on this stack frame */
+	SSL_CTX_set_default_passwd_cb(ctx, NULL);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		snprintf(err, errlen, "key %s does not match cert %s: %s", key,
 			 cert, tls_last_error(why, sizeof(why)));
 		goto fail;
 	}
+	if (tls_cert_valid(ctx, cert, err, errlen))
+		goto fail;
 	if (keylog) {
 		keylog_path = keylog;
 		SSL_CTX_set_keylog_callback(ctx, tls_keylog);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -26,11 +27,19 @@ struct ntskd_ke_tls_note {
 
 /*
  * A server context for @cert (PEM chain) and @key (PEM private key).
- * NULL with the reason in @err. When @keylog is set, TLS secrets are
+ * NULL with the reason in @err: unreadable, not matching, an encrypted
+ * key (never a passphrase prompt), an expired certificate. When @keylog is set, TLS secrets are
  * appended to it (SSLKEYLOGFILE format, for decrypting test captures).
  */
 SSL_CTX *ntskd_ke_tls_ctx(const char *cert, const char *key,
 			  const char *keylog, char *err, size_t errlen);
+
+/*
+ * Seconds until the leaf certificate of @ctx expires (negative once it
+ * has) in @left_s; 0, or -1 when it cannot be read. ntskd_ke_tls_ctx()
+ * refuses a certificate that has expired already.
+ */
+int ntskd_ke_tls_cert_left(SSL_CTX *ctx, int64_t *left_s);
 
 /*
  * One-line reason for a failed SSL_* call on @ssl that returned @ret,

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ntskd logging: stderr in the foreground (-f), syslog (daemon facility)
- * once daemonized; debug lines only with -d. One line per event, and every
+ * once daemonized; debug lines only with -d. When stderr is the journal
+ * (JOURNAL_STREAM names it, as systemd does), each line starts with its
+ * priority as "<N>" instead of a time stamp. One line per event, and every
  * failure names the peer or the file and the reason.
  */
 #ifndef NTSKD_LOG_H

@@ -20,8 +20,12 @@
 
 #include "client_role.h"
 #include "config.h"
+#include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "ntskd_ctl.h"
+#include "preflight.h"
+#include "privdrop.h"
 #include "server_role.h"
 
 struct ntskd {
@@ -29,18 +33,24 @@ struct ntskd {
 	struct ntskd_loop *loop;
 	struct ntskd_server_role *server;
 	struct ntskd_client_role *client;
+	struct ntskd_control *control;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ntskd [-c FILE] [-f] [-d]\n"
-		"  -c FILE    configuration (default " NTSKD_CONFIG_FILE ")\n"
-		"  -f         stay in the foreground, log to stderr\n"
-		"  -d         debug log\n"
-		"  --version  print the version\n"
+		"Usage: ntskd [-c FILE] [-f] [-d] [-t]\n"
+		"  -c FILE       configuration (default " NTSKD_CONFIG_FILE ")\n"
+		"  -f            stay in the foreground, log to stderr\n"
+		"  -d            debug log\n"
+		"  -t            check the configuration and the files it names, then exit\n"
+		"  -h, --help    print this help\n"
+		"  -V, --version print the version\n"
+		"Exit status: 0 ok, 1 failure, 2 usage error, %d configuration error\n"
 		"Signals: SIGHUP reloads cert, key and keyfile; SIGUSR1 runs NTS-KE\n"
-		"for every server line now; SIGTERM/SIGINT stop.\n");
+		"for every server line now; SIGUSR2 rotates the master keys now;\n"
+		"SIGTERM/SIGINT stop.\n",
+		NTSKD_EXIT_CONFIG);
 }
 
 /* Make a relative path absolute, so chdir("/") does not change its meaning. */
@@ -155,6 +165,16 @@ static void on_hup(int signo, void *arg)
 		ntskd_server_role_reload(d->server);
 }
 
+static void on_usr2(int signo, void *arg)
+{
+	struct ntskd *d = arg;
+
+	if (d->server)
+		ntskd_server_role_rotate_now(d->server);
+	else
+		log_info("SIGUSR2: no NTS-KE server, no master keys to rotate");
+}
+
 static void on_usr1(int signo, void *arg)
 {
 	struct ntskd *d = arg;
@@ -165,6 +185,28 @@ static void on_usr1(int signo, void *arg)
 	}
 	log_info("SIGUSR1: NTS-KE for every server");
 	ntskd_client_role_refresh(d->client, NULL);
+}
+
+/* A request on the control socket (ntskd_ctl.h), for whichever role. */
+static void on_control(const char *req, char *reply, size_t len, void *arg)
+{
+	struct ntskd *d = arg;
+
+	if (!strcmp(req, "ping")) {
+		snprintf(reply, len, "ok ntskd " KNTS_VERSION);
+	} else if (!strcmp(req, "refresh") || !strncmp(req, "refresh ", 8)) {
+		if (d->client)
+			ntskd_client_role_control(d->client, req, reply, len);
+		else
+			snprintf(reply, len, "error this ntskd has no server lines (no NTS-KE client role)");
+	} else if (!strcmp(req, "ke-stats")) {
+		if (d->server)
+			ntskd_server_role_ke_stats(d->server, reply, len);
+		else
+			snprintf(reply, len, "error this ntskd runs no NTS-KE server (no cert and key)");
+	} else {
+		snprintf(reply, len, "error unknown request '%.64s'", req);
+	}
 }
 
 /* Relative paths would change meaning after chdir("/"). */
@@ -186,7 +228,7 @@ static int absolutize_all(struct ntskd_config *c)
 int main(int argc, char **argv)
 {
 	const char *conf = NTSKD_CONFIG_FILE;
-	bool foreground = false, debug = false;
+	bool foreground = false, debug = false, test_only = false;
 	struct ntskd d = { 0 };
 	char err[1024];
 	int i, ready_fd = -1, rc = 1;
@@ -198,8 +240,15 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "-c")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "ntskd: -c needs a FILE argument\n");
+				usage(stderr);
+				return 2;
+			}
 			conf = argv[++i];
+		} else if (!strcmp(argv[i], "-t")) {
+			test_only = true;
 		} else if (!strcmp(argv[i], "-f")) {
 			foreground = true;
 		} else if (!strcmp(argv[i], "-d")) {
@@ -211,10 +260,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* a configuration error is final: restarting cannot fix it */
+	rc = NTSKD_EXIT_CONFIG;
 	ntskd_config_init(&d.cfg);
 	if (ntskd_config_load(&d.cfg, conf, err, sizeof(err))) {
 		fprintf(stderr, "ntskd: %s\n", err);
-		return 1;
+		return rc;
 	}
 	if (!ntskd_config_server_role(&d.cfg) && !ntskd_config_client_role(&d.cfg)) {
 		fprintf(stderr, "ntskd: %s: nothing to do: set 'cert' and 'key' to run the NTS-KE server, or add 'server' lines for the NTS-KE client\n",
@@ -225,6 +276,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ntskd: %s: a path is too long\n", conf);
 		goto out;
 	}
+	if (ntskd_preflight(&d.cfg))
+		goto out;
+	if (test_only) {
+		printf("ntskd: %s: configuration OK\n", conf);
+		rc = 0;
+		goto out;
+	}
+	rc = 1;
 
 	/* a client that hangs up must not kill us through SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
@@ -239,7 +298,8 @@ int main(int argc, char **argv)
 	if (ntskd_loop_on_signal(d.loop, SIGTERM, on_stop, &d) ||
 	    ntskd_loop_on_signal(d.loop, SIGINT, on_stop, &d) ||
 	    ntskd_loop_on_signal(d.loop, SIGHUP, on_hup, &d) ||
-	    ntskd_loop_on_signal(d.loop, SIGUSR1, on_usr1, &d)) {
+	    ntskd_loop_on_signal(d.loop, SIGUSR1, on_usr1, &d) ||
+	    ntskd_loop_on_signal(d.loop, SIGUSR2, on_usr2, &d)) {
 		log_err("cannot set up signal handling");
 		goto out;
 	}
@@ -254,6 +314,11 @@ int main(int argc, char **argv)
 		if (!d.client)
 			goto out;
 	}
+	/* without it ntsctl cannot reach us; SIGHUP and SIGUSR1 still can */
+	d.control = ntskd_control_open(d.loop, on_control, &d);
+	/* all that needs privilege is open: keep CAP_NET_ADMIN alone */
+	if (ntskd_drop_privileges(d.cfg.user))
+		goto out;
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);
@@ -268,6 +333,7 @@ int main(int argc, char **argv)
 		log_err("event loop: %s", strerror(-i));
 	rc = i ? 1 : 0;
 out:
+	ntskd_control_close(d.control);
 	ntskd_client_role_stop(d.client);
 	ntskd_server_role_stop(d.server);
 	ntskd_loop_free(d.loop);

@@ -114,20 +114,24 @@ int ntskd_mk_from_keyfile(struct ntskd_masterkeys *mk,
 int ntskd_mk_load(struct ntskd_masterkeys *mk, const char *path,
 		  int64_t now_ms, char *err, size_t errlen)
 {
+	struct knts_keyfile_err bad;
 	struct knts_keyfile kf;
 	struct stat st;
 	int ret;
 
-	ret = knts_keyfile_load(path, &kf);
+	ret = knts_keyfile_load_why(path, &kf, &bad);
 	/*
 	 * The age in the file is as of its writing; the file may have sat on
 	 * disk since (ntskd stopped, or crashed), so count that time too.
 	 */
 	if (!ret && !stat(path, &st) && time(NULL) > st.st_mtime)
 		kf.age += (double)(time(NULL) - st.st_mtime);
+	if (ret == -EINVAL) {
+		snprintf(err, errlen, "%s:%u: %s", path, bad.line, bad.reason);
+		return ret;
+	}
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", path,
-			 ret == -EINVAL ? "not a chrony key file (NKS0 or NKS1) knts can read" :
 			 ret == -EFBIG ? "too large for a key file" :
 			 strerror(-ret));
 		return ret;

@@ -5,6 +5,8 @@
 
 #include <linux/knts.h>
 
+#include "file_watch.h"
+#include "genl_watch.h"
 #include "ke_server.h"
 #include "log.h"
 #include "masterkeys.h"
@@ -14,6 +16,20 @@
 
 /* A failed rotation (kernel unreachable) is tried again this much later. */
 #define ROLE_RETRY_MS	60000
+/* quiet time after the certificate or key changed on disk, then reload */
+#define ROLE_CERT_SETTLE_MS	2000
+/*
+ * How often the kernel's server role is compared with what ntskd set: a
+ * module reloaded (rmmod/modprobe, to change nak_rate) comes back with the
+ * role off and no keys, while ntskd would go on handing out cookies that
+ * nothing accepts. The family's appearance triggers the check at once
+ * (after ROLE_FAMILY_SETTLE_MS); this catches what that misses.
+ */
+#define ROLE_AUDIT_MS		15000
+#define ROLE_FAMILY_SETTLE_MS	200
+/* after the family came back, until the module takes the push */
+#define ROLE_FAST_AUDIT_MS	1000
+#define ROLE_FAST_AUDITS	10
 
 struct ntskd_server_role {
 	struct ntskd_loop *loop;
@@ -21,6 +37,17 @@ struct ntskd_server_role {
 	struct ntskd_masterkeys keys;
 	struct ntskd_ke_server *ke;
 	struct ntskd_timer rotation;
+	struct ntskd_file_watch *cert_watch;
+	struct ntskd_genl_watch *family_watch;
+	struct ntskd_timer audit;
+	bool kernel_missing;	/* logged once per absence */
+	unsigned int fast_audits;	/* left, at ROLE_FAST_AUDIT_MS */
+	bool changed_last;	/* the last audit undid someone's change */
+	bool yielding;		/* ... and the next found it again: stop */
+	uint64_t resyncs;
+	/* for ke-stats */
+	uint64_t rotations, rotation_failures;
+	uint64_t reloads, reload_failures;
 };
 
 static const char *const role_policy[] = { "mixed", "nts-only" };
@@ -107,19 +134,25 @@ static void role_rotate(struct ntskd_timer *t, void *arg)
 			ROLE_RETRY_MS / 1000);
 		goto retry;
 	}
-	/* the kernel must know the new key before any cookie uses it */
-	if (role_push(r, &next, false)) {
+	/*
+	 * The kernel must know the new key before any cookie uses it; the
+	 * role settings go along, so that a module reloaded since the last
+	 * push is serving again at the latest by the next rotation.
+	 */
+	if (role_push(r, &next, true)) {
 		log_err("key rotation postponed by %d s: the kernel did not take the keys",
 			ROLE_RETRY_MS / 1000);
 		goto retry;
 	}
 	role_save(r, &next, now);
+	r->rotations++;
 	r->keys = next;
 	ntskd_mk_wipe(&next);
 	role_log_keys("rotated the master keys", &r->keys, now);
 	role_schedule(r, now);
 	return;
 retry:
+	r->rotation_failures++;
 	ntskd_mk_wipe(&next);
 	ntskd_timer_arm(r->loop, &r->rotation, ROLE_RETRY_MS);
 }
@@ -161,6 +194,123 @@ static int role_load_keys(struct ntskd_server_role *r, int64_t now)
 	return 0;
 }
 
+/*
+ * The certificate or key changed on disk (a renewal): load them, as SIGHUP
+ * would, but not the keyfile. Connections in progress keep the old ones.
+ */
+static void role_cert_changed(void *arg)
+{
+	struct ntskd_server_role *r = arg;
+
+	log_info("%s or %s changed: reloading them", r->cfg->cert, r->cfg->key);
+	r->reloads++;
+	if (ntskd_ke_server_reload_tls(r->ke))
+		r->reload_failures++;
+}
+
+/*
+ * Does the kernel hold what we set: role on, port, policy, our keys? Sets
+ * @reset when it looks freshly loaded (role off or no keys), as opposed
+ * to set otherwise by someone (ntsctl, another ntskd).
+ */
+static const char *role_differs(const struct ntskd_server_role *r,
+				const struct knts_server_state *st,
+				bool *reset)
+{
+	unsigned int i, j;
+
+	*reset = !st->enabled || !st->n_keys;
+	if (!st->n_keys)
+		return "no master keys";
+	if (!st->enabled)
+		return "the server role is off";
+	if (st->port != r->cfg->ntp_port || st->policy != r->cfg->policy)
+		return "another port or policy";
+	if (!st->has_current || st->current_id != ntskd_mk_current(&r->keys)->id)
+		return "another current key";
+	if (st->n_keys != NTSKD_MK_SLOTS)
+		return "another number of keys";
+	for (i = 0; i < NTSKD_MK_SLOTS; i++) {
+		for (j = 0; j < st->n_keys; j++)
+			if (st->ids[j] == r->keys.slot[i].id)
+				break;
+		if (j == st->n_keys)
+			return "other keys";
+	}
+	return NULL;
+}
+
+static void role_audit(struct ntskd_timer *t, void *arg)
+{
+	struct ntskd_server_role *r = arg;
+	struct knts_server_state st;
+	struct knts_nl *nl;
+	const char *why;
+	bool reset;
+	int err;
+
+	if (r->fast_audits) {
+		r->fast_audits--;
+		ntskd_timer_arm(r->loop, &r->audit, ROLE_FAST_AUDIT_MS);
+	} else {
+		ntskd_timer_arm(r->loop, &r->audit, ROLE_AUDIT_MS);
+	}
+	nl = knts_nl_open(&err);
+	if (!nl) {
+		if (!r->kernel_missing)
+			log_err("knts: %s; cookies handed out now will not be accepted until it is back",
+				knts_nl_strerror(err));
+		r->kernel_missing = true;
+		return;
+	}
+	err = knts_nl_server_get(nl, &st);
+	knts_nl_close(nl);
+	if (err) {
+		log_warn("knts: cannot read the server role: %s",
+			 knts_nl_strerror(err));
+		return;
+	}
+	r->kernel_missing = false;
+	why = role_differs(r, &st, &reset);
+	if (!why) {
+		r->changed_last = false;
+		return;
+	}
+	/*
+	 * A module reloaded is always restored. A change made by someone
+	 * else is undone once; if it is back at the next audit, another
+	 * ntskd (or a script) keeps setting it, and two daemons pushing in
+	 * turn would make the keys flap under the clients: stop and say so.
+	 */
+	if (!reset && r->yielding)
+		return;
+	if (!reset && r->changed_last) {
+		r->yielding = true;
+		log_err("knts: the server role keeps being changed by another process (%s): another ntskd in this network namespace, or ntsctl? Not undoing it again; SIGHUP makes ntskd push its own once more",
+			why);
+		return;
+	}
+	r->changed_last = !reset;
+	log_warn("knts: the kernel's server role is not what ntskd set (%s; module reloaded?): pushing the keys and settings again",
+		 why);
+	r->resyncs++;
+	if (!role_push(r, &r->keys, true)) {
+		log_info("knts server role restored: NTP port %u, policy %s, current key %08X",
+			 r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
+			 ntskd_mk_current(&r->keys)->id);
+		r->fast_audits = 0;
+	}
+}
+
+/* The knts family (re)appeared: check, and restore, right away. */
+static void role_family_back(void *arg)
+{
+	struct ntskd_server_role *r = arg;
+
+	r->fast_audits = ROLE_FAST_AUDITS;
+	ntskd_timer_arm(r->loop, &r->audit, ROLE_FAMILY_SETTLE_MS);
+}
+
 struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 						  const struct ntskd_config *cfg)
 {
@@ -174,6 +324,7 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->loop = loop;
 	r->cfg = cfg;
 	ntskd_timer_init(&r->rotation, role_rotate, r);
+	ntskd_timer_init(&r->audit, role_audit, r);
 	/* a bad certificate must fail the start before the kernel is touched */
 	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
 	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
@@ -182,6 +333,17 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
 	if (ntskd_ke_server_listen(r->ke))
 		goto fail;
+	{
+		const char *files[] = { cfg->cert, cfg->key };
+
+		/* without it (logged), SIGHUP still reloads */
+		r->cert_watch = ntskd_file_watch_new(loop, files, 2,
+						     ROLE_CERT_SETTLE_MS,
+						     role_cert_changed, r);
+	}
+	r->family_watch = ntskd_genl_watch_new(loop, KNTS_FAMILY_NAME,
+					       role_family_back, r);
+	ntskd_timer_arm(loop, &r->audit, ROLE_AUDIT_MS);
 	if (cfg->rotate)
 		role_schedule(r, now);
 	else
@@ -193,6 +355,13 @@ fail:
 	return NULL;
 }
 
+void ntskd_server_role_rotate_now(struct ntskd_server_role *r)
+{
+	log_info("SIGUSR2: rotating the master keys now");
+	ntskd_timer_cancel(r->loop, &r->rotation);
+	role_rotate(&r->rotation, r);
+}
+
 void ntskd_server_role_reload(struct ntskd_server_role *r)
 {
 	struct ntskd_masterkeys mk;
@@ -201,7 +370,11 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 	int ret;
 
 	log_info("SIGHUP: reloading cert, key and %s", r->cfg->keyfile);
-	ntskd_ke_server_reload_tls(r->ke);
+	r->yielding = false;
+	r->changed_last = false;
+	r->reloads++;
+	if (ntskd_ke_server_reload_tls(r->ke))
+		r->reload_failures++;
 
 	ret = ntskd_mk_load(&mk, r->cfg->keyfile, now, err, sizeof(err));
 	if (ret >= 0 && ntskd_mk_equal(&mk, &r->keys)) {
@@ -230,7 +403,67 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 	if (!r)
 		return;
 	ntskd_timer_cancel(r->loop, &r->rotation);
+	ntskd_timer_cancel(r->loop, &r->audit);
+	ntskd_genl_watch_free(r->family_watch);
+	ntskd_file_watch_free(r->cert_watch);
 	ntskd_ke_server_stop(r->ke);
 	ntskd_mk_wipe(&r->keys);
 	free(r);
+}
+
+struct role_stat {
+	const char *name;
+	int64_t v;
+};
+
+/* whole days, rounded down; negative once expired */
+static int64_t role_days(int64_t secs)
+{
+	return secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+}
+
+void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
+				char *reply, size_t len)
+{
+	struct ntskd_ke_server_stats st;
+	int64_t left = 0;
+	size_t i, n;
+
+	ntskd_ke_server_stats(r->ke, &st);
+	ntskd_ke_server_cert_left(r->ke, &left);
+	{
+		const struct role_stat tab[] = {
+			{ "conns_open", st.conns },
+			{ "exchanges_ok", (int64_t)st.out.ok },
+			{ "exchanges_aead_15", (int64_t)st.out.aead[0] },
+			{ "exchanges_aead_16", (int64_t)st.out.aead[1] },
+			{ "exchanges_aead_17", (int64_t)st.out.aead[2] },
+			{ "cookies_issued", (int64_t)st.out.cookies },
+			{ "bad_requests", (int64_t)st.out.bad_request },
+			{ "no_common_aead", (int64_t)st.out.no_aead },
+			{ "no_ntpv4", (int64_t)st.out.no_ntpv4 },
+			{ "internal_errors", (int64_t)st.out.internal },
+			{ "tls_failed", (int64_t)st.out.tls_failed },
+			{ "conn_failed", (int64_t)st.out.conn_failed },
+			{ "closed_early", (int64_t)st.out.closed_early },
+			{ "timeouts", (int64_t)st.out.timeouts },
+			{ "refused_rate", (int64_t)st.refused_rate },
+			{ "refused_addr_conns", (int64_t)st.refused_addr_conns },
+			{ "refused_full", (int64_t)st.refused_full },
+			{ "evicted", (int64_t)st.evicted },
+			{ "rate_untracked", (int64_t)st.rate_untracked },
+			{ "rotations", (int64_t)r->rotations },
+			{ "rotation_failures", (int64_t)r->rotation_failures },
+			{ "kernel_resyncs", (int64_t)r->resyncs },
+			{ "reloads", (int64_t)r->reloads },
+			{ "reload_failures", (int64_t)r->reload_failures },
+			{ "cert_expiry_warnings", (int64_t)st.cert_warnings },
+			{ "cert_days_left", role_days(left) },
+		};
+
+		n = (size_t)snprintf(reply, len, "ok");
+		for (i = 0; i < sizeof(tab) / sizeof(tab[0]) && n < len; i++)
+			n += (size_t)snprintf(reply + n, len - n, "\n%s %lld",
+					      tab[i].name, (long long)tab[i].v);
+	}
 }

@@ -15,6 +15,8 @@
 #ifndef NTSKD_SERVER_ROLE_H
 #define NTSKD_SERVER_ROLE_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "loop.h"
 
@@ -27,5 +29,18 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 void ntskd_server_role_reload(struct ntskd_server_role *r);
 /* Stop serving; the kernel keeps its keys and settings. NULL is a no-op. */
 void ntskd_server_role_stop(struct ntskd_server_role *r);
+
+/*
+ * Rotate the master keys now (SIGUSR2), as the rotation timer would: e.g.
+ * after a key may have leaked. With rotate 0 too. The timer restarts.
+ */
+void ntskd_server_role_rotate_now(struct ntskd_server_role *r);
+
+/*
+ * The NTS-KE server's counters for the control socket's "ke-stats": "ok"
+ * and one "NAME VALUE" line each (ntskd_ctl.h).
+ */
+void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
+				char *reply, size_t len);
 
 #endif /* NTSKD_SERVER_ROLE_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Configuration checks before start and for ntskd -t (see preflight.h). */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ke_tls.h"
+#include "log.h"
+#include "masterkeys.h"
+#include "preflight.h"
+
+const char *ntskd_secret_mode_problem(mode_t mode, gid_t file_gid,
+				      gid_t own_gid)
+{
+	if (mode & (S_IROTH | S_IWOTH))
+		return "world-readable or world-writable";
+	if ((mode & (S_IRGRP | S_IWGRP)) && file_gid != own_gid)
+		return "readable or writable by a group other than ntskd's";
+	return NULL;
+}
+
+int ntskd_check_secret_file(const char *path, const char *what)
+{
+	const char *why;
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	why = ntskd_secret_mode_problem(st.st_mode, st.st_gid, getegid());
+	if (!why)
+		return 0;
+	log_warn("%s %s is %s (mode %04o, group %u): chmod o-rwx,g-rwx it, or give it to ntskd's group",
+		 what, path, why, (unsigned int)(st.st_mode & 07777),
+		 (unsigned int)st.st_gid);
+	return 1;
+}
+
+static int preflight_server(const struct ntskd_config *c)
+{
+	struct ntskd_masterkeys mk = { 0 };
+	char err[1024];
+	SSL_CTX *ctx;
+	int ret;
+
+	ctx = ntskd_ke_tls_ctx(c->cert, c->key, NULL, err, sizeof(err));
+	if (!ctx) {
+		log_err("%s", err);
+		return -1;
+	}
+	SSL_CTX_free(ctx);
+	ntskd_check_secret_file(c->key, "key");
+	ntskd_check_secret_file(c->keyfile, "keyfile");
+	/* a missing keyfile is created at start; a broken one is an error */
+	ret = ntskd_mk_load(&mk, c->keyfile, 0, err, sizeof(err));
+	ntskd_mk_wipe(&mk);
+	if (ret < 0 && ret != -ENOENT) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int preflight_client(const struct ntskd_config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_servers; i++) {
+		const struct ntskd_server_conf *sv = &c->servers[i];
+
+		if (sv->ca[0] && access(sv->ca, R_OK)) {
+			log_err("server %s (line %u): ca %s: %s", sv->host,
+				sv->line, sv->ca, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ntskd_preflight(const struct ntskd_config *c)
+{
+	if (c->user[0] && !getpwnam(c->user)) {
+		log_err("user %s: no such user", c->user);
+		return -1;
+	}
+	if (ntskd_config_server_role(c) && preflight_server(c))
+		return -1;
+	if (ntskd_config_client_role(c) && preflight_client(c))
+		return -1;
+	return 0;
+}
