@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include "unit.h"
+#include "sockaddr_text.h"
 #include "ke_fair.h"
 
 #define N	128
@@ -19,21 +20,9 @@ static const uint8_t key[16] = { 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
 
 static struct ntskd_ke_group group(const char *text)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = sockaddr_text(text);
 	struct ntskd_ke_group g;
 
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(text, ':')) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, text, &s6->sin6_addr);
-	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
-
-		s4->sin_family = AF_INET;
-		inet_pton(AF_INET, text, &s4->sin_addr);
-	}
 	ntskd_ke_group_of((struct sockaddr *)&ss, key, &g);
 	return g;
 }

@@ -9,35 +9,17 @@
 #include <netinet/in.h>
 
 #include "unit.h"
+#include "sockaddr_text.h"
 #include "ke_ratelimit.h"
 
 static const uint8_t key[16] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 };
 
-static struct sockaddr_storage addr(const char *text)
-{
-	struct sockaddr_storage ss;
-
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(text, ':')) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, text, &s6->sin6_addr);
-	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
-
-		s4->sin_family = AF_INET;
-		inet_pton(AF_INET, text, &s4->sin_addr);
-	}
-	return ss;
-}
-
 static enum ntskd_ke_rl_verdict admit(struct ntskd_ke_rl *rl, const char *a,
 				      uint64_t now, int *slot)
 {
-	struct sockaddr_storage ss = addr(a);
+	struct sockaddr_storage ss = sockaddr_text(a);
 	int dummy;
 
 	return ntskd_ke_rl_admit(rl, (struct sockaddr *)&ss, now,

@@ -21,8 +21,7 @@ bool ntskd_ctl_trusted(unsigned int uid)
 	return pw && pw->pw_uid == uid;
 }
 
-/* The credentials the kernel attached (SO_PASSCRED), or NULL. */
-static const struct ucred *ctl_creds(struct msghdr *mh)
+const struct ucred *ntskd_ctl_creds(struct msghdr *mh)
 {
 	struct cmsghdr *cm;
 
@@ -80,7 +79,7 @@ int ntskd_ctl_request_from(const char *req, char *reply, size_t len,
 		goto out;
 	}
 	reply[n] = '\0';
-	cred = ctl_creds(&mh);
+	cred = ntskd_ctl_creds(&mh);
 	if (!cred) {
 		reply[0] = '\0';
 		ret = -EPROTO;

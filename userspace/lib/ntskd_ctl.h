@@ -56,4 +56,9 @@ int ntskd_ctl_request(const char *req, char *reply, size_t len,
 /* May a process with @uid be ntskd? root, NTSKD_USER or our own user. */
 bool ntskd_ctl_trusted(unsigned int uid);
 
+/* The credentials the kernel attached to @mh (SO_PASSCRED), or NULL. */
+struct msghdr;
+struct ucred;
+const struct ucred *ntskd_ctl_creds(struct msghdr *mh);
+
 #endif /* KNTS_NTSKD_CTL_H */

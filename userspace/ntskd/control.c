@@ -20,19 +20,6 @@ struct ntskd_control {
 	void *arg;
 };
 
-/* The sender's credentials, which the kernel attaches (SO_PASSCRED). */
-static const struct ucred *control_creds(struct msghdr *mh)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_CREDENTIALS &&
-		    cm->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
-			return (const struct ucred *)CMSG_DATA(cm);
-	return NULL;
-}
-
 static void control_on_io(struct ntskd_io *io, int fd, uint32_t events,
 			  void *arg)
 {
@@ -60,7 +47,7 @@ static void control_on_io(struct ntskd_io *io, int fd, uint32_t events,
 		req[n] = '\0';
 		while (n > 0 && (req[n - 1] == '\n' || req[n - 1] == '\r'))
 			req[--n] = '\0';
-		cred = control_creds(&mh);
+		cred = ntskd_ctl_creds(&mh);
 		if (!cred || (cred->uid != 0 && cred->uid != geteuid())) {
 			log_warn("control: refused a request from uid %d",
 				 cred ? (int)cred->uid : -1);
