@@ -39,6 +39,9 @@ static const char *const names[__KNTS_STAT_MAX] = {
 	[KNTS_STAT_CLI_ERROR] = "cli_error",
 	[KNTS_STAT_SRV_BAD_CSUM] = "srv_bad_csum",
 	[KNTS_STAT_CLI_REPLY_BAD_CSUM] = "cli_reply_bad_csum",
+	[KNTS_STAT_BAD_EXTHDR] = "bad_exthdr",
+	[KNTS_STAT_BAD_UDP] = "bad_udp",
+	[KNTS_STAT_GSO_DROPPED] = "gso_dropped",
 };
 
 const char *knts_stat_name(unsigned int stat)

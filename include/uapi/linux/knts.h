@@ -244,6 +244,10 @@ enum knts_stat {
 	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
 	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 	KNTS_STAT_CLI_REPLY_BAD_CSUM,	/* dropped: bad UDP checksum */
+	/* both roles: packets knts cannot parse are dropped, not passed */
+	KNTS_STAT_BAD_EXTHDR,		/* IPv6 header chain cut short or too long */
+	KNTS_STAT_BAD_UDP,		/* UDP header cut short, length impossible */
+	KNTS_STAT_GSO_DROPPED,		/* GSO/GRO skb to the port or from a server */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
