@@ -215,6 +215,15 @@ u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
 {
 	unsigned int end = u->l4 + sizeof(struct udphdr) + u->len;
 
+	/*
+	 * The whole packet linear and ours before it changes size: a
+	 * daemon's reply sent with MSG_MORE, UDP_CORK or MSG_ZEROCOPY holds
+	 * its data in page fragments, and skb_put() on a nonlinear skb is a
+	 * BUG. Callers that took the payload already have it so; this is
+	 * the reply path's only copy.
+	 */
+	if (skb_ensure_writable(skb, skb->len))
+		return NULL;
 	/* Anything after the UDP datagram (link padding) goes first. */
 	if (skb->len > end && pskb_trim(skb, end))
 		return NULL;

@@ -42,7 +42,8 @@ u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u);
 
 /*
  * Set the UDP payload length to @new_len (grow or shrink at the tail) and
- * fix the UDP length, the IP length and the IPv4 header checksum. Returns
+ * fix the UDP length, the IP length and the IPv4 header checksum. Makes
+ * the packet linear and writable first, paged or cloned. Returns
  * the (possibly moved) payload or NULL when the skb cannot grow. The
  * caller writes the payload, then calls knts_skb_udp_csum().
  */
