@@ -418,8 +418,10 @@ static int run_case(const struct hcase *hc, unsigned int rounds)
 	full = d.c[KNTS_STAT_SRV_TABLE_FULL];
 	if (hc->kind != HK_VALID && hc->kind != HK_REPLAY && hc->kind != HK_PAIR)
 		ok &= expect(!full, "a bad request reached the in-flight table");
-	ok &= expect(d.c[KNTS_STAT_SRV_NAK_SENT] + d.c[KNTS_STAT_SRV_NAK_RATELIMITED] == owed,
-		     "NAKs sent + rate-limited != NAKs owed");
+	ok &= expect(d.c[KNTS_STAT_SRV_NAK_SENT] + d.c[KNTS_STAT_SRV_NAK_RATELIMITED] +
+		     d.c[KNTS_STAT_SRV_NAK_SRC_LIMITED] +
+		     d.c[KNTS_STAT_SRV_NAK_NOT_HOST] == owed,
+		     "NAKs sent + rate-limited (both limits) + not for this host != NAKs owed");
 	ok &= expect(H.ph.nak_rx == d.c[KNTS_STAT_SRV_NAK_SENT],
 		     "NAKs received != srv_nak_sent");
 	ok &= expect(!H.ph.bad_rx, "a bad reply came back");

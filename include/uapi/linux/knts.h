@@ -248,6 +248,9 @@ enum knts_stat {
 	KNTS_STAT_BAD_EXTHDR,		/* IPv6 header chain cut short or too long */
 	KNTS_STAT_BAD_UDP,		/* UDP header cut short, length impossible */
 	KNTS_STAT_GSO_DROPPED,		/* GSO/GRO skb to the port or from a server */
+	/* server role */
+	KNTS_STAT_SRV_NAK_NOT_HOST,	/* NAK owed, request not unicast to us */
+	KNTS_STAT_SRV_NAK_SRC_LIMITED,	/* NAK owed, over its source's rate */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
