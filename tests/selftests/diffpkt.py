@@ -464,7 +464,9 @@ class Harness:
             for _ in range(rng.randint(1, 4)):
                 p = rng.choice(pkts)
                 r = rng.random()
-                if r < 0.6:
+                if len(p) < 22:
+                    p += bytes(rng.randrange(1, 24))
+                elif r < 0.6:
                     p[rng.randrange(min(len(p), 120))] = rng.randrange(256)
                 elif r < 0.7:
                     del p[rng.randrange(20, len(p)):]
