@@ -222,8 +222,9 @@ fuzz-deep: $(FUZZ_BINS)
 # The long robustness runs (issue 8): the hostile, netlink, flood and
 # lifecycle selftests with KNTS_STRESS=1 in one VM boot, then fuzz-deep.
 # make check runs the short versions of the same selftests.
-STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle 17-ke-abuse
-stress: module userspace tools
+STRESS_TESTS ?= 10-hostile 11-netlink 12-flood 13-lifecycle 14-hostile 15-hostile 16-lifecycle 17-ke-abuse \
+	18-differential
+stress: module userspace tools test-tools
 	scripts/stress $(STRESS_TESTS)
 
 # Native benchmark of the shared crypto path (issue 3): ns per server-side

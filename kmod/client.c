@@ -86,10 +86,37 @@ void knts_client_exit(void)
 	}
 }
 
+struct knts_assoc *knts_client_peer(struct knts_net *kn,
+				    const struct sk_buff *skb,
+				    const struct knts_udp *u, bool in)
+{
+	struct knts_assoc_id id = { .v6 = u->v6 };
+
+	if (!READ_ONCE(kn->assocs.n))
+		return NULL;
+	if (u->v6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		id.addr = in ? ip6h->saddr : ip6h->daddr;
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		ipv6_addr_set_v4mapped(in ? iph->saddr : iph->daddr, &id.addr);
+	}
+	id.port = in ? u->sport : u->dport;
+	/* A link-local server is one per link: the packet's interface. */
+	if (knts_assoc_id_linklocal(&id)) {
+		if (in)
+			id.ifindex = inet6_iif(skb);
+		else if (skb_dst(skb))
+			id.ifindex = skb_dst(skb)->dev->ifindex;
+	}
+	return knts_assoc_lookup(&kn->assocs, &id);
+}
+
 struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 				     const struct knts_udp *u, bool in)
 {
-	struct knts_assoc_id id = { .v6 = u->v6 };
 	u8 _lvm;
 	const u8 *lvm;
 
@@ -113,24 +140,7 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 	 * datagrams, fragments whose rest would be reassembled after this
 	 * hook), or it would reach the daemon unauthenticated.
 	 */
-	if (u->v6) {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-		id.addr = in ? ip6h->saddr : ip6h->daddr;
-	} else {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		ipv6_addr_set_v4mapped(in ? iph->saddr : iph->daddr, &id.addr);
-	}
-	id.port = in ? u->sport : u->dport;
-	/* A link-local server is one per link: the packet's interface. */
-	if (knts_assoc_id_linklocal(&id)) {
-		if (in)
-			id.ifindex = inet6_iif(skb);
-		else if (skb_dst(skb))
-			id.ifindex = skb_dst(skb)->dev->ifindex;
-	}
-	return knts_assoc_lookup(&kn->assocs, &id);
+	return knts_client_peer(kn, skb, u, in);
 }
 
 /*

@@ -19,6 +19,15 @@ void knts_client_exit(void);
 struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 				     const struct knts_udp *u, bool in);
 
+/*
+ * The association of the server a packet comes from (in) or goes to
+ * (out), by address and port alone, whatever the packet says it is.
+ * Same locking as knts_client_match().
+ */
+struct knts_assoc *knts_client_peer(struct knts_net *kn,
+				    const struct sk_buff *skb,
+				    const struct knts_udp *u, bool in);
+
 /* Netfilter verdicts for requests to (out) and replies from (in) @a. */
 unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 			     struct sk_buff *skb, struct knts_udp *u);

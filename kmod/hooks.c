@@ -29,27 +29,59 @@ static bool knts_server_wants(struct knts_net *kn, const struct knts_udp *u,
 	return (in ? u->dport : u->sport) == htons(READ_ONCE(kn->srv_port));
 }
 
+/*
+ * A GSO or GRO skb holds several datagrams that udp_rcv() delivers one
+ * by one after segmenting it; parsed as one packet, its first segment
+ * would decide for all. Coming in towards the protected port or from a
+ * protected server, by port and address alone (the client role's mode
+ * test reads only the first segment), it is dropped whole.
+ */
+static bool knts_hook_gso_in(struct knts_net *kn, const struct sk_buff *skb,
+			     const struct knts_udp *u)
+{
+	if (!skb_is_gso(skb))
+		return false;
+	return knts_server_wants(kn, u, true) ||
+	       knts_client_peer(kn, skb, u, true);
+}
+
 static unsigned int knts_hook(struct sk_buff *skb,
 			      const struct nf_hook_state *state, bool v6)
 {
 	struct knts_net *kn = knts_pernet(state->net);
 	bool in = state->hook == NF_INET_LOCAL_IN;
 	unsigned int verdict = NF_ACCEPT;
+	enum knts_skb_parse parse;
 	struct knts_assoc *a;
 	struct knts_udp u;
 
-	if (!knts_skb_udp(skb, v6, &u))
+	parse = knts_skb_udp(skb, v6, &u);
+	if (parse == KNTS_SKB_OTHER)
 		return NF_ACCEPT;
 	/* Per-CPU scratch and counters: one user per CPU at a time. */
 	local_bh_disable();
 	rcu_read_lock();
-	a = knts_client_match(kn, skb, &u, in);
-	if (a)
-		verdict = in ? knts_client_in(kn, a, skb, &u) :
-			       knts_client_out(kn, a, skb, &u);
-	else if (knts_server_wants(kn, &u, in))
-		verdict = in ? knts_server_in(kn, skb, &u) :
-			       knts_server_out(kn, skb, &u);
+	if (parse != KNTS_SKB_UDP) {
+		/*
+		 * Fail closed: a packet knts cannot parse may be for the
+		 * protected port or from a protected server; the hooks run
+		 * only while a role is on in this namespace.
+		 */
+		knts_stats_inc(kn->stats, parse == KNTS_SKB_BAD_EXTHDR ?
+			       KNTS_STAT_BAD_EXTHDR : KNTS_STAT_BAD_UDP);
+		verdict = NF_DROP;
+	} else if (in && knts_hook_gso_in(kn, skb, &u)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_GSO_DROPPED);
+		verdict = NF_DROP;
+	} else {
+		a = knts_client_match(kn, skb, &u, in);
+		if (a)
+			verdict = in ? knts_client_in(kn, a, skb, &u) :
+				       knts_client_out(kn, a, skb, &u);
+		else if (knts_server_wants(kn, &u, in))
+			verdict = in ? knts_server_in(kn, skb, &u) :
+				       knts_server_out(kn, skb, &u);
+	}
 	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;

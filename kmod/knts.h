@@ -14,6 +14,7 @@
 
 #include "assoc.h"
 #include "keys.h"
+#include "nak_limit.h"
 #include "stats.h"
 
 struct knts_pending;
@@ -30,6 +31,7 @@ struct knts_net {
 	u8 srv_policy;
 	bool srv_enabled;		/* published after pending */
 	struct ratelimit_state nak_limit;
+	struct knts_nak_src nak_src;	/* per-source NAK budget */
 
 	/* client role: active while there are associations */
 	struct knts_assoc_table assocs;

@@ -102,6 +102,7 @@ static int __net_init knts_net_init(struct net *net)
 	kn->srv_port = 123;
 	ratelimit_state_init(&kn->nak_limit, HZ, nak_rate);
 	ratelimit_set_flags(&kn->nak_limit, RATELIMIT_MSG_ON_RELEASE);
+	knts_nak_src_init(&kn->nak_src);
 	knts_assoc_table_init(&kn->assocs, &kn->lock);
 	knts_event_init(kn);
 	kn->stats = knts_stats_alloc();

@@ -2,13 +2,17 @@
 /*
  * Sending an NTS NAK from inside the LOCAL_IN hook: a new, small UDP
  * packet addressed back to the client and sent through the normal output
- * path, as nf_reject_ipv4/ipv6 do for TCP resets. This is the only place
- * knts allocates per packet, and it runs only for requests that failed
- * authentication, under a per-namespace rate limit.
+ * path, as nf_reject_ipv4/ipv6 do for TCP resets, and marked as they mark
+ * theirs: traffic class 0, the request's mark only where the fwmark_reflect
+ * sysctl asks for it, the request's conntrack attached (the NAK is its
+ * reply, not a new flow). This is the only place knts allocates per
+ * packet, and it runs only for requests that failed authentication, within
+ * the budgets of nak_limit.c.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/ktime.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/udp.h>
@@ -71,7 +75,7 @@ static int knts_nak_send4(struct net *net, struct sk_buff *req,
 	iph = skb_put(nskb, sizeof(*iph));
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = oiph->tos;
+	iph->tos = 0;
 	iph->id = 0;
 	iph->frag_off = htons(IP_DF);
 	iph->ttl = 64;
@@ -81,7 +85,7 @@ static int knts_nak_send4(struct net *net, struct sk_buff *req,
 	iph->tot_len = htons(sizeof(*iph) + sizeof(struct udphdr) + len);
 	knts_nak_udp(nskb, u, payload, len);
 	nskb->protocol = htons(ETH_P_IP);
-	nskb->mark = req->mark;
+	nskb->mark = IP4_REPLY_MARK(net, req->mark);
 	/* ip_route_me_harder() expects a dst to start from (nf_reject does so). */
 	skb_dst_set_noref(nskb, skb_dst(req));
 	if (ip_route_me_harder(net, NULL, nskb, RTN_UNSPEC)) {
@@ -92,6 +96,7 @@ static int knts_nak_send4(struct net *net, struct sk_buff *req,
 	iph->ttl = ip4_dst_hoplimit(skb_dst(nskb));
 	ip_send_check(iph);
 	knts_skb_udp_csum(nskb, &nu);
+	nf_ct_attach(nskb, req);
 	return ip_local_out(net, NULL, nskb) < 0 ? -EIO : 0;
 }
 
@@ -113,7 +118,7 @@ static int knts_nak_send6(struct net *net, struct sk_buff *req,
 	skb_reserve(nskb, LL_MAX_HEADER);
 	skb_reset_network_header(nskb);
 	ip6h = skb_put(nskb, sizeof(*ip6h));
-	ip6_flow_hdr(ip6h, ip6_tclass(ip6_flowinfo(oip6h)), 0);
+	ip6_flow_hdr(ip6h, 0, 0);
 	ip6h->nexthdr = IPPROTO_UDP;
 	ip6h->hop_limit = 64;
 	ip6h->saddr = oip6h->daddr;
@@ -121,7 +126,7 @@ static int knts_nak_send6(struct net *net, struct sk_buff *req,
 	ip6h->payload_len = htons(sizeof(struct udphdr) + len);
 	knts_nak_udp(nskb, u, payload, len);
 	nskb->protocol = htons(ETH_P_IPV6);
-	nskb->mark = req->mark;
+	nskb->mark = IP6_REPLY_MARK(net, req->mark);
 	skb_dst_set_noref(nskb, skb_dst(req));
 	if (ip6_route_me_harder(net, NULL, nskb)) {
 		kfree_skb(nskb);
@@ -130,6 +135,7 @@ static int knts_nak_send6(struct net *net, struct sk_buff *req,
 	ip6h = ipv6_hdr(nskb);
 	ip6h->hop_limit = ip6_dst_hoplimit(skb_dst(nskb));
 	knts_skb_udp_csum(nskb, &nu);
+	nf_ct_attach(nskb, req);
 	return ip6_local_out(net, NULL, nskb) < 0 ? -EIO : 0;
 }
 #endif

@@ -32,6 +32,7 @@
 #include "keys.h"
 #include "knts.h"
 #include "nak.h"
+#include "nak_limit.h"
 #include "pending.h"
 #include "server.h"
 #include "siv.h"
@@ -98,12 +99,13 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 				 const struct knts_ef_req *req,
 				 struct knts_srv_scratch *s, enum knts_stat why)
 {
+	unsigned int limited;
 	int len;
 
 	knts_stats_inc(kn->stats, why);
-	/* Forged requests are free to send: never answer faster than this. */
-	if (!__ratelimit(&kn->nak_limit)) {
-		knts_stats_inc(kn->stats, KNTS_STAT_SRV_NAK_RATELIMITED);
+	limited = knts_nak_allowed(kn, skb, u);
+	if (limited) {
+		knts_stats_inc(kn->stats, limited);
 		return NF_DROP;
 	}
 	len = knts_ef_build_nak(s->nak, sizeof(s->nak), pl, u->len, req);

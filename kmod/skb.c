@@ -17,58 +17,127 @@
 
 #include "skb.h"
 
-bool knts_skb_udp(struct sk_buff *skb, bool v6, struct knts_udp *u)
+/*
+ * More extension headers than this in one packet is not something a
+ * sender needs; knts stops walking and the packet is dropped.
+ */
+#define KNTS_IP6_MAX_EXTHDRS	32
+
+/*
+ * Walk the IPv6 header chain to the transport header, as the kernel's
+ * input path will: hop-by-hop, routing, destination options and AH are
+ * skipped by their own lengths; fragment headers are followed. Unlike
+ * ipv6_skip_exthdr(), every failure is reported: a chain cut off at the
+ * end of a first fragment (its rest, with the UDP header, is in the next
+ * one) must not read as "not UDP". Any fragment header with more to come
+ * marks @u as a fragment, wherever it is in the chain (nested ones too).
+ */
+static enum knts_skb_parse knts_skb_ip6_l4(const struct sk_buff *skb,
+					   struct knts_udp *u,
+					   unsigned int *l4)
 {
-	unsigned int nh = skb_network_offset(skb);
+	unsigned int off = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int n;
+
+	for (n = 0; n < KNTS_IP6_MAX_EXTHDRS; n++) {
+		const struct ipv6_opt_hdr *hp;
+		const struct frag_hdr *fh;
+		struct ipv6_opt_hdr _hp;
+		struct frag_hdr _fh;
+
+		switch (nexthdr) {
+		case NEXTHDR_UDP:
+			*l4 = off;
+			return KNTS_SKB_UDP;
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_DEST:
+		case NEXTHDR_AUTH:
+			hp = skb_header_pointer(skb, off, sizeof(_hp), &_hp);
+			if (!hp)
+				return KNTS_SKB_BAD_EXTHDR;
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(hp) :
+							ipv6_optlen(hp);
+			nexthdr = hp->nexthdr;
+			break;
+		case NEXTHDR_FRAGMENT:
+			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+			if (!fh)
+				return KNTS_SKB_BAD_EXTHDR;
+			/*
+			 * A later fragment has no transport header to look
+			 * at. Its datagram is only reassembled with the
+			 * first fragment, and that one passes here.
+			 */
+			if (fh->frag_off & htons(IP6_OFFSET))
+				return KNTS_SKB_OTHER;
+			/* Offset 0, no more to come: an atomic fragment. */
+			if (fh->frag_off & htons(IP6_MF))
+				u->fragment = true;
+			nexthdr = fh->nexthdr;
+			off += sizeof(*fh);
+			break;
+		default:
+			/* Another transport, ESP, or no next header. */
+			return KNTS_SKB_OTHER;
+		}
+	}
+	return KNTS_SKB_BAD_EXTHDR;
+}
+
+enum knts_skb_parse knts_skb_udp(struct sk_buff *skb, bool v6,
+				 struct knts_udp *u)
+{
+	enum knts_skb_parse ret;
 	struct udphdr _uh;
 	const struct udphdr *uh;
-	unsigned int l4;
+	unsigned int l4, ulen, avail;
 
 	memset(u, 0, sizeof(*u));
 	u->v6 = v6;
 	if (!v6) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
-			return false;
-		l4 = nh + iph->ihl * 4;
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off = 0;
-		int off;
-
-		off = ipv6_skip_exthdr(skb, nh + sizeof(struct ipv6hdr),
-				       &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_UDP)
-			return false;
-		/* Non-first fragments carry no UDP header to look at. */
-		if (frag_off & htons(IP6_OFFSET))
-			return false;
 		/*
-		 * A first fragment: the rest is reassembled after LOCAL_IN
-		 * and would reach the daemon without passing us again.
+		 * LOCAL_IN sees IPv4 datagrams reassembled (ip_local_deliver()
+		 * defragments before the hook); only raw sockets send
+		 * fragments through LOCAL_OUT, and they come back whole.
 		 */
-		u->fragment = !!(frag_off & htons(IP6_MF));
-		l4 = off;
+		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+			return KNTS_SKB_OTHER;
+		l4 = skb_network_offset(skb) + iph->ihl * 4;
+	} else {
+		ret = knts_skb_ip6_l4(skb, u, &l4);
+		if (ret != KNTS_SKB_UDP)
+			return ret;
 	}
 	uh = skb_header_pointer(skb, l4, sizeof(_uh), &_uh);
 	if (!uh)
-		return false;
+		return KNTS_SKB_BAD_UDP;
 	u->l4 = l4;
 	u->sport = uh->source;
 	u->dport = uh->dest;
 	/*
 	 * A first fragment is reported whatever its UDP length says: that
-	 * length covers the whole datagram, which is not here, and refusing
-	 * the fragment as "not UDP" would let the datagram be reassembled
-	 * after LOCAL_IN and reach the daemon unseen.
+	 * length covers the whole datagram, which is not here.
 	 */
 	if (u->fragment)
-		return true;
-	if (ntohs(uh->len) < sizeof(*uh) || l4 + ntohs(uh->len) > skb->len)
-		return false;
-	u->len = ntohs(uh->len) - sizeof(*uh);
-	return true;
+		return KNTS_SKB_UDP;
+	/*
+	 * The UDP length as udp_rcv() will read it: IPv6 takes 0 to mean
+	 * "up to the end of the packet" (__udp6_lib_rcv(), for jumbograms),
+	 * both families drop a length under 8 or beyond the packet and
+	 * ignore bytes after it.
+	 */
+	avail = skb->len - l4;
+	ulen = ntohs(uh->len);
+	if (v6 && !ulen)
+		ulen = avail;
+	if (ulen < sizeof(*uh) || ulen > avail)
+		return KNTS_SKB_BAD_UDP;
+	u->len = ulen - sizeof(*uh);
+	return KNTS_SKB_UDP;
 }
 
 bool knts_skb_udp_csum_ok(const struct sk_buff *skb, const struct knts_udp *u)
@@ -146,6 +215,15 @@ u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
 {
 	unsigned int end = u->l4 + sizeof(struct udphdr) + u->len;
 
+	/*
+	 * The whole packet linear and ours before it changes size: a
+	 * daemon's reply sent with MSG_MORE, UDP_CORK or MSG_ZEROCOPY holds
+	 * its data in page fragments, and skb_put() on a nonlinear skb is a
+	 * BUG. Callers that took the payload already have it so; this is
+	 * the reply path's only copy.
+	 */
+	if (skb_ensure_writable(skb, skb->len))
+		return NULL;
 	/* Anything after the UDP datagram (link padding) goes first. */
 	if (skb->len > end && pskb_trim(skb, end))
 		return NULL;

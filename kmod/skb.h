@@ -17,12 +17,22 @@ struct knts_udp {
 	bool fragment;		/* IPv6 first fragment: @len is not set */
 };
 
+/* What knts_skb_udp() found. */
+enum knts_skb_parse {
+	KNTS_SKB_OTHER,		/* parsed: not a UDP datagram knts can see */
+	KNTS_SKB_UDP,		/* @u is filled in */
+	KNTS_SKB_BAD_EXTHDR,	/* IPv6 header chain that cannot be walked */
+	KNTS_SKB_BAD_UDP,	/* UDP header cut short or length impossible */
+};
+
 /*
  * Cheap look at a packet: is it UDP, and to/from which ports? Reads
- * through skb_header_pointer(), changes nothing. Returns false for
- * anything that is not UDP (or not parseable).
+ * through skb_header_pointer(), changes nothing. Fails closed: what it
+ * cannot parse is KNTS_SKB_BAD_*, never KNTS_SKB_OTHER, so that the
+ * caller drops it rather than let the kernel deliver what knts never saw.
  */
-bool knts_skb_udp(struct sk_buff *skb, bool v6, struct knts_udp *u);
+enum knts_skb_parse knts_skb_udp(struct sk_buff *skb, bool v6,
+				 struct knts_udp *u);
 
 /*
  * Make the whole packet linear and writable; returns the payload or NULL.
@@ -32,7 +42,8 @@ u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u);
 
 /*
  * Set the UDP payload length to @new_len (grow or shrink at the tail) and
- * fix the UDP length, the IP length and the IPv4 header checksum. Returns
+ * fix the UDP length, the IP length and the IPv4 header checksum. Makes
+ * the packet linear and writable first, paged or cloned. Returns
  * the (possibly moved) payload or NULL when the skb cannot grow. The
  * caller writes the payload, then calls knts_skb_udp_csum().
  */

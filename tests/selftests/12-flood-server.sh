@@ -120,11 +120,13 @@ chronyd_stop client
 # 3. NAK flood: rate-limited, no amplification.
 rxb() { ip netns exec "$srv" cat /sys/class/net/kv0/statistics/rx_bytes; }
 txb() { ip netns exec "$srv" cat /sys/class/net/kv0/statistics/tx_bytes; }
-nak0=$(stat srv_nak_sent) lim0=$(stat srv_nak_ratelimited) owed0=$(stat srv_nak_unknown_key)
+nak0=$(stat srv_nak_sent) owed0=$(stat srv_nak_unknown_key)
+lim0=$(( $(stat srv_nak_ratelimited) + $(stat srv_nak_src_limited) ))
 rx0=$(rxb) tx0=$(txb) t0=$(date +%s%N)
 run_show "IPv4 NAK flood (unknown key), $pairs distinct pairs" flood 10.78.0.0 10.77.0.1 --bad-cookie
 el_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-naks=$(( $(stat srv_nak_sent) - nak0 )) lim=$(( $(stat srv_nak_ratelimited) - lim0 ))
+naks=$(( $(stat srv_nak_sent) - nak0 ))
+lim=$(( $(stat srv_nak_ratelimited) + $(stat srv_nak_src_limited) - lim0 ))
 owed=$(( $(stat srv_nak_unknown_key) - owed0 ))
 inb=$(( $(rxb) - rx0 )) outb=$(( $(txb) - tx0 ))
 diag "NAK flood: $owed NAKs owed, $naks sent, $lim rate-limited in ${el_ms} ms; bytes in $inb, out $outb"

@@ -450,10 +450,13 @@ static void case_frag6(struct hctx *c, unsigned int rounds)
 		o.frags = 2 + i % 3;
 		o.tiny_first = 0;
 		hsend(c, pkt, len, gi, &o, 1);
-		/* The UDP header not in the first fragment: the kernel drops it. */
+		/*
+		 * The UDP header not in the first fragment: knts cannot
+		 * see it, so it drops the fragment (bad_udp).
+		 */
 		len = hbase(c, pkt, 3, &gi, &a);
 		o.tiny_first = 1;
-		hsend(c, pkt, len, gi, &o, 0);
+		hsend(c, pkt, len, gi, &o, 1);
 	}
 }
 
@@ -496,8 +499,8 @@ static void case_udp_len(struct hctx *c, unsigned int rounds)
 			if (!d)
 				continue;
 			o.ulen_delta = d;
-			/* Longer than the packet: UDP drops it, knts never looks. */
-			hsend(c, pkt, len, gi, &o, d < 0);
+			/* Longer than the packet: knts drops it (bad_udp). */
+			hsend(c, pkt, len, gi, &o, 1);
 		}
 	}
 }

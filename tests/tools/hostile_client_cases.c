@@ -454,8 +454,9 @@ static void case_frag6(struct hcctx *c, const struct hcreq *q, unsigned int i)
 	memset(mut, 0, 512);
 	hc_head(c, q, mut, c->cat);
 	hc_send(c, mut, 512, &o, 1, 0);
+	/* No UDP header in the first fragment: bad_udp. */
 	o.tiny_first = 1;
-	hc_send(c, pkt, len, &o, 0, 0);
+	hc_send(c, pkt, len, &o, 1, 0);
 	valid(c, q);
 }
 
@@ -492,8 +493,8 @@ static void case_udp_len(struct hcctx *c, const struct hcreq *q,
 		if (!d)
 			continue;
 		o.ulen_delta = d;
-		/* Longer than the packet: UDP drops it, knts never looks. */
-		hc_send(c, pkt, len, &o, d < 0, 0);
+		/* Longer than the packet: knts drops it (bad_udp). */
+		hc_send(c, pkt, len, &o, 1, 0);
 	}
 	valid(c, q);
 }

@@ -137,7 +137,10 @@ uint64_t knstat_outcomes(const struct knstat *d)
 	       d->c[KNTS_STAT_SRV_PLAIN_PASSED] +
 	       d->c[KNTS_STAT_SRV_PLAIN_DROPPED] +
 	       d->c[KNTS_STAT_SRV_FRAGMENT_DROPPED] +
-	       d->c[KNTS_STAT_SRV_BAD_CSUM];
+	       d->c[KNTS_STAT_SRV_BAD_CSUM] +
+	       d->c[KNTS_STAT_BAD_EXTHDR] +
+	       d->c[KNTS_STAT_BAD_UDP] +
+	       d->c[KNTS_STAT_GSO_DROPPED];
 }
 
 uint64_t knstat_naks_owed(const struct knstat *d)

@@ -7,7 +7,11 @@
  * reply (origin = the request's transmit timestamp) so that knts has
  * replies to sign and its in-flight table drains as with a real daemon.
  *
- *   ntp_sink --state FILE [--port N]
+ *   ntp_sink --state FILE [--port N] [--corked 1]
+ *
+ * --corked 1: every reply leaves in two sends, the first with MSG_MORE, so
+ * the kernel builds it from page fragments (a nonlinear skb), as a daemon
+ * using MSG_MORE or UDP_CORK would; knts must still sign it.
  *
  * What may reach the daemon (sink_state.h for the bookkeeping):
  *  - a request stripped by knts: 48 bytes whose marker says it was longer
@@ -151,6 +155,18 @@ static size_t reply(const uint8_t *req, uint8_t *out)
 	return KNTS_NTP_HDR_LEN;
 }
 
+/* One reply in two sends: half of it with MSG_MORE, then the rest. */
+static int send_corked(int fd, const struct msghdr *m)
+{
+	const uint8_t *p = m->msg_iov[0].iov_base;
+	size_t half = m->msg_iov[0].iov_len / 2;
+
+	if (sendto(fd, p, half, MSG_MORE, m->msg_name, m->msg_namelen) < 0)
+		return 0;
+	return sendto(fd, p + half, m->msg_iov[0].iov_len - half, 0,
+		      m->msg_name, m->msg_namelen) > 0;
+}
+
 static struct sink_state *map_state(const char *path)
 {
 	struct sink_state *st;
@@ -197,6 +213,7 @@ int main(int argc, char **argv)
 	struct iovec riov[BATCH], siov[BATCH];
 	const char *path = NULL;
 	unsigned int port = 123;
+	int corked = 0;
 	struct sink_state *st;
 	int fd, i, n, k;
 
@@ -205,9 +222,11 @@ int main(int argc, char **argv)
 			path = argv[i + 1];
 		else if (!strcmp(argv[i], "--port"))
 			port = (unsigned int)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--corked"))
+			corked = atoi(argv[i + 1]);
 	}
 	if (!path || i != argc) {
-		fprintf(stderr, "usage: ntp_sink --state FILE [--port N]\n");
+		fprintf(stderr, "usage: ntp_sink --state FILE [--port N] [--corked 1]\n");
 		return 2;
 	}
 	st = map_state(path);
@@ -247,8 +266,13 @@ int main(int argc, char **argv)
 				.msg_iov = &siov[k], .msg_iovlen = 1 } };
 			k++;
 		}
-		if (k > 0 && sendmmsg(fd, sm, (unsigned int)k, 0) > 0)
+		if (corked) {
+			for (i = 0; i < k; i++)
+				if (send_corked(fd, &sm[i].msg_hdr))
+					st->replies++;
+		} else if (k > 0 && sendmmsg(fd, sm, (unsigned int)k, 0) > 0) {
 			st->replies += (uint64_t)k;
+		}
 	}
 	printf("ntp_sink: %llu datagrams, %llu unmarked, %llu replies, %llu violations\n",
 	       (unsigned long long)st->total, (unsigned long long)st->unmarked,

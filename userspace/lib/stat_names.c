@@ -40,6 +40,11 @@ static const char *const names[__KNTS_STAT_MAX] = {
 	[KNTS_STAT_SRV_BAD_CSUM] = "srv_bad_csum",
 	[KNTS_STAT_CLI_REPLY_BAD_CSUM] = "cli_reply_bad_csum",
 	[KNTS_STAT_CLI_REQ_NOT_OWNER] = "cli_req_not_owner",
+	[KNTS_STAT_BAD_EXTHDR] = "bad_exthdr",
+	[KNTS_STAT_BAD_UDP] = "bad_udp",
+	[KNTS_STAT_GSO_DROPPED] = "gso_dropped",
+	[KNTS_STAT_SRV_NAK_NOT_HOST] = "srv_nak_not_host",
+	[KNTS_STAT_SRV_NAK_SRC_LIMITED] = "srv_nak_src_limited",
 };
 
 const char *knts_stat_name(unsigned int stat)

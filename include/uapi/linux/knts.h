@@ -268,6 +268,13 @@ enum knts_stat {
 	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 	KNTS_STAT_CLI_REPLY_BAD_CSUM,	/* dropped: bad UDP checksum */
 	KNTS_STAT_CLI_REQ_NOT_OWNER,	/* dropped: not the owner's socket */
+	/* both roles: packets knts cannot parse are dropped, not passed */
+	KNTS_STAT_BAD_EXTHDR,		/* IPv6 header chain cut short or too long */
+	KNTS_STAT_BAD_UDP,		/* UDP header cut short, length impossible */
+	KNTS_STAT_GSO_DROPPED,		/* GSO/GRO skb to the port or from a server */
+	/* server role */
+	KNTS_STAT_SRV_NAK_NOT_HOST,	/* NAK owed, request not unicast to us */
+	KNTS_STAT_SRV_NAK_SRC_LIMITED,	/* NAK owed, over its source's rate */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
