@@ -93,6 +93,7 @@ enum knts_aead {
 	KNTS_AEAD_AES_SIV_CMAC_256 = 15,
 	KNTS_AEAD_AES_SIV_CMAC_384 = 16,
 	KNTS_AEAD_AES_SIV_CMAC_512 = 17,
+	KNTS_AEAD_AES_128_GCM_SIV = 30,		/* RFC 8452 */
 };
 
 /* Client role. */
