@@ -60,8 +60,9 @@ int knts_aead_seal(unsigned int aead, const u8 *key, unsigned int key_len,
 		return -EINVAL;
 	if (aead == KNTS_AEAD_AES_128_GCM_SIV)
 		return knts_gcmsiv_seal(key, ad, ad_len, nonce, pt, len, out);
-	return knts_siv_seal(key, key_len, s2v, 2, pt, len, out,
-			     out + KNTS_SIV_TAG_LEN);
+	/* Nothing to encrypt (requests): no pointer past the tag either. */
+	return knts_siv_seal(key, key_len, s2v, 2, len ? pt : out, len, out,
+			     len ? out + KNTS_SIV_TAG_LEN : out);
 }
 
 int knts_aead_open(unsigned int aead, const u8 *key, unsigned int key_len,
@@ -77,6 +78,6 @@ int knts_aead_open(unsigned int aead, const u8 *key, unsigned int key_len,
 	}
 	if (aead == KNTS_AEAD_AES_128_GCM_SIV)
 		return knts_gcmsiv_open(key, ad, ad_len, nonce, in, len, pt);
-	return knts_siv_open(key, key_len, s2v, 2, in, in + KNTS_SIV_TAG_LEN,
-			     len, pt);
+	return knts_siv_open(key, key_len, s2v, 2, in,
+			     len ? in + KNTS_SIV_TAG_LEN : in, len, pt);
 }
