@@ -163,6 +163,7 @@ static inline u32 knts_ef_auth_room(const struct knts_ef_auth *a)
 {
 	return a->len - KNTS_EF_HDR_LEN - 4 - ((a->ct_len + 3) & ~3u);
 }
+
 u32 knts_ef_request_placeholders(u32 held, u32 cookie_len);
 
 /* Builders: return the bytes written, or -EINVAL / -ENOSPC. */

@@ -25,7 +25,7 @@
 #define KNTS_GCMSIV_NONCE_LEN	12
 #define KNTS_GCMSIV_TAG_LEN	16
 /* RFC 8452 s6 bounds, far above anything NTS carries. */
-#define KNTS_GCMSIV_MAX_LEN	(1u << 24)
+#define KNTS_GCMSIV_MAX_LEN	0x1000000u
 
 /*
  * Encrypt @len bytes of @pt and write ciphertext || tag (@len + 16 bytes)
