@@ -62,6 +62,14 @@ static inline int knts_keyfile_alg_ok(uint16_t alg, uint16_t len)
 	       (alg == KNTS_KEYFILE_ALG_GCM_SIV_128 && len == 16);
 }
 
+/*
+ * A fresh key file of four random keys of @alg (15: NKS0, 30: NKS1) in
+ * chrony's slot order, the third current: what `ntsctl keygen` writes.
+ * Returns its length, -EINVAL (other @alg), -ENOSPC or -EIO (no random
+ * bytes); on error @buf is wiped.
+ */
+int knts_keyfile_generate(unsigned int alg, char *buf, size_t cap);
+
 /* Wipe the key material. */
 void knts_keyfile_wipe(struct knts_keyfile *kf);
 
