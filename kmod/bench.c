@@ -642,7 +642,8 @@ int knts_bench_run(void)
 		if (knts_siv_impl_ready(impl))
 			err = bench_on(b, impl);
 	if (!err)
-		err = bench_on(b, KNTS_SIV_AUTO) ?: bench_unprepared(b);
+		err = bench_on(b, KNTS_SIV_AUTO) ?: bench_unprepared(b) ?:
+		      knts_bench_gcmsiv(b);
 	knts_siv_force = KNTS_SIV_AUTO;
 	if (err)
 		pr_err("bench: failed (%d)\n", err);
