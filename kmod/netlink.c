@@ -251,9 +251,10 @@ static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_ASSOC_AEAD] = NLA_POLICY_RANGE(NLA_U16,
 					       KNTS_AEAD_AES_SIV_CMAC_256,
 					       KNTS_AEAD_AES_128_GCM_SIV),
-	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+	/* 16 (AES-128-GCM-SIV) to 64 (AES-SIV-CMAC-512); nl_assoc.c: exact */
+	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 16,
 					      KNTS_SIV_MAX_KEY_LEN),
-	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 16,
 					      KNTS_SIV_MAX_KEY_LEN),
 	[KNTS_A_ASSOC_COOKIES] = { .type = NLA_NESTED },
 	/* What only the kernel reports. */
