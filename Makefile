@@ -67,7 +67,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(SHARED_SRCS:%.c=$(B)/shared/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 
-.PHONY: all module userspace unit style checkpatch sparse selftests check \
+.PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
 	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile
@@ -80,6 +80,7 @@ help:
 	@echo "make demo        boot the VM: plain chronyd + knts + ntskd serve an NTS client"
 	@echo "make check       unit tests, style checks, fuzz smoke run, VM selftests"
 	@echo "make unit        userspace unit tests only"
+	@echo "make check-under-load  make check twice and test_ke_abuse 20 times with stress-ng on every core"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
@@ -109,7 +110,12 @@ module:
 	@[ -n "$(KVER)" ] && [ -e "$(KDIR)/Makefile" ] || { \
 		echo "knts: no kernel headers found (KVER='$(KVER)' KDIR='$(KDIR)'); run 'make deps' or set KDIR=" >&2; exit 1; }
 	@echo "knts: building the module for $(KVER) ($(KVER_WHY))"
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KNTS_VERSION=$(VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KNTS_VERSION=$(VERSION) KNTS_WERROR=$(KNTS_WERROR) modules
+
+# The module with its test code (KNTS_DEBUG, kmod/Kbuild), which the VM
+# selftests load: build/debug/kmod/knts.ko. Never installed.
+module-debug: module
+	tests/bench/build-module debug
 
 userspace: $(B)/ntsctl $(B)/ntskd
 
@@ -153,17 +159,18 @@ UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
 UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
 	userspace/ntskd/config.c
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
-	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c \
+	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c userspace/ntskd/ke_fair.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
 	userspace/ntskd/loop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
-UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c
+UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c userspace/ntskd/ke_fair.c
+UNIT_EXTRA_test_ke_fair := userspace/ntskd/ke_fair.c userspace/ntskd/ke_ratelimit.c
 UNIT_EXTRA_test_ke_abuse := $(UNIT_EXTRA_test_ke_server)
 UNIT_EXTRA_test_client_state := userspace/ntskd/client_state.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
-	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse
+	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
@@ -227,7 +234,7 @@ bench-siv: $(B)/siv_bench
 BENCH_N ?= 2048
 BENCH_ROUNDS ?= 5
 BENCH_BASE ?=
-bench-kernel: module $(B)/siv_bench
+bench-kernel: module-debug $(B)/siv_bench
 	VM_QEMU_ARGS="-smp 1 -icount shift=0" tests/vm/run -- \
 		tests/bench/kernel-bench.sh icount 256 1 $(BENCH_BASE)
 	tests/vm/run -- tests/bench/kernel-bench.sh wall $(BENCH_N) $(BENCH_ROUNDS) $(BENCH_BASE)
@@ -285,7 +292,7 @@ sparse:
 
 style: checkpatch sparse
 
-selftests: module userspace test-tools tools
+selftests: module module-debug userspace test-tools tools
 	tests/vm/run-selftests $(T)
 
 # Like demo, check needs nothing before it: scripts/deps installs what is
@@ -293,6 +300,13 @@ selftests: module userspace test-tools tools
 check:
 	scripts/deps
 	scripts/check
+
+# make check's time bounds on a busy machine: stress-ng on every core, the
+# once flaky test_ke_abuse UNIT_RUNS (20) times, make check CHECK_RUNS (2)
+# times.
+check-under-load:
+	scripts/deps
+	scripts/check-under-load
 
 # The quick start: needs nothing before it (scripts/deps installs what is
 # missing and returns at once otherwise), builds, then runs tests/vm/demo.sh
@@ -377,7 +391,7 @@ rpi-check:
 	scripts/rpi-setup
 
 # Cheap shell tests of scripts, packaging, man pages and completion.
-script-tests: userspace
+script-tests: userspace module module-debug
 	tests/scripts/run
 
 # make print-VAR: the value of a make variable (used by tests).

@@ -13,6 +13,7 @@
 
 #include "assoc.h"
 #include "objcount.h"
+#include "siv_key.h"
 
 void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock)
 {
@@ -33,7 +34,8 @@ static struct hlist_head *knts_assoc_bucket(const struct knts_assoc_table *t,
 
 	/* Byte order does not matter to a hash: only equality does. */
 	h = (u32)siphash_4u32((__force u32)w[0] ^ (__force u32)w[1],
-			      (__force u32)w[2], (__force u32)w[3],
+			      (__force u32)w[2] ^ (u32)id->ifindex,
+			      (__force u32)w[3],
 			      (__force u32)id->port << 1 | id->v6, &t->seed);
 
 	return (struct hlist_head *)&t->buckets[h % KNTS_ASSOC_BUCKETS];
@@ -43,7 +45,12 @@ static bool knts_assoc_id_eq(const struct knts_assoc_id *a,
 			     const struct knts_assoc_id *b)
 {
 	return a->port == b->port && a->v6 == b->v6 &&
-	       ipv6_addr_equal(&a->addr, &b->addr);
+	       a->ifindex == b->ifindex && ipv6_addr_equal(&a->addr, &b->addr);
+}
+
+bool knts_assoc_id_linklocal(const struct knts_assoc_id *id)
+{
+	return id->v6 && (ipv6_addr_type(&id->addr) & IPV6_ADDR_LINKLOCAL);
 }
 
 struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
@@ -53,7 +60,9 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 	unsigned int key_len = knts_aead_key_len(aead);
 	struct knts_assoc *a;
 
-	if (!key_len || !cookie_len || cookie_len > KNTS_ASSOC_COOKIE_MAX)
+	/* Closed: no AEAD, no keys, no cookie length; or all of them. */
+	if (aead ? !key_len || !cookie_len || cookie_len > KNTS_ASSOC_COOKIE_MAX
+		 : c2s || s2c || cookie_len)
 		return NULL;
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
@@ -62,12 +71,14 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 	a->aead = aead;
 	a->key_len = key_len;
 	a->cookie_len = cookie_len;
-	memcpy(a->c2s, c2s, key_len);
-	memcpy(a->s2c, s2c, key_len);
+	if (aead) {
+		memcpy(a->c2s, c2s, key_len);
+		memcpy(a->s2c, s2c, key_len);
+	}
 	spin_lock_init(&a->lock);
 	a->created = jiffies;
 	a->last_request = a->created;
-	atomic_inc(&knts_live_assocs);
+	knts_objcount_inc(assocs);
 	return a;
 }
 
@@ -102,7 +113,9 @@ void knts_assoc_free(struct knts_assoc *a)
 {
 	/* Keys and cookies: wipe, not just free. */
 	kfree_sensitive(a);
-	atomic_dec(&knts_live_assocs);
+	knts_objcount_dec(assocs);
+	/* The per-CPU AES transforms may still hold its C2S or S2C schedule. */
+	knts_siv_forget();
 }
 
 static void knts_assoc_free_rcu(struct rcu_head *head)
@@ -164,7 +177,7 @@ void knts_assoc_flush(struct knts_assoc_table *t)
 bool knts_assoc_put_cookie(struct knts_assoc *a, const u8 *cookie)
 {
 	lockdep_assert_held(&a->lock);
-	if (a->n_cookies >= KNTS_ASSOC_MAX_COOKIES)
+	if (knts_assoc_closed(a) || a->n_cookies >= KNTS_ASSOC_MAX_COOKIES)
 		return false;
 	memcpy(a->cookies[a->n_cookies++], cookie, a->cookie_len);
 	return true;

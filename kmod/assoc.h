@@ -21,6 +21,7 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <uapi/linux/knts.h>
 
 #include "ntp.h"
@@ -30,9 +31,14 @@
 #define KNTS_ASSOC_RING		8	/* requests remembered per association */
 #define KNTS_ASSOC_UID_LEN	32	/* what every client sends (digest P15) */
 
-/* What a packet is matched on: the server's address and port. */
+/*
+ * What a packet is matched on: the server's address and port, and for a
+ * link-local server the interface, so that one address on two links is
+ * two servers.
+ */
 struct knts_assoc_id {
 	struct in6_addr addr;	/* IPv4 as v4-mapped */
+	int ifindex;		/* link-local IPv6 only, else 0 */
 	__be16 port;
 	bool v6;
 };
@@ -43,10 +49,14 @@ enum knts_assoc_req_state {
 	KNTS_REQ_ANSWERED,
 };
 
-/* A request sent with NTS; a reply must echo both fields. */
+/*
+ * A request sent with NTS; a reply must echo both fields, and come back
+ * to the local port the request left from (the owner's socket).
+ */
 struct knts_assoc_req {
 	u8 uid[KNTS_ASSOC_UID_LEN];
 	u8 tx[KNTS_NTP_TS_LEN];		/* transmit timestamp = reply origin */
+	__be16 lport;			/* the request's source port */
 	u8 state;			/* enum knts_assoc_req_state */
 };
 
@@ -63,9 +73,11 @@ struct knts_assoc {
 	struct rcu_head rcu;
 	struct knts_assoc_id id;
 	unsigned long created;		/* jiffies */
-	u16 aead;
+	u16 aead;			/* 0: closed, no keys (see below) */
 	u16 key_len;
 	u32 cookie_len;			/* every cookie in the jar has it */
+	bool has_owner;
+	kuid_t owner;			/* whose sockets' requests get NTS */
 	u8 c2s[KNTS_SIV_MAX_KEY_LEN];
 	u8 s2c[KNTS_SIV_MAX_KEY_LEN];
 
@@ -92,10 +104,23 @@ struct knts_assoc_table {
 
 void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock);
 
-/* A new, unpublished association: keys set, empty jar. */
+/*
+ * A new, unpublished association: keys set, empty jar. With @aead 0 (and
+ * no keys) it is closed: it holds no keys and never a cookie, so the
+ * client role drops every request to it and every reply from it, which
+ * is how a server is protected before its first NTS-KE.
+ */
 struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 				  const u8 *c2s, const u8 *s2c,
 				  u32 cookie_len);
+
+static inline bool knts_assoc_closed(const struct knts_assoc *a)
+{
+	return !a->aead;
+}
+
+/* Does @id name a link-local IPv6 server (whose ID has an interface)? */
+bool knts_assoc_id_linklocal(const struct knts_assoc_id *id);
 
 /* Free an association that was never published (or is no longer). */
 void knts_assoc_free(struct knts_assoc *a);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Benchmark build only (make bench, configuration E): with
- * KNTS_BENCH_NOCRYPTO defined, server.c parses, looks up keys, strips and
+ * Benchmark build only (make bench, configuration E): tests/bench/
+ * build-module compiles server.c with -include of this file (nothing in
+ * kmod/ includes it), so server.c parses, looks up keys, strips and
  * rebuilds packets exactly as usual, but the four AES-SIV operations per
  * request (cookie open, request MAC, cookie seal, reply seal) become the
  * copies below. Comparing this module with the real one splits the cost

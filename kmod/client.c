@@ -2,7 +2,11 @@
 /*
  * Client role: NTS for an unmodified NTP client.
  *
- * LOCAL_OUT: the daemon's bare NTPv4 request to a protected server gets a
+ * LOCAL_OUT: only the association's owner (a socket owner uid, when ntskd
+ * set one) speaks to a protected server: anyone else's request to it is
+ * dropped and counted, so a local user can neither spend the cookies nor
+ * push the daemon's requests out of the ring.
+ * The daemon's bare NTPv4 request to a protected server gets a
  * fresh UID, one cookie from the jar (each used once), placeholders that
  * ask for enough cookies to fill the jar again, and the authenticator
  * under C2S, in the one shape every server accepts (digest P3). The UID
@@ -11,13 +15,18 @@
  *
  * LOCAL_IN: a mode 4 packet from a protected server reaches the daemon
  * only if it echoes the UID and origin of a request still waiting for its
- * reply and authenticates under S2C. Its cookies go into the jar, its NTS
- * fields are stripped, and the daemon sees the plain 48-byte reply.
+ * reply, comes to the port that request left from, and authenticates
+ * under S2C. Its cookies go into the jar, its NTS fields are stripped,
+ * and the daemon sees the plain 48-byte reply.
  * Anything else from that server is dropped and counted (other modes,
  * empty datagrams and IPv6 fragments too: the daemon must get nothing
  * unauthenticated from it; only requests, mode 3, go on to the server
  * role); an NTS NAK that answers one of our requests is counted and
  * reported.
+ *
+ * A closed association (ntskd installs one before the server's first
+ * NTS-KE) has no keys, no cookies and an empty ring: every request to it
+ * is dropped (no cookie) and every reply from it too (nothing matches).
  *
  * The ring entry is marked answered only after a reply verified, so a
  * forged reply cannot use up the slot the real one needs.
@@ -28,6 +37,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#include <net/inet_sock.h>
 #include <net/ipv6.h>
 
 #include "assoc.h"
@@ -114,6 +124,13 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
 		ipv6_addr_set_v4mapped(in ? iph->saddr : iph->daddr, &id.addr);
 	}
 	id.port = in ? u->sport : u->dport;
+	/* A link-local server is one per link: the packet's interface. */
+	if (knts_assoc_id_linklocal(&id)) {
+		if (in)
+			id.ifindex = inet6_iif(skb);
+		else if (skb_dst(skb))
+			id.ifindex = skb_dst(skb)->dev->ifindex;
+	}
 	return knts_assoc_lookup(&kn->assocs, &id);
 }
 
@@ -122,7 +139,7 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
  * number of placeholders to send, or -ENOENT when the jar is empty.
  */
 static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
-			 const u8 *uid, const u8 *tx,
+			 const u8 *uid, const u8 *tx, __be16 lport,
 			 struct knts_cli_scratch *s)
 {
 	struct knts_assoc_req *r;
@@ -142,6 +159,7 @@ static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
 	a->ring_next = (a->ring_next + 1) % KNTS_ASSOC_RING;
 	memcpy(r->uid, uid, KNTS_ASSOC_UID_LEN);
 	memcpy(r->tx, tx, KNTS_NTP_TS_LEN);
+	r->lport = lport;
 	r->state = KNTS_REQ_SENT;
 	a->ctr.requests++;
 	a->last_request = jiffies;
@@ -187,6 +205,22 @@ static int knts_cli_build(struct knts_assoc *a, u8 *pl, u32 len,
 			      n_len, pl, 0, pl + off + ret);
 }
 
+/*
+ * Is @skb from a socket of @a's owner? The uid is the socket's (sk_uid,
+ * set when it was created, as routing uses it), not the sending task's:
+ * a packet without a full socket (none, or not UDP's) is nobody's.
+ */
+static bool knts_cli_owner(const struct knts_assoc *a,
+			   const struct sk_buff *skb)
+{
+	const struct sock *sk;
+
+	if (!a->has_owner)
+		return true;
+	sk = skb_to_full_sk(skb);
+	return sk && sk_fullsock(sk) && uid_eq(sk->sk_uid, a->owner);
+}
+
 unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 			     struct sk_buff *skb, struct knts_udp *u)
 {
@@ -196,6 +230,11 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 	int n_ph;
 	u8 *pl;
 
+	/* Neither signed nor sent plain: the server is the owner's. */
+	if (!knts_cli_owner(a, skb)) {
+		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_NOT_OWNER);
+		return NF_DROP;
+	}
 	/* Only a bare NTPv4 request can carry NTS: no MAC, no fields yet. */
 	if (u->len != KNTS_NTP_HDR_LEN || skb_is_gso(skb)) {
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_UNSUPPORTED);
@@ -211,7 +250,7 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 		return NF_DROP;
 	}
 	get_random_bytes(uid, sizeof(uid));
-	n_ph = knts_cli_take(kn, a, uid, pl + KNTS_NTP_OFF_TX, s);
+	n_ph = knts_cli_take(kn, a, uid, pl + KNTS_NTP_OFF_TX, u->sport, s);
 	if (n_ph < 0) {
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_NO_COOKIE);
 		knts_event_raise(kn, a, KNTS_EVENT_JAR_EMPTY);
@@ -232,9 +271,12 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 	return NF_ACCEPT;
 }
 
-/* The ring slot of the request with this UID and transmit timestamp. */
+/*
+ * The ring slot of the request with this UID and transmit timestamp,
+ * sent from local port @lport.
+ */
 static int knts_cli_find(struct knts_assoc *a, const u8 *uid, const u8 *tx,
-			 u8 *state)
+			 __be16 lport, u8 *state)
 {
 	int i;
 
@@ -242,7 +284,7 @@ static int knts_cli_find(struct knts_assoc *a, const u8 *uid, const u8 *tx,
 	for (i = 0; i < KNTS_ASSOC_RING; i++) {
 		struct knts_assoc_req *r = &a->ring[i];
 
-		if (r->state != KNTS_REQ_FREE &&
+		if (r->state != KNTS_REQ_FREE && r->lport == lport &&
 		    !memcmp(r->uid, uid, KNTS_ASSOC_UID_LEN) &&
 		    !memcmp(r->tx, tx, KNTS_NTP_TS_LEN)) {
 			*state = r->state;
@@ -264,7 +306,8 @@ static unsigned int knts_cli_drop(struct knts_net *kn, struct knts_assoc *a,
 
 /* An NTS NAK: unauthenticated, so it only counts if it names our request. */
 static unsigned int knts_cli_nak(struct knts_net *kn, struct knts_assoc *a,
-				 const u8 *pl, const struct knts_ef_resp *resp)
+				 const u8 *pl, const struct knts_ef_resp *resp,
+				 __be16 lport)
 {
 	u8 state;
 	int slot;
@@ -272,7 +315,7 @@ static unsigned int knts_cli_nak(struct knts_net *kn, struct knts_assoc *a,
 	spin_lock(&a->lock);
 	slot = resp->uid_len != KNTS_ASSOC_UID_LEN ? -ENOENT :
 	       knts_cli_find(a, pl + resp->uid_off, pl + KNTS_NTP_OFF_ORIGIN,
-			     &state);
+			     lport, &state);
 	if (slot < 0 || state != KNTS_REQ_SENT) {
 		a->ctr.bad++;
 		spin_unlock(&a->lock);
@@ -314,7 +357,7 @@ static int knts_cli_verify(struct knts_assoc *a, const u8 *pl,
 
 /* Close the ring slot and fill the jar; false if the slot was taken. */
 static bool knts_cli_accept(struct knts_assoc *a, const u8 *pl,
-			    const struct knts_ef_resp *resp,
+			    const struct knts_ef_resp *resp, __be16 lport,
 			    const struct knts_cli_scratch *s,
 			    const struct knts_ef_cookies *ck)
 {
@@ -324,7 +367,7 @@ static bool knts_cli_accept(struct knts_assoc *a, const u8 *pl,
 
 	spin_lock(&a->lock);
 	slot = knts_cli_find(a, pl + resp->uid_off, pl + KNTS_NTP_OFF_ORIGIN,
-			     &state);
+			     lport, &state);
 	if (slot < 0 || state != KNTS_REQ_SENT) {
 		spin_unlock(&a->lock);
 		return false;
@@ -368,13 +411,13 @@ static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
 	if (ret < 0)
 		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_MALFORMED);
 	if (ret == KNTS_EF_NAK)
-		return knts_cli_nak(kn, a, pl, &resp);
+		return knts_cli_nak(kn, a, pl, &resp, u->dport);
 
 	slot = -ENOENT;
 	if (resp.uid_len == KNTS_ASSOC_UID_LEN) {
 		spin_lock(&a->lock);
 		slot = knts_cli_find(a, pl + resp.uid_off,
-				     pl + KNTS_NTP_OFF_ORIGIN, &state);
+				     pl + KNTS_NTP_OFF_ORIGIN, u->dport, &state);
 		spin_unlock(&a->lock);
 	}
 	if (slot < 0)
@@ -386,7 +429,7 @@ static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
 	if (ret)
 		return knts_cli_drop(kn, a, ret);
 	/* A twin of this reply may have been accepted meanwhile. */
-	ret = knts_cli_accept(a, pl, &resp, s, &ck);
+	ret = knts_cli_accept(a, pl, &resp, u->dport, s, &ck);
 	memzero_explicit(s->pt, resp.auth.ct_len - KNTS_SIV_TAG_LEN);
 	if (!ret)
 		return knts_cli_drop(kn, a, KNTS_STAT_CLI_REPLY_REPLAY);

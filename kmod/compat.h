@@ -31,9 +31,10 @@
 #endif
 
 /*
- * Who may join a multicast group: only CAP_NET_ADMIN where the kernel can
- * say so (6.7, and stable backports such as Debian's 6.1.1xx); older
- * kernels have no such field and let anyone listen.
+ * Who may join a multicast group: only CAP_NET_ADMIN over the network
+ * namespace (in the user namespace owning it, as for the commands) where
+ * the kernel can say so (6.7, and stable backports such as Debian's
+ * 6.1.1xx); older kernels have no such field and let anyone listen.
  */
 #ifdef GENL_MCAST_CAP_NET_ADMIN
 #define KNTS_GENL_MCGRP(n) { .name = (n), .flags = GENL_MCAST_CAP_NET_ADMIN }

@@ -25,10 +25,21 @@
 
 #define KAT_BUF 256
 
+#ifdef KNTS_DEBUG
 /* Lets the selftests prove that a failing KAT stops the load. */
 static bool kat_inject_fault;
 module_param(kat_inject_fault, bool, 0444);
 MODULE_PARM_DESC(kat_inject_fault, "testing only: corrupt one known answer");
+
+/* Lets the selftests prove that the wipe check fails without the wipe. */
+static bool kat_skip_wipe;
+module_param(kat_skip_wipe, bool, 0444);
+MODULE_PARM_DESC(kat_skip_wipe, "testing only: check the key wipe without wiping");
+#else
+/* The shipped module: never. */
+#define kat_inject_fault	0
+#define kat_skip_wipe		false
+#endif
 
 struct kat_case {
 	const char *name;
@@ -423,6 +434,12 @@ int knts_kat_run(void)
 		err = kat_fallback(buf, ad0, c2s, s2c, cookie_ef, pk);
 	if (!err)
 		err = kat_gcmsiv(buf, ad0);
+	/* The KATs left their keys in this CPU's transforms: wipe them. */
+	if (!err) {
+		err = knts_siv_forget_test(kat_skip_wipe);
+		if (!err)
+			pr_info("self-test: the per-CPU AES state forgot its keys\n");
+	}
 	kfree_sensitive(buf);
 	kfree_sensitive(pk);
 	return err;

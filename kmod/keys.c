@@ -13,7 +13,7 @@ struct knts_keyset *knts_keyset_alloc(gfp_t gfp)
 	struct knts_keyset *ks = kzalloc(sizeof(*ks), gfp);
 
 	if (ks)
-		atomic_inc(&knts_live_keysets);
+		knts_objcount_inc(keysets);
 	return ks;
 }
 
@@ -43,7 +43,12 @@ void knts_keyset_free(struct knts_keyset *ks)
 	if (ks->prep)
 		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
 	kfree_sensitive(ks);
-	atomic_dec(&knts_live_keysets);
+	knts_objcount_dec(keysets);
+	/*
+	 * The per-CPU AES transforms may still hold the schedule of one of
+	 * these keys, or of a session key from a cookie sealed under them.
+	 */
+	knts_siv_forget();
 }
 
 static void knts_keyset_free_rcu(struct rcu_head *head)

@@ -64,7 +64,11 @@ int knts_nl_notify(struct net *net, const struct knts_assoc_id *id,
 int knts_siv_init(void);
 void knts_siv_exit(void);
 int knts_kat_run(void);
+#ifdef KNTS_DEBUG
 /* Testing only: the in-kernel micro benchmark (bench=N), 0 when not asked. */
 int knts_bench_run(void);
+#else
+static inline int knts_bench_run(void) { return 0; }
+#endif
 
 #endif /* _KNTS_KNTS_H */

@@ -2,6 +2,17 @@
 /*
  * The "knts" generic netlink family. Per-op policies, admin-only ops, and
  * nothing that could ever return key or cookie bytes.
+ *
+ * Who is an admin: CAP_NET_ADMIN over the requester's network namespace,
+ * i.e. in the user namespace that owns it (GENL_UNS_ADMIN_PERM, as
+ * WireGuard does), for every command, reading ones included, and for the
+ * events group (GENL_MCAST_CAP_NET_ADMIN checks the same). Every command
+ * acts on that namespace only, and its tables are charged to the memory
+ * cgroup of whoever enabled them, so the root of an unprivileged user
+ * namespace configures knts in the network namespaces it owns, and in no
+ * other. GENL_ADMIN_PERM would ask for CAP_NET_ADMIN in the initial user
+ * namespace and make knts unusable in containers without protecting
+ * anyone more.
  */
 #include <net/genetlink.h>
 
@@ -268,49 +279,52 @@ static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_ASSOC_AGE] = { .type = NLA_REJECT },
 	[KNTS_A_ASSOC_LAST_REPLY] = { .type = NLA_REJECT },
 	[KNTS_A_EVENT] = { .type = NLA_REJECT },
+	[KNTS_A_ASSOC_CLOSED] = { .type = NLA_FLAG },
+	[KNTS_A_ASSOC_OWNER_UID] = { .type = NLA_U32 },
+	[KNTS_A_ASSOC_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct genl_small_ops knts_nl_ops[] = {
 	{
 		.cmd = KNTS_CMD_STATS_GET,
 		.doit = knts_nl_stats_get,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_SERVER_SET,
 		.doit = knts_nl_server_set,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_SERVER_GET,
 		.doit = knts_nl_server_get,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_KEYS_SET,
 		.doit = knts_nl_keys_set,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_ASSOC_SET,
 		.doit = knts_nl_assoc_set,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_ASSOC_COOKIES_ADD,
 		.doit = knts_nl_assoc_cookies_add,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_ASSOC_DEL,
 		.doit = knts_nl_assoc_del,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_ASSOC_GET,
 		.doit = knts_nl_assoc_get,
 		.dumpit = knts_nl_assoc_dump,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

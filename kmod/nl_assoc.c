@@ -77,6 +77,14 @@ static int knts_nl_parse_id(struct genl_info *info, struct knts_assoc_id *id)
 		id->v6 = true;
 	}
 	id->port = htons(nla_get_u16(tb[KNTS_A_ASSOC_PORT]));
+	/* fe80::1 on eth0 and on eth1 are two servers; elsewhere, one. */
+	if (knts_assoc_id_linklocal(id) != !!tb[KNTS_A_ASSOC_IFINDEX]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "IFINDEX is required with a link-local IPv6 address, and only then");
+		return -EINVAL;
+	}
+	if (tb[KNTS_A_ASSOC_IFINDEX])
+		id->ifindex = (int)nla_get_u32(tb[KNTS_A_ASSOC_IFINDEX]);
 	return 0;
 }
 
@@ -149,9 +157,49 @@ static void knts_nl_wipe_secrets(struct genl_info *info)
 	knts_nl_wipe_cookies(info->attrs[KNTS_A_ASSOC_COOKIES]);
 }
 
-static struct knts_assoc *knts_nl_build(struct genl_info *info,
-					const struct knts_assoc_id *id,
-					int *err)
+/*
+ * The owner: a uid of the caller's user namespace, mapped into the
+ * kernel's (sk_uid is a kuid). An unmapped uid could never match.
+ */
+static int knts_nl_owner(struct genl_info *info, struct knts_assoc *a)
+{
+	struct nlattr *attr = info->attrs[KNTS_A_ASSOC_OWNER_UID];
+	kuid_t uid;
+
+	if (!attr)
+		return 0;
+	uid = make_kuid(current_user_ns(), nla_get_u32(attr));
+	if (!uid_valid(uid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "the owner uid has no mapping in this user namespace");
+		return -EINVAL;
+	}
+	a->owner = uid;
+	a->has_owner = true;
+	return 0;
+}
+
+/* CLOSED: no keys, no cookies, nothing else to say. */
+static struct knts_assoc *knts_nl_build_closed(struct genl_info *info,
+					       const struct knts_assoc_id *id,
+					       int *err)
+{
+	struct nlattr **tb = info->attrs;
+
+	*err = -EINVAL;
+	if (tb[KNTS_A_ASSOC_AEAD] || tb[KNTS_A_ASSOC_C2S] ||
+	    tb[KNTS_A_ASSOC_S2C] || tb[KNTS_A_ASSOC_COOKIES]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNTS_A_ASSOC_CLOSED],
+				    "a closed association has no AEAD, keys or cookies");
+		return NULL;
+	}
+	*err = -ENOMEM;
+	return knts_assoc_new(id, 0, NULL, NULL, 0);
+}
+
+static struct knts_assoc *knts_nl_build_keyed(struct genl_info *info,
+					      const struct knts_assoc_id *id,
+					      int *err)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **tb = info->attrs;
@@ -189,6 +237,25 @@ static struct knts_assoc *knts_nl_build(struct genl_info *info,
 		knts_assoc_put_cookie(a, nla_data(c.a[i]));
 	spin_unlock_bh(&a->lock);
 	*err = 0;
+	return a;
+}
+
+static struct knts_assoc *knts_nl_build(struct genl_info *info,
+					const struct knts_assoc_id *id,
+					int *err)
+{
+	struct knts_assoc *a;
+
+	a = info->attrs[KNTS_A_ASSOC_CLOSED] ?
+	    knts_nl_build_closed(info, id, err) :
+	    knts_nl_build_keyed(info, id, err);
+	if (a) {
+		*err = knts_nl_owner(info, a);
+		if (*err) {
+			knts_assoc_free(a);
+			a = NULL;
+		}
+	}
 	return a;
 }
 
@@ -245,6 +312,10 @@ int knts_nl_assoc_cookies_add(struct sk_buff *skb, struct genl_info *info)
 	if (!a) {
 		NL_SET_ERR_MSG_MOD(extack, "no association with that address and port");
 		err = -ENOENT;
+	} else if (knts_assoc_closed(a)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the association is closed: it has no keys for cookies");
+		err = -EINVAL;
 	} else {
 		err = knts_nl_parse_cookies(info->attrs[KNTS_A_ASSOC_COOKIES],
 					    a->cookie_len, &c, extack);
@@ -291,6 +362,8 @@ int knts_nl_put_assoc_id(struct sk_buff *msg, const struct knts_assoc_id *id)
 				   id->addr.s6_addr32[3])) {
 		return -EMSGSIZE;
 	}
+	if (id->ifindex && nla_put_u32(msg, KNTS_A_ASSOC_IFINDEX, id->ifindex))
+		return -EMSGSIZE;
 	return nla_put_u16(msg, KNTS_A_ASSOC_PORT, ntohs(id->port));
 }
 
@@ -334,7 +407,11 @@ static int knts_nl_put_assoc(struct sk_buff *msg, u32 portid, u32 seq,
 	    knts_nl_put_ctr(msg, KNTS_A_ASSOC_NAKS, ctr.naks) ||
 	    knts_nl_put_ctr(msg, KNTS_A_ASSOC_AGE, knts_nl_secs(a->created)) ||
 	    (last_reply && knts_nl_put_ctr(msg, KNTS_A_ASSOC_LAST_REPLY,
-					   knts_nl_secs(last_reply)))) {
+					   knts_nl_secs(last_reply))) ||
+	    (knts_assoc_closed(a) && nla_put_flag(msg, KNTS_A_ASSOC_CLOSED)) ||
+	    (a->has_owner &&
+	     nla_put_u32(msg, KNTS_A_ASSOC_OWNER_UID,
+			 from_kuid_munged(current_user_ns(), a->owner)))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}

@@ -4,28 +4,38 @@
  * window, one spinlock per slot (no global lock on the packet path), and
  * entries that expire by themselves. Keys are secret-keyed hashes so a
  * client cannot aim all its requests at one window.
+ *
+ * A full window evicts its oldest entry rather than refusing the newcomer
+ * (see pending.h for why). A periodic sweep wipes what expired, so that
+ * no S2C key outlives its entry's lifetime by more than one sweep period
+ * and no expiry comparison ever spans half the jiffies range.
  */
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>		/* kvzalloc() is declared here before 5.16 */
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "objcount.h"
 #include "pending.h"
+#include "pending_time.h"
 
 /*
- * A request is refused when every slot of its window is live: with a
- * table a fraction p full, with probability p^PROBES. Four probes meant
- * 6% refused at half full (the hostile stress run saw 2% of valid
- * requests refused behind a lagging daemon); eight mean 0.4%.
+ * The window a request may land in. With eviction, its width decides how
+ * many newer requests must hash to a genuine request's window before the
+ * daemon answers it for that request to lose its entry: eight.
  */
 #define KNTS_PENDING_PROBES	8
 #define KNTS_PENDING_MAX_SLOTS	BIT(20)
 /* A reply comes within milliseconds; 2 s covers a slow daemon. */
 #define KNTS_PENDING_TTL	(2 * HZ)
+/* Slots swept between two chances for the scheduler. */
+#define KNTS_PENDING_SWEEP_BATCH	1024
 
 struct knts_pending_slot {
 	spinlock_t lock;	/* guards entry */
@@ -34,9 +44,42 @@ struct knts_pending_slot {
 
 struct knts_pending {
 	unsigned int mask;
+	atomic_t seq;
 	siphash_key_t seed;
+	struct delayed_work sweep;
 	struct knts_pending_slot slots[];
 };
+
+static bool knts_pending_live(const struct knts_pending_entry *e,
+			      unsigned long now)
+{
+	return e->live && !knts_pending_reached(now, e->expires);
+}
+
+/* Entries hold S2C (and C2S) keys: wipe every byte that was used. */
+static void knts_pending_wipe(struct knts_pending_entry *e)
+{
+	memzero_explicit(e, knts_pending_used(e));
+}
+
+static void knts_pending_sweep(struct work_struct *work)
+{
+	struct knts_pending *p = container_of(to_delayed_work(work),
+					      struct knts_pending, sweep);
+	unsigned int i;
+
+	for (i = 0; i <= p->mask; i++) {
+		struct knts_pending_slot *s = &p->slots[i];
+
+		spin_lock_bh(&s->lock);
+		if (s->entry.live && !knts_pending_live(&s->entry, jiffies))
+			knts_pending_wipe(&s->entry);
+		spin_unlock_bh(&s->lock);
+		if (!((i + 1) % KNTS_PENDING_SWEEP_BATCH))
+			cond_resched();
+	}
+	schedule_delayed_work(&p->sweep, KNTS_PENDING_TTL);
+}
 
 struct knts_pending *knts_pending_alloc(unsigned int slots)
 {
@@ -54,39 +97,61 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
-	atomic_inc(&knts_live_tables);
+	knts_objcount_inc(tables);
 	p->mask = slots - 1;
 	get_random_bytes(&p->seed, sizeof(p->seed));
 	for (i = 0; i < slots; i++)
 		spin_lock_init(&p->slots[i].lock);
+	INIT_DELAYED_WORK(&p->sweep, knts_pending_sweep);
+	schedule_delayed_work(&p->sweep, KNTS_PENDING_TTL);
 	return p;
 }
 
+/* Process context: no hook uses @p any more. */
 void knts_pending_free(struct knts_pending *p)
 {
 	if (!p)
 		return;
-	/* Entries hold S2C keys. */
+	cancel_delayed_work_sync(&p->sweep);
 	memzero_explicit(p->slots, (p->mask + 1) * sizeof(p->slots[0]));
 	kvfree(p);
-	atomic_dec(&knts_live_tables);
+	knts_objcount_dec(tables);
 }
 
+/* The UID is not hashed: every copy of a request lands in one window. */
 static u32 knts_pending_hash(const struct knts_pending *p,
 			     const struct knts_pending_key *k)
 {
 	return (u32)siphash(k, sizeof(*k), &p->seed);
 }
 
-static bool knts_pending_live(const struct knts_pending_entry *e)
+static bool knts_pending_same(const struct knts_pending_entry *a,
+			      const struct knts_pending_entry *b)
 {
-	return e->expires && time_before(jiffies, e->expires);
+	return !memcmp(&a->key, &b->key, sizeof(a->key)) &&
+	       a->uid_len == b->uid_len &&
+	       !memcmp(a->uid, b->uid, a->uid_len);
+}
+
+/* Slot lock held. */
+static void knts_pending_store(struct knts_pending *p,
+			       struct knts_pending_entry *dst,
+			       const struct knts_pending_entry *e)
+{
+	knts_pending_wipe(dst);
+	/* Only what is used: nobody reads pt past pt_len. */
+	memcpy(dst, e, knts_pending_used(e));
+	dst->expires = jiffies + KNTS_PENDING_TTL;
+	dst->seq = (u32)atomic_inc_return(&p->seq);
+	dst->live = 1;
 }
 
 bool knts_pending_put(struct knts_pending *p,
 		      const struct knts_pending_entry *e)
 {
 	u32 h = knts_pending_hash(p, &e->key);
+	struct knts_pending_slot *oldest = NULL;
+	unsigned long oldest_exp = 0;
 	unsigned int i;
 
 	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
@@ -94,18 +159,28 @@ bool knts_pending_put(struct knts_pending *p,
 		bool stored = false;
 
 		spin_lock_bh(&s->lock);
-		if (!knts_pending_live(&s->entry) ||
-		    !memcmp(&s->entry.key, &e->key, sizeof(e->key))) {
-			/* Only what is used: nobody reads pt past pt_len. */
-			memcpy(&s->entry, e, knts_pending_used(e));
-			s->entry.expires = (jiffies + KNTS_PENDING_TTL) | 1;
+		if (!knts_pending_live(&s->entry, jiffies) ||
+		    knts_pending_same(&s->entry, e)) {
+			knts_pending_store(p, &s->entry, e);
 			stored = true;
+		} else if (!oldest ||
+			   time_before(s->entry.expires, oldest_exp)) {
+			oldest = s;
+			oldest_exp = s->entry.expires;
 		}
 		spin_unlock_bh(&s->lock);
 		if (stored)
-			return true;
+			return false;
 	}
-	return false;
+	/*
+	 * Every slot live: evict the oldest. Another CPU may have refilled
+	 * that slot since it was looked at; then a newer entry goes, which
+	 * only a race between two requests for one window can cause.
+	 */
+	spin_lock_bh(&oldest->lock);
+	knts_pending_store(p, &oldest->entry, e);
+	spin_unlock_bh(&oldest->lock);
+	return true;
 }
 
 bool knts_pending_take(struct knts_pending *p,
@@ -113,22 +188,39 @@ bool knts_pending_take(struct knts_pending *p,
 		       struct knts_pending_entry *out)
 {
 	u32 h = knts_pending_hash(p, key);
-	unsigned int i;
+	unsigned int i, tries;
 
-	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
-		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+	/* A second pass only if another CPU took the one we chose. */
+	for (tries = 0; tries < 2; tries++) {
+		struct knts_pending_slot *best = NULL;
+		u32 best_seq = 0;
 		bool found = false;
 
-		spin_lock_bh(&s->lock);
-		if (knts_pending_live(&s->entry) &&
-		    !memcmp(&s->entry.key, key, sizeof(*key))) {
-			size_t used = knts_pending_used(&s->entry);
+		for (i = 0; i < KNTS_PENDING_PROBES; i++) {
+			struct knts_pending_slot *s =
+				&p->slots[(h + i) & p->mask];
 
-			memcpy(out, &s->entry, used);
-			memzero_explicit(&s->entry, used);
+			spin_lock_bh(&s->lock);
+			if (knts_pending_live(&s->entry, jiffies) &&
+			    !memcmp(&s->entry.key, key, sizeof(*key)) &&
+			    (!best ||
+			     knts_pending_seq_before(s->entry.seq, best_seq))) {
+				best = s;
+				best_seq = s->entry.seq;
+			}
+			spin_unlock_bh(&s->lock);
+		}
+		if (!best)
+			return false;
+		spin_lock_bh(&best->lock);
+		if (knts_pending_live(&best->entry, jiffies) &&
+		    best->entry.seq == best_seq &&
+		    !memcmp(&best->entry.key, key, sizeof(*key))) {
+			memcpy(out, &best->entry, knts_pending_used(&best->entry));
+			knts_pending_wipe(&best->entry);
 			found = true;
 		}
-		spin_unlock_bh(&s->lock);
+		spin_unlock_bh(&best->lock);
 		if (found)
 			return true;
 	}

@@ -2,9 +2,13 @@
 /*
  * Server role: what knts must remember between a verified request
  * (LOCAL_IN) and the daemon's reply to it (LOCAL_OUT). A fixed-size,
- * per-netns table: memory never grows with the number of clients; when
- * the slots a request hashes to are all live, the request is dropped and
- * counted instead.
+ * per-netns table: memory never grows with the number of clients. When
+ * the slots a request hashes to are all live, the oldest of them is
+ * evicted: a flood of valid requests the daemon never answers (spoofed
+ * sources) can push out only entries older than its own, never the
+ * newest, so a genuine request needs to survive only the milliseconds
+ * the daemon takes to answer it. Entries expire after a lifetime and a
+ * sweeper wipes them, keys included.
  */
 #ifndef _KNTS_PENDING_H
 #define _KNTS_PENDING_H
@@ -28,15 +32,23 @@ struct knts_pending_key {
 	u8 tx[KNTS_NTP_TS_LEN];	/* request transmit timestamp */
 };
 
+/*
+ * An entry is found by its key and told apart by its UID too: requests
+ * with the same client, port and transmit timestamp but another UID (an
+ * on-path attacker's copy under its own cookie) get entries of their own
+ * and never overwrite the first. A reply takes the oldest of them.
+ */
 struct knts_pending_entry {
 	struct knts_pending_key key;
-	unsigned long expires;		/* jiffies; 0 = free */
+	unsigned long expires;		/* jiffies, while live */
+	u32 seq;			/* order of arrival in the table */
+	u8 live;
+	u8 mint_more;			/* cookies still to mint at reply */
 	u32 max_len;			/* reply payload may not exceed this */
-	u16 aead;
-	u16 key_len;
+	/* S2C to seal the reply; C2S as well only while mint_more */
+	struct knts_cookie_keys keys;
 	u32 uid_len;
 	u32 pt_len;			/* the cookie EFs to encrypt */
-	u8 s2c[KNTS_SIV_MAX_KEY_LEN];
 	u8 uid[KNTS_EF_UID_MAX];
 	u8 pt[KNTS_PENDING_PT_MAX];
 };
@@ -53,11 +65,17 @@ struct knts_pending;
 struct knts_pending *knts_pending_alloc(unsigned int slots);
 void knts_pending_free(struct knts_pending *p);
 
-/* Store @e under @e->key; false when every candidate slot is live. */
+/*
+ * Store @e under @e->key and its UID (replacing an entry with both the
+ * same); true when a live entry had to be evicted for it.
+ */
 bool knts_pending_put(struct knts_pending *p,
 		      const struct knts_pending_entry *e);
 
-/* Move the entry for @key into @out and free its slot; false if none. */
+/*
+ * Move the oldest live entry for @key into @out and wipe its slot; false
+ * if none.
+ */
 bool knts_pending_take(struct knts_pending *p,
 		       const struct knts_pending_key *key,
 		       struct knts_pending_entry *out);

@@ -3,13 +3,15 @@
  * Server role: NTS for an unmodified NTP server.
  *
  * LOCAL_IN: an NTS request to the protected port is parsed, its cookie
- * opened, its MAC checked, the fresh cookies for the reply sealed right
- * away (so the reply path, which runs after the daemon took its transmit
- * timestamp, has only one AEAD pass left), and what the reply will need
- * is remembered. The daemon then gets the bare 48-byte NTP request.
+ * opened, its MAC checked, the fresh cookie that replaces the one used
+ * sealed right away (so the reply path, which runs after the daemon took
+ * its transmit timestamp, has only one AEAD pass left in the steady
+ * state), and what the reply will need is remembered. The daemon then
+ * gets the bare 48-byte NTP request.
  *
- * LOCAL_OUT: the daemon's reply to a remembered request gets the echoed
- * UID and the authenticator with the new cookies, sealed under S2C.
+ * LOCAL_OUT: the daemon's reply to a remembered request gets the cookies
+ * for the request's placeholders (minted only now: see knts_srv_request),
+ * the echoed UID and the authenticator, sealed under S2C.
  *
  * A request whose cookie or MAC fails is answered by knts itself with an
  * NTS NAK and never reaches the daemon; a malformed one is dropped.
@@ -36,9 +38,6 @@
 #include "siv.h"
 #include "siv_key.h"
 #include "skb.h"
-#ifdef KNTS_BENCH_NOCRYPTO
-#include "bench_nocrypto.h"	/* make bench only: no AES-SIV */
-#endif
 
 struct knts_srv_scratch {
 	struct knts_pending_entry entry;
@@ -130,20 +129,7 @@ static void knts_srv_nonce(u8 nonce[16])
 	memzero_explicit(r, sizeof(r));
 }
 
-/* Seal or open a cookie under @mk of @ks, prepared when the set is. */
-static int knts_srv_cookie_seal(const struct knts_keyset *ks,
-				const struct knts_master_key *mk,
-				const u8 *nonce, struct knts_srv_scratch *s)
-{
-	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
-
-	if (pk)
-		return knts_cookie_seal_key(pk, mk->id, nonce, &s->keys,
-					    s->cookie, sizeof(s->cookie));
-	return knts_cookie_seal_alg(mk->alg, mk->key, mk->id, nonce, &s->keys,
-				    s->cookie, sizeof(s->cookie));
-}
-
+/* Open a cookie under @mk of @ks, prepared when the set is. */
 static int knts_srv_cookie_open(const struct knts_keyset *ks,
 				const struct knts_master_key *mk,
 				const u8 *cookie, u32 len,
@@ -158,38 +144,40 @@ static int knts_srv_cookie_open(const struct knts_keyset *ks,
 }
 
 /*
- * Seal the cookies the reply will carry: one for the cookie used, one
- * per placeholder, as many as fit in a reply no longer than the request.
- * Under the current key of @ks; the caller holds rcu_read_lock().
+ * Seal @n cookies holding @k under the current key of @ks and append
+ * their EFs to the entry's plaintext. The caller holds rcu_read_lock().
  */
 static int knts_srv_mint(struct knts_srv_scratch *s,
-			 const struct knts_keyset *ks, size_t req_len,
-			 const struct knts_ef_req *req)
+			 const struct knts_keyset *ks,
+			 const struct knts_cookie_keys *k, u32 n)
 {
 	const struct knts_master_key *mk = &ks->keys[ks->current_idx];
+	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
 	struct knts_pending_entry *e = &s->entry;
-	unsigned int cookie_len = knts_cookie_len_alg(mk->alg, s->keys.aead);
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
-	u32 n, i, off = 0;
-	int ret;
+	int ret = 0;
 
-	n = knts_ef_response_cookies_n(req_len, req, cookie_len,
-				       knts_aead_nonce_len(s->keys.aead));
-	if (!n)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
+	for (; n; n--) {
 		knts_srv_nonce(nonce);
-		ret = knts_srv_cookie_seal(ks, mk, nonce, s);
+		if (pk)
+			ret = knts_cookie_seal_key(pk, mk->id, nonce, k,
+						   s->cookie,
+						   sizeof(s->cookie));
+		else
+			ret = knts_cookie_seal_alg(mk->alg, mk->key, mk->id,
+						   nonce, k, s->cookie,
+						   sizeof(s->cookie));
 		if (ret < 0)
-			return ret;
-		ret = knts_ef_put_cookie(e->pt + off, sizeof(e->pt) - off,
-					 s->cookie, ret);
+			break;
+		ret = knts_ef_put_cookie(e->pt + e->pt_len,
+					 sizeof(e->pt) - e->pt_len, s->cookie,
+					 ret);
 		if (ret < 0)
-			return ret;
-		off += ret;
+			break;
+		e->pt_len += ret;
+		ret = 0;
 	}
-	e->pt_len = off;
-	return 0;
+	return ret;
 }
 
 /*
@@ -247,6 +235,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	const struct knts_keyset *ks;
 	struct knts_ef_req req;
 	int ret, mint_err = 0;
+	u32 n = 0, clen;
 	u8 *pl;
 
 	pl = knts_skb_payload(skb, u);
@@ -278,13 +267,27 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	/* The key set must stay for the cookies mint_err under its current key. */
+	/*
+	 * The reply carries one cookie per cookie and placeholder, as many
+	 * as fit. Only the first is sealed now: a valid request from a
+	 * spoofed source, which the daemon never answers, then costs three
+	 * AES-SIV operations whatever it asked for (a forged one costs two);
+	 * the others cost nothing until there is a reply to carry them. A
+	 * client in its steady state sends no placeholder, so its reply path
+	 * stays one AEAD pass; refills pay theirs after the daemon's
+	 * timestamp (see docs/security.md).
+	 */
 	rcu_read_lock();
 	ks = rcu_dereference(kn->keys);
 	ret = knts_srv_verify(ks, pl, &req, s);
 	if (!ret) {
 		memset(e, 0, offsetof(struct knts_pending_entry, pt));
-		mint_err = knts_srv_mint(s, ks, u->len, &req);
+		/* Minted under the current key, whose algorithm sets the size. */
+		clen = knts_cookie_len_alg(ks->keys[ks->current_idx].alg,
+					   s->keys.aead);
+		n = knts_ef_response_cookies_n(u->len, &req, clen,
+					       knts_aead_nonce_len(s->keys.aead));
+		mint_err = n ? knts_srv_mint(s, ks, &s->keys, 1) : -EMSGSIZE;
 	}
 	rcu_read_unlock();
 	if (ret) {
@@ -299,16 +302,16 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	}
 	knts_srv_key(skb, u, true, pl + KNTS_NTP_OFF_TX, &e->key);
 	e->max_len = u->len;
-	e->aead = s->keys.aead;
-	e->key_len = s->keys.key_len;
-	memcpy(e->s2c, knts_cookie_s2c(&s->keys), e->key_len);
+	e->mint_more = n - 1;
+	e->keys = s->keys;
+	/* C2S only seals the cookies still to mint. */
+	if (!e->mint_more)
+		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
 	e->uid_len = req.uid_len;
 	memcpy(e->uid, pl + req.uid_off, req.uid_len);
-	if (!knts_pending_put(kn->pending, e)) {
+	/* The oldest entry of a full window made room: counted, not fatal. */
+	if (knts_pending_put(kn->pending, e))
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
-		ret = NF_DROP;
-		goto out;
-	}
 	/* The daemon sees plain NTP: the header, nothing after it. */
 	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
@@ -355,7 +358,20 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	ret = NF_DROP;
-	n_len = knts_aead_nonce_len(e->aead);
+	if (e->mint_more) {
+		const struct knts_keyset *ks;
+		int err = -ENOKEY;
+
+		rcu_read_lock();
+		ks = rcu_dereference(kn->keys);
+		if (ks)
+			err = knts_srv_mint(s, ks, &e->keys, e->mint_more);
+		rcu_read_unlock();
+		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
+		if (err)
+			goto fail;
+	}
+	n_len = knts_aead_nonce_len(e->keys.aead);
 	len = KNTS_NTP_HDR_LEN + knts_ef_len(e->uid_len) +
 	      knts_ef_auth_len(n_len, KNTS_AEAD_TAG_LEN + e->pt_len);
 	if (skb_is_gso(skb) || len > e->max_len)
@@ -379,9 +395,10 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	}
 	/* Sealed in place, the plaintext where the AEAD's layout has it. */
 	ct = pl + off + ret;
-	memcpy(ct + knts_aead_pt_off(e->aead), e->pt, e->pt_len);
-	if (knts_aead_seal(e->aead, e->s2c, e->key_len, pl, off, nonce, n_len,
-			   ct + knts_aead_pt_off(e->aead), e->pt_len, ct)) {
+	memcpy(ct + knts_aead_pt_off(e->keys.aead), e->pt, e->pt_len);
+	if (knts_aead_seal(e->keys.aead, knts_cookie_s2c(&e->keys),
+			   e->keys.key_len, pl, off, nonce, n_len,
+			   ct + knts_aead_pt_off(e->keys.aead), e->pt_len, ct)) {
 		ret = NF_DROP;
 		goto fail;
 	}

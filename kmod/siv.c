@@ -504,10 +504,35 @@ void knts_siv_key_wipe(struct knts_siv_key *k)
 	memzero_explicit(k, sizeof(*k));
 }
 
+/*
+ * The block backends' per-CPU state of @cpu: the session key struct is
+ * wiped after each use already (siv_run_end); make sure of it. Bottom
+ * halves disabled on @cpu, or @cpu offline.
+ */
+void knts_siv_blk_forget(int cpu)
+{
+	struct siv_pcpu *pc = per_cpu_ptr(&siv_pcpu, cpu);
+
+	if (pc->sess)
+		memzero_explicit(pc->sess, sizeof(*pc->sess));
+	if (pc->scratch)
+		memzero_explicit(pc->scratch, SIV_SCRATCH);
+}
+
+/* This CPU's session key struct and scratch buffer hold no byte. */
+bool knts_siv_blk_forgotten(void)
+{
+	struct siv_pcpu *pc = this_cpu_ptr(&siv_pcpu);
+
+	return !memchr_inv(pc->sess, 0, sizeof(*pc->sess)) &&
+	       !memchr_inv(pc->scratch, 0, SIV_SCRATCH);
+}
+
 void knts_siv_exit(void)
 {
 	int cpu;
 
+	knts_siv_forget_exit();
 	knts_siv_api_exit();
 	knts_siv_simd_exit();
 	for_each_possible_cpu(cpu) {

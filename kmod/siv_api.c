@@ -179,6 +179,46 @@ int knts_siv_api_open(const u8 *key, unsigned int key_len,
 	return err;
 }
 
+/*
+ * Overwrite the key schedules @cpu's transforms hold (the last session
+ * key, or a master key) with those of the all-zero AES-256 key: the
+ * longest schedule, so no round key of a longer key survives a shorter
+ * one. Bottom halves disabled on @cpu, or @cpu offline.
+ */
+int knts_siv_api_forget(int cpu)
+{
+	struct knts_siv_tfms *tfms = per_cpu_ptr(&knts_siv_tfms, cpu);
+	static const u8 zero[KNTS_SIV_WIPE_KEY_LEN] __aligned(8);
+
+	if (!tfms->cmac || !tfms->ctr)
+		return 0;
+	return crypto_shash_setkey(tfms->cmac, zero, sizeof(zero)) ?:
+	       crypto_sync_skcipher_setkey(tfms->ctr, zero, sizeof(zero));
+}
+
+/*
+ * This CPU's transforms hold the all-zero key: their CMAC of one zero
+ * block and their CTR key stream from a zero IV are @cmac0 and @e0
+ * (computed with lib AES). @buf: two blocks off the stack.
+ */
+bool knts_siv_api_forgotten(const u8 e0[KNTS_SIV_BLOCK],
+			    const u8 cmac0[KNTS_SIV_BLOCK], u8 *buf)
+{
+	struct knts_siv_tfms *tfms = this_cpu_ptr(&knts_siv_tfms);
+	SHASH_DESC_ON_STACK(desc, tfms->cmac);
+	bool ok;
+
+	memset(buf, 0, 2 * SIV_BLOCK);
+	desc->tfm = tfms->cmac;
+	ok = !crypto_shash_digest(desc, buf, SIV_BLOCK, buf + SIV_BLOCK) &&
+	     !memcmp(buf + SIV_BLOCK, cmac0, SIV_BLOCK);
+	shash_desc_zero(desc);
+	memset(buf, 0, 2 * SIV_BLOCK);
+	return ok && !knts_siv_skcipher_ctr(tfms->ctr, buf, buf, buf + SIV_BLOCK,
+					    SIV_BLOCK) &&
+	       !memcmp(buf + SIV_BLOCK, e0, SIV_BLOCK);
+}
+
 const char *knts_siv_api_driver(bool ctr)
 {
 	struct knts_siv_tfms *tfms = per_cpu_ptr(&knts_siv_tfms, 0);

@@ -84,6 +84,21 @@ int knts_siv_api_open(const u8 *key, unsigned int key_len,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,
 		      const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		      u8 *pt);
+/*
+ * Forgetting keys (siv_wipe.c): each backend re-keys @cpu's transforms
+ * with this many zero bytes (AES-256: the longest schedule), and can tell
+ * whether this CPU's transforms hold that key (@e0: E(0^128) under it;
+ * @cmac0: its CMAC of one zero block; @buf: two blocks off the stack).
+ */
+#define KNTS_SIV_WIPE_KEY_LEN	32
+void knts_siv_blk_forget(int cpu);
+bool knts_siv_blk_forgotten(void);
+/* Unload: wait for a wipe in flight, before the transforms are freed. */
+void knts_siv_forget_exit(void);
+int knts_siv_api_forget(int cpu);
+bool knts_siv_api_forgotten(const u8 e0[KNTS_SIV_BLOCK],
+			    const u8 cmac0[KNTS_SIV_BLOCK], u8 *buf);
+
 /* CTR on a sync skcipher (api's ctr(aes), simd's __ctr-aes-aesni). */
 int knts_siv_skcipher_ctr(struct crypto_sync_skcipher *ctr,
 			  const u8 iv[KNTS_SIV_BLOCK], const u8 *in, u8 *out,
@@ -124,6 +139,8 @@ int knts_siv_simd_setkey(struct crypto_sync_skcipher *tfm, const u8 *key,
 			 unsigned int len);
 int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 			 u8 state[KNTS_SIV_BLOCK], u8 *buf, unsigned int n);
+int knts_siv_simd_forget(int cpu);
+bool knts_siv_simd_forgotten(const u8 e0[KNTS_SIV_BLOCK], u8 *buf);
 #else
 static inline int knts_siv_simd_init(void) { return 0; }
 static inline void knts_siv_simd_exit(void) { }
@@ -145,6 +162,17 @@ static inline int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 				       unsigned int n)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline int knts_siv_simd_forget(int cpu)
+{
+	return 0;
+}
+
+static inline bool knts_siv_simd_forgotten(const u8 e0[KNTS_SIV_BLOCK],
+					   u8 *buf)
+{
+	return true;
 }
 #endif
 

@@ -37,6 +37,21 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 			 unsigned int key_len);
 void knts_siv_key_wipe(struct knts_siv_key *k);
 
+/*
+ * Forget every key the per-CPU AES state holds (siv_wipe.c): on every
+ * CPU the transforms are re-keyed with zeros, the simd cache of the last
+ * prepared key is emptied and the session state wiped. Any context: the
+ * work runs later, on each CPU. Called when a key set is freed.
+ */
+void knts_siv_forget(void);
+/*
+ * The check the load runs after the known-answer tests, which leave test
+ * keys behind: forget, then prove that this CPU's transforms compute
+ * under the zero key. Process context; 0, or -EIO if a key survived.
+ * @skip_wipe (testing the test): check without forgetting first.
+ */
+int knts_siv_forget_test(bool skip_wipe);
+
 /* knts_siv_seal() and knts_siv_open() with a prepared key. */
 int knts_siv_seal_key(const struct knts_siv_key *k,
 		      const struct knts_siv_ad *ad, unsigned int n_ad,

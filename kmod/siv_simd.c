@@ -17,7 +17,8 @@
  * per-packet key, one that keeps the master key it last held. The
  * dispatcher disables bottom halves around their use. Like the api
  * backend's, they keep the last schedule they were given until the next
- * key or the module unload.
+ * key, until a key set is freed (siv_wipe.c keys them with zeros) or the
+ * module unload.
  */
 #include <asm/cpufeature.h>
 #include <asm/simd.h>
@@ -81,6 +82,55 @@ int knts_siv_simd_cbcmac(struct crypto_sync_skcipher *cbc,
 	if (!err)
 		memcpy(state, buf + (n - 1) * KNTS_SIV_BLOCK, KNTS_SIV_BLOCK);
 	return err;
+}
+
+/* See knts_siv_api_forget(). */
+static int knts_simd_forget(struct knts_siv_simd_tfms *t)
+{
+	static const u8 zero[KNTS_SIV_WIPE_KEY_LEN] __aligned(8);
+
+	t->gen = 0;
+	if (IS_ERR_OR_NULL(t->cbc) || IS_ERR_OR_NULL(t->ctr))
+		return 0;
+	return crypto_sync_skcipher_setkey(t->cbc, zero, sizeof(zero)) ?:
+	       crypto_sync_skcipher_setkey(t->ctr, zero, sizeof(zero));
+}
+
+int knts_siv_simd_forget(int cpu)
+{
+	struct knts_simd_cpu *c = per_cpu_ptr(&knts_simd_cpu, cpu);
+
+	return knts_simd_forget(&c->sess) ?: knts_simd_forget(&c->prep);
+}
+
+static bool knts_simd_forgotten(struct knts_siv_simd_tfms *t,
+				const u8 e0[KNTS_SIV_BLOCK], u8 *buf)
+{
+	static const u8 iv0[KNTS_SIV_BLOCK];
+	u8 state[KNTS_SIV_BLOCK] = { };
+	bool ok;
+
+	/*
+	 * CBC-MAC of one zero block from a zero IV is E(0); so is the first
+	 * block of CTR key stream from a zero counter.
+	 */
+	memset(buf, 0, 2 * KNTS_SIV_BLOCK);
+	ok = !t->gen && !knts_siv_simd_cbcmac(t->cbc, state, buf, 1) &&
+	     !memcmp(state, e0, KNTS_SIV_BLOCK);
+	memset(buf, 0, 2 * KNTS_SIV_BLOCK);
+	return ok && !knts_siv_skcipher_ctr(t->ctr, iv0, buf,
+					    buf + KNTS_SIV_BLOCK,
+					    KNTS_SIV_BLOCK) &&
+	       !memcmp(buf + KNTS_SIV_BLOCK, e0, KNTS_SIV_BLOCK);
+}
+
+/* Bottom halves disabled, SIMD usable. */
+bool knts_siv_simd_forgotten(const u8 e0[KNTS_SIV_BLOCK], u8 *buf)
+{
+	struct knts_simd_cpu *c = this_cpu_ptr(&knts_simd_cpu);
+
+	return knts_simd_forgotten(&c->sess, e0, buf) &&
+	       knts_simd_forgotten(&c->prep, e0, buf);
 }
 
 /* Freeing a transform wipes its context, the key schedule with it. */

@@ -11,7 +11,8 @@
 # longer in bookworm-security at all.
 #
 # DEBCACHE_DIR (default PROJECT/.cache/debian) holds the apt state and the
-# .debs; DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR override the mirrors
+# .debs; DEBCACHE_SUITES replaces the suites above with others of the main
+# mirror, amd64 only (give them a DEBCACHE_DIR of their own); DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR override the mirrors
 # (default: the first deb.debian.org-style URI of the system's sources).
 
 DEBCACHE_DIR=${DEBCACHE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.cache/debian}
@@ -48,11 +49,20 @@ debcache_update() {
 	sec=${sec:-http://deb.debian.org/debian-security}
 	mkdir -p "$d/lists/partial" "$d/archives/partial" "$DEBCACHE_DIR/debs"
 	: > "$d/status"
-	cat > "$d/sources.list.new" <<-EOF
-	deb [signed-by=$_debcache_keyring arch=amd64,arm64] $sec bookworm-security main
-	deb [signed-by=$_debcache_keyring arch=arm64,armhf,armel] $main bookworm main
-	deb [signed-by=$_debcache_keyring arch=amd64] $sec bullseye-security main
-	EOF
+	if [ -n "${DEBCACHE_SUITES:-}" ]; then
+		# another set of suites, in a DEBCACHE_DIR of its own (deps: trixie)
+		local suite
+		: > "$d/sources.list.new"
+		for suite in $DEBCACHE_SUITES; do
+			echo "deb [signed-by=$_debcache_keyring arch=amd64] $main $suite main" >> "$d/sources.list.new"
+		done
+	else
+		cat > "$d/sources.list.new" <<-EOF
+		deb [signed-by=$_debcache_keyring arch=amd64,arm64] $sec bookworm-security main
+		deb [signed-by=$_debcache_keyring arch=arm64,armhf,armel] $main bookworm main
+		deb [signed-by=$_debcache_keyring arch=amd64] $sec bullseye-security main
+		EOF
+	fi
 	if cmp -s "$d/sources.list.new" "$d/sources.list"; then
 		rm -f "$d/sources.list.new"
 	else

@@ -18,7 +18,7 @@ mode=${1:-wall}
 n=${2:-4096}
 rounds=${3:-5}
 base=${4:-}
-ko=kmod/knts.ko
+ko=build/debug/kmod/knts.ko	# bench= is test code (make module-debug)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -3,10 +3,10 @@
 # has its own state, and only CAP_NET_ADMIN may talk to it.
 . "$(dirname "$0")/lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSCTL" ] || skip_all "build/ntsctl not built (make userspace)"
 
-ktap_plan 15
+ktap_plan 19
 
 knts_unload
 out=$("$NTSCTL" stats 2>&1); rc=$?
@@ -37,19 +37,37 @@ ok $? "root without CAP_NET_ADMIN gets EPERM (exit 4)"
 for i in 1 2 3; do new_netns tmp && ip netns del "$tmp"; done
 check "rmmod with live namespaces" knts_unload
 check "load again after unload" knts_load
+# Module parameters are global: only root may change the one that is
+# writable (client_idle_secs, 0644), none is writable by group or others.
+loose=$(find /sys/module/knts/parameters -type f -perm /022)
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	sh -c 'echo 1 > /sys/module/knts/parameters/client_idle_secs' 2>/dev/null
+nobody_rc=$?
+[ -z "$loose" ] && [ "$nobody_rc" -ne 0 ] &&
+	[ "$(cat /sys/module/knts/parameters/client_idle_secs)" != 1 ]
+ok $? "module parameters: none writable by group or others, nobody cannot change them${loose:+ ($loose)}"
 new_netns c
 check "a namespace made after the load has state" ip netns exec "$c" "$NTSCTL" stats
 knts_unload
 
-# Autoload: the module carries the genl family alias, and the kernel asks
+# Autoload, with the module make install and DKMS ship (kmod/knts.ko, no
+# KNTS_DEBUG): it carries the genl family alias, and the kernel asks
 # modprobe for that alias when ntsctl resolves the family. (A modprobe.d
 # entry stands in for depmod, which takes minutes under TCG.)
 check "knts.ko carries the alias net-pf-16-proto-16-family-knts" sh -c \
-	"modinfo -F alias '$KNTS_KO' | grep -qx net-pf-16-proto-16-family-knts"
+	"modinfo -F alias '$KNTS_KO_SHIPPED' | grep -qx net-pf-16-proto-16-family-knts"
 printf 'alias net-pf-16-proto-16-family-knts knts\ninstall knts /sbin/insmod %s\n' \
-	"$KNTS_KO" > /etc/modprobe.d/knts-selftest.conf
+	"$KNTS_KO_SHIPPED" > /etc/modprobe.d/knts-selftest.conf
 check "ntsctl stats autoloads the module through that alias" "$NTSCTL" stats
 rm -f /etc/modprobe.d/knts-selftest.conf
+# The shipped module has no test code: no test parameters, no debugfs.
+check "the shipped module has no test parameter (bench=, kat_*=)" sh -c \
+	"! ls /sys/module/knts/parameters | grep -qE '^(bench|kat_inject_fault|kat_skip_wipe)\$'"
+check "the shipped module makes no debugfs folder" test ! -e /sys/kernel/debug/knts
+knts_unload
+knts_load
+check "the test build (make module-debug) has its debugfs object counters" \
+	test -e /sys/kernel/debug/knts/live_keysets
 check "no WARN/BUG in the kernel log" dmesg_clean
 knts_unload
 ktap_finish

@@ -4,10 +4,13 @@
 # pass on a good build, and a failing one refuses the load with a clear
 # message. The in-kernel benchmark (bench=N) runs the server path on
 # every backend and refuses the load if a reply does not authenticate.
+# After the KATs the load wipes the per-CPU AES state (as a freed key set
+# does) and proves the transforms forgot the test keys; with the wipe
+# skipped (kat_skip_wipe=1) that check fails and refuses the load.
 . "$(dirname "$0")/lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built (make module)"
-ktap_plan 10
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
+ktap_plan 13
 
 has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
 
@@ -28,7 +31,14 @@ else
 fi
 check "the AES-128-GCM-SIV KATs pass (RFC 8452 C.1, POLYVAL, a GCM-SIV cookie)" \
 	sh -c 'dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (lib AES)"'
+check "the per-CPU AES state forgot the KATs' keys (checked at load)" sh -c \
+	'dmesg | grep -q "knts: self-test: the per-CPU AES state forgot its keys"'
 knts_unload
+dmesg -C
+check_fails "without the wipe, the check finds a key and refuses the load" \
+	insmod "$KNTS_KO" kat_skip_wipe=1
+check "the refusal names what survived" sh -c \
+	'dmesg | grep -q "knts: self-test: a key survived its wipe (api transforms NOT wiped"'
 dmesg -C
 check_fails "a corrupted known answer refuses the load" insmod "$KNTS_KO" kat_inject_fault=1
 check "the refusal names the failing test" sh -c \

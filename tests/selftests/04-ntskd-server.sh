@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nts_lab.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"

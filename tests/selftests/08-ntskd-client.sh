@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nts_lab.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
@@ -69,7 +69,7 @@ ready_after() {
 	shift 3
 	wait_for 20 grep -qx READY=1 "$LAB/$name.notify" || return 1
 	at=$(grep -nF -- "$want" "$log" | head -1 | cut -d: -f1)
-	[ -n "$at" ] || { diag "$name: no '$want'"; return 1; }
+	[ -n "$at" ] || { diag "$name: no '$want'"; grep -E "NTS-KE round|NTS-KE failed|now protects|closed until" "$log" | sed 's/^/# /'; return 1; }
 	for t in "$@"; do
 		n=$(grep -nF -- "$t" "$log" | head -1 | cut -d: -f1)
 		[ -n "$n" ] && [ "$n" -lt "$at" ] || { diag "$name: '$t' not before the ready line"; return 1; }
@@ -98,8 +98,10 @@ chrony_nts "$srv" upA 10.77.0.1 fd77::1 -- "ntsntpserver ntsa.test"
 ip netns exec "$cli" dumpcap -q -i kv1 -f "udp port 123" -w "$LAB/cli.pcap" 2>/dev/null &
 cap_pid=$!
 at_exit "kill $cap_pid"
+# The NTP clients of these labs run as root (chronyd -u root): owner root,
+# or knts would drop their requests as another user's (auto = _chrony).
 KDA_CONF=("server ntsa4.test ca $CA" "server fd77::1 ca $CA" "ke-retry 2 8"
-	"client-state $LAB/kda/client-state")
+	"client-state $LAB/kda/client-state" "owner root")
 notify_listen kda
 NOTIFY_SOCKET=$LAB/kda.sock check "A: ntskd starts with two server lines (a name, an IPv6 address)" \
 	ntskd_start "$cli" kda "${KDA_CONF[@]}"
@@ -123,7 +125,7 @@ notify_listen kdb
 NOTIFY_SOCKET=$LAB/kdb.sock check "B: ntskd starts; one good server line and one that cannot work" \
 	ntskd_start "$cli2" kdb "server 10.76.0.1 ca $CA" \
 	"server 10.76.0.1 ke-port 4999 noverify" "ke-retry 2 8" \
-	"client-state $LAB/kdb/client-state"
+	"client-state $LAB/kdb/client-state" "owner root"
 
 # --- set up D: up (chrony NTS) -- mid (both roles) -- down, down2 ---
 phase "set up D"
@@ -138,12 +140,14 @@ chrony_nts "$up" upD 10.78.0.1
 check "D: one ntskd in mid runs both roles" ntskd_start "$mid" kdm \
 	"ke-listen 10.79.0.2" "ke-listen 10.80.0.2" "cert $LAB/pki/server.crt" \
 	"key $LAB/pki/server.key" "keyfile $LAB/kdm/ntskeys" \
-	"server 10.78.0.1 ca $CA" "ke-retry 2 8" "client-state $LAB/kdm/client-state"
+	"server 10.78.0.1 ca $CA" "ke-retry 2 8" "client-state $LAB/kdm/client-state" \
+	"owner root"
 check "D: down2's ntskd (client role) starts" ntskd_start "$down2" kdd \
-	"server 10.80.0.2 ca $CA" "client-state $LAB/kdd/client-state"
+	"server 10.80.0.2 ca $CA" "client-state $LAB/kdd/client-state" "owner root"
 
-# The NTP clients start once their association is in place: before that
-# their requests would go out as plain NTP (start ntskd first).
+# The NTP clients start once their association holds cookies: before that
+# their requests would be dropped (a closed association, or none yet for
+# the line given by name), and the first sync would wait for the retries.
 phase "associations"
 check "A: ntskd installed the association of ntsa4.test (10.77.0.1, by name)" \
 	wait_for 60 has_assoc "$cli" 10.77.0.1

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/nts_lab.sh"
 
 LOAD=$PROJECT/build/ntsload
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 [ -x "$LOAD" ] || skip_all "build/ntsload not built"
 command -v chronyd >/dev/null || skip_all "chrony not installed"

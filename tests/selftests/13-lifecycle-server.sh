@@ -10,7 +10,7 @@
 . "$(dirname "$0")/nts_lab.sh"
 . "$(dirname "$0")/robust_lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$TOOLS/flood" ] || skip_all "build/tools not built (make tools)"
 
 cycles=${LIFECYCLE_CYCLES:-3} key_loops=${LIFECYCLE_KEY_LOOPS:-100}

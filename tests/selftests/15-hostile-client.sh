@@ -13,7 +13,7 @@
 . "$(dirname "$0")/nts_lab.sh"
 . "$(dirname "$0")/robust_lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$TOOLS/hostile_client" ] || skip_all "build/tools not built (make tools)"
 [ -x "$KNTS_ASSOC" ] || skip_all "build/tests/tools/knts-assoc not built (make test-tools)"
 

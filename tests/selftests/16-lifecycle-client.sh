@@ -14,7 +14,7 @@
 . "$(dirname "$0")/nts_lab.sh"
 . "$(dirname "$0")/robust_lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$TOOLS/ntp_ask" ] || skip_all "build/tools not built (make tools)"
 [ -x "$KNTS_ASSOC" ] || skip_all "build/tests/tools/knts-assoc not built (make test-tools)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
@@ -132,7 +132,7 @@ ok $? "every deleted namespace freed its associations and keys ($(knts_live asso
 lab s c ntskd
 KDS=("ke-listen 10.77.0.1" "cert $LAB/pki/server.crt" "key $LAB/pki/server.key"
 	"keyfile $LAB/kd-keys")
-KDC=("server 10.77.0.1 ca $LAB/pki/ca.crt" "client-state $LAB/kdc-state")
+KDC=("server 10.77.0.1 ca $LAB/pki/ca.crt" "client-state $LAB/kdc-state" "owner root")
 check "ntskd (NTS-KE server) enables the server role in the server namespace" \
 	ntskd_start "$s" kds "${KDS[@]}"
 has_assoc() { [ "$(assoc_field "$c" 10.77.0.1 cookies)" -ge 1 ]; }

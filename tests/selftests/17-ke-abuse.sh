@@ -18,7 +18,7 @@
 . "$(dirname "$0")/nts_lab.sh"
 . "$(dirname "$0")/robust_lib.sh"
 
-[ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
+[ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSKD" ] || skip_all "build/ntskd not built"
 [ -x "$TOOLS/ke_abuse" ] || skip_all "build/tools not built (make tools)"
 

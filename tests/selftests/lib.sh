@@ -8,8 +8,18 @@ set -u
 
 KSFT_SKIP=4
 SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PROJECT=$(cd "$SELFTEST_DIR/../.." && pwd)
-KNTS_KO=$PROJECT/kmod/knts.ko
+# The built knts project: two folders up in the project, KNTS_DIR when
+# these files run as a kselftest target of a kernel tree (Makefile).
+PROJECT=${KNTS_DIR:-$(cd "$SELFTEST_DIR/../.." && pwd)}
+if [ ! -e "$PROJECT/kmod/Kbuild" ]; then
+	echo "selftests: no knts project at $PROJECT; set KNTS_DIR to a built knts tree" >&2
+	exit 1
+fi
+# The selftests load the test build of the module (make module-debug:
+# KNTS_DEBUG's debugfs counters, bench=, kat_inject_fault=); 01 also loads
+# the one make install and DKMS ship.
+KNTS_KO=$PROJECT/build/debug/kmod/knts.ko
+KNTS_KO_SHIPPED=$PROJECT/kmod/knts.ko
 NTSCTL=$PROJECT/build/ntsctl
 NTSKD=$PROJECT/build/ntskd
 NTPSEC_ROOT=$PROJECT/.deps/ntpsec/root

@@ -79,6 +79,28 @@ static void case_forged_copy(struct hctx *c, unsigned int rounds)
 	}
 }
 
+/*
+ * Two valid requests from one client and port with the same transmit
+ * timestamp but their own UIDs and cookies, as an on-path attacker with
+ * cookies of its own could send a copy of a victim's request: each keeps
+ * its in-flight entry, so the daemon's two answers are both signed, each
+ * for its own request (before, the second overwrote the first).
+ */
+static void case_same_ts(struct hctx *c, unsigned int rounds)
+{
+	unsigned int i, gi, gi2;
+	uint32_t len, len2, a, a2;
+
+	for (i = 0; i < 25 * rounds; i++) {
+		len = hbase(c, pkt, 3, &gi, &a);
+		len2 = hbase(c, mut, 3, &gi2, &a2);
+		memcpy(mut + KNTS_NTP_OFF_TX, pkt + KNTS_NTP_OFF_TX, 8);
+		hfinish(c, mut, len2, gi2, a2);
+		send_udp(c, pkt, len, gi);
+		send_udp(c, mut, len2, gi2);
+	}
+}
+
 /* Every EF length, N_LEN and C_LEN off by -4..+4. */
 static void case_len_off(struct hctx *c, unsigned int rounds)
 {
@@ -516,6 +538,7 @@ const struct hcase hcases[] = {
 	{ "csum-zero", SINK_CAT_VALID | 17, HK_VALID, 1, 0, case_csum_zero },
 	{ "udp-len-off", 18, HK_BAD, 0, 0, case_udp_len },
 	{ "trailer", SINK_CAT_VALID | 19, HK_VALID, 0, 0, case_trailer },
+	{ "same-ts-uids", SINK_CAT_VALID | 21, HK_VALID, 0, 0, case_same_ts },
 };
 
 const unsigned int n_hcases = sizeof(hcases) / sizeof(hcases[0]);

@@ -270,6 +270,16 @@ void hc_send(struct hcctx *c, const uint8_t *pkt, uint32_t len,
 	pace(0);
 }
 
+void hc_send_other_port(struct hcctx *c, const uint8_t *pkt, uint32_t len)
+{
+	static const struct raw_opt whole;
+	uint16_t port = H.ep.dport;
+
+	H.ep.dport = port == 65535 ? 1024 : port + 1;
+	hc_send(c, pkt, len, &whole, 1, 0);
+	H.ep.dport = port;
+}
+
 /* --- one exchange: the daemon asks, knts signs, the server answers --- */
 
 static int wait_readable(int fd, int ms)

@@ -87,6 +87,8 @@ uint32_t hc_reply(struct hcctx *c, const struct hcreq *q, uint8_t *buf,
  */
 void hc_send(struct hcctx *c, const uint8_t *pkt, uint32_t len,
 	     const struct raw_opt *o, unsigned int acct, int valid);
+/* Send @len bytes raw to another port of the daemon's host (counted once). */
+void hc_send_other_port(struct hcctx *c, const uint8_t *pkt, uint32_t len);
 
 /* What the counters must show beyond the rest: a copy of a verified
  * reply sent (a replay), a NAK that names our request. */

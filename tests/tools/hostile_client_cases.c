@@ -509,6 +509,20 @@ static void case_trailer(struct hcctx *c, const struct hcreq *q,
 	hc_send(c, pkt, len, &o, 1, 1);
 }
 
+/*
+ * The sound reply, but to another local port first: only the socket the
+ * request left from may get it. Were it taken there, its request would be
+ * answered and the real reply dropped as a replay.
+ */
+static void case_other_port(struct hcctx *c, const struct hcreq *q,
+			    unsigned int i)
+{
+	uint32_t len = hc_reply(c, q, pkt, c->cat);
+
+	hc_send_other_port(c, pkt, len);
+	valid(c, q);
+}
+
 const struct hccase hccases[] = {
 	{ "valid", 1, HC_BAD, 0, 0, 100, case_valid },
 	{ "replay", 2, HC_REPLAY, 0, 0, 25, case_replay },
@@ -533,6 +547,7 @@ const struct hccase hccases[] = {
 	{ "csum-zero", 23, HC_BAD, 1, 0, 25, case_csum_zero },
 	{ "udp-len-off", 20, HC_BAD, 0, 0, 4, case_udp_len },
 	{ "trailer", 21, HC_BAD, 0, 0, 8, case_trailer },
+	{ "other-port", 24, HC_BAD, 0, 0, 25, case_other_port },
 };
 
 const unsigned int n_hccases = sizeof(hccases) / sizeof(hccases[0]);

@@ -11,7 +11,8 @@
  * production: a real client gets its keys from NTS-KE (ntskd).
  *
  *   knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17|30] [cookies N]
- *                  [state FILE] [count N]
+ *                  [state FILE] [count N] [owner UID] [dev IFNAME]
+ *   knts-assoc close ADDR [port N] [owner UID] [dev IFNAME]
  *   knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]
  *   knts-assoc del ADDR [port N]
  *   knts-assoc probe CASE[,CASE...] ADDR [port N]
@@ -21,9 +22,13 @@
  * that `add` can seal more cookies for the same keys and a test can look
  * for those bytes where they must never appear. count N installs N
  * associations at ADDR, ADDR+1, ... (one process: fast under TCG).
+ * close installs a closed association (no keys, drops everything), as
+ * ntskd does before NTS-KE. owner binds the association to a socket
+ * owner; dev names the link of a link-local ADDR (every command).
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +55,17 @@ struct assoc {
 	unsigned int cookie_len[MAX_COOKIES];
 	uint8_t cookie[MAX_COOKIES][KNTS_ASSOC_COOKIE_MAX];
 	const char *probe;		/* NULL, or how to break the request */
+	int has_owner;
+	uint32_t owner;
+	uint32_t ifindex;		/* 0: none */
+	int closed;
 };
 
 static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17|30] [cookies N] [state FILE] [count N]\n"
+		"       knts-assoc close ADDR [port N] [owner UID] [dev IFNAME]\n"
 		"       knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]\n"
 		"       knts-assoc del ADDR [port N]\n"
 		"       knts-assoc probe CASE[,CASE...] ADDR [port N]\n"
@@ -128,6 +138,8 @@ static int put_cookies(struct nl_msg *msg, const struct assoc *a)
 
 static int put_id(struct nl_msg *msg, const struct assoc *a)
 {
+	if (a->ifindex && nla_put_u32(msg, KNTS_A_ASSOC_IFINDEX, a->ifindex))
+		return -ENOMEM;
 	if (a->v6)
 		return nla_put(msg, KNTS_A_ASSOC_ADDR6, 16, a->addr) ? -ENOMEM : 0;
 	return nla_put(msg, KNTS_A_ASSOC_ADDR4, 4, a->addr) ? -ENOMEM : 0;
@@ -147,6 +159,12 @@ static int fill_set(struct nl_msg *msg, void *arg)
 		return -ENOMEM;
 	if (strcmp(p, "no-port") && nla_put_u16(msg, KNTS_A_ASSOC_PORT, a->port))
 		return -ENOMEM;
+	if (a->has_owner && nla_put_u32(msg, KNTS_A_ASSOC_OWNER_UID, a->owner))
+		return -ENOMEM;
+	if (!strcmp(p, "closed-keys") && nla_put_flag(msg, KNTS_A_ASSOC_CLOSED))
+		return -ENOMEM;
+	if (a->closed)
+		return nla_put_flag(msg, KNTS_A_ASSOC_CLOSED) ? -ENOMEM : 0;
 	if (nla_put_u16(msg, KNTS_A_ASSOC_AEAD,
 			!strcmp(p, "bad-aead") ? 14 :
 			!strcmp(p, "key-mismatch") ? 17 : a->aead))
@@ -381,26 +399,40 @@ int main(int argc, char **argv)
 	a.port = 123;
 	a.aead = 15;
 	for (; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "port"))
+		if (!strcmp(argv[i], "port")) {
 			a.port = (uint16_t)strtoul(argv[i + 1], NULL, 10);
-		else if (!strcmp(argv[i], "aead"))
+		} else if (!strcmp(argv[i], "aead")) {
 			a.aead = (uint16_t)strtoul(argv[i + 1], NULL, 10);
-		else if (!strcmp(argv[i], "cookies"))
+		} else if (!strcmp(argv[i], "cookies")) {
 			n_cookies = strtoul(argv[i + 1], NULL, 10);
-		else if (!strcmp(argv[i], "keyfile"))
+		} else if (!strcmp(argv[i], "keyfile")) {
 			keyfile = argv[i + 1];
-		else if (!strcmp(argv[i], "state"))
+		} else if (!strcmp(argv[i], "state")) {
 			state = argv[i + 1];
-		else if (!strcmp(argv[i], "count"))
+		} else if (!strcmp(argv[i], "count")) {
 			count = strtoul(argv[i + 1], NULL, 10);
-		else
+		} else if (!strcmp(argv[i], "owner")) {
+			a.has_owner = 1;
+			a.owner = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+		} else if (!strcmp(argv[i], "dev")) {
+			a.ifindex = if_nametoindex(argv[i + 1]);
+			if (!a.ifindex) {
+				fprintf(stderr, "knts-assoc: no interface '%s'\n", argv[i + 1]);
+				return 2;
+			}
+		} else {
 			return usage();
+		}
 	}
 	if (i != argc || n_cookies > MAX_COOKIES || !count || count > 1024)
 		return usage();
 
 	if (!strcmp(cmd, "del"))
 		return run(KNTS_CMD_ASSOC_DEL, 0, fill_id, &a, NULL, 0);
+	if (!strcmp(cmd, "close")) {
+		a.closed = 1;
+		return run(KNTS_CMD_ASSOC_SET, 0, fill_set, &a, NULL, 0);
+	}
 	if (!strcmp(cmd, "probe"))
 		return probe_all(&a);
 

@@ -10,8 +10,13 @@
  *                         that reached a knts operation must carry an
  *                         extended ack; no reply may carry key bytes.
  *   nl_abuse perm         every knts command, do and dump, with valid
- *                         attributes: all must fail with EPERM (run it
- *                         without CAP_NET_ADMIN).
+ *                         attributes: all must fail with EPERM, and so
+ *                         must joining the events group (run it without
+ *                         CAP_NET_ADMIN over the network namespace).
+ *   nl_abuse own          the same, where every one must get past the
+ *                         permission check (run it with CAP_NET_ADMIN
+ *                         over the namespace: root of the user namespace
+ *                         that owns it).
  *   nl_abuse leak FILE    read everything readable (as root) and look for
  *                         any 8 bytes of the keys in chrony key file FILE.
  *
@@ -477,7 +482,7 @@ static int send_cmd(int fd, uint8_t cmd, int dump, int *extack)
 }
 
 /* The event group tells which servers the host talks to: admins only. */
-static int join_events(void)
+static int join_events(int allowed)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int grp, fd, err;
@@ -495,11 +500,17 @@ static int join_events(void)
 			 sizeof(grp)) ? -errno : 0;
 	close(fd);
 	printf("nl_abuse perm: joining the '%s' group %s (%s)\n", KNTS_MCGRP_EVENTS,
-	       err == -EPERM ? "refused" : "NOT refused", err ? strerror(-err) : "joined");
-	return err != -EPERM;
+	       err == -EPERM ? "refused" : allowed ? "allowed" : "NOT refused",
+	       err ? strerror(-err) : "joined");
+	return allowed ? err != 0 : err != -EPERM;
 }
 
-static int do_perm(void)
+/*
+ * @allowed: every command must pass the permission check (any answer but
+ * EPERM: a command may still refuse its attributes); else every one must
+ * be refused with EPERM.
+ */
+static int do_perm(int allowed)
 {
 	int fd = open_nl(), fails = 0, err, extack, dump;
 	uint8_t cmd;
@@ -513,18 +524,26 @@ static int do_perm(void)
 			 * "No such operation" (a notification-only command,
 			 * or a do-only one asked to dump) runs nothing.
 			 */
-			if (err == -EPERM || err == -EOPNOTSUPP) {
-				printf("nl_abuse perm: cmd %u%s refused (%s)\n", cmd,
-				       dump ? " (dump)" : "", strerror(-err));
+			if (err == -EOPNOTSUPP) {
+				printf("nl_abuse perm: cmd %u%s: no such operation\n",
+				       cmd, dump ? " (dump)" : "");
 				continue;
 			}
-			printf("nl_abuse perm: cmd %u%s NOT refused: %s\n", cmd,
+			if (allowed ? err != -EPERM && err <= 0 : err == -EPERM) {
+				printf("nl_abuse perm: cmd %u%s %s (%s)\n", cmd,
+				       dump ? " (dump)" : "",
+				       allowed ? "allowed" : "refused",
+				       err ? strerror(-err) : "done");
+				continue;
+			}
+			printf("nl_abuse perm: cmd %u%s NOT %s: %s\n", cmd,
 			       dump ? " (dump)" : "",
+			       allowed ? "allowed" : "refused",
 			       err > 0 ? "no answer" : strerror(-err));
 			fails++;
 		}
 	}
-	fails += join_events();
+	fails += join_events(allowed);
 	return fails || S.leaks;
 }
 
@@ -567,10 +586,12 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "fuzz") && argc == 3)
 		return do_fuzz(strtoul(argv[2], NULL, 0));
 	if (!strcmp(argv[1], "perm") && argc == 2)
-		return do_perm();
+		return do_perm(0);
+	if (!strcmp(argv[1], "own") && argc == 2)
+		return do_perm(1);
 	if (!strcmp(argv[1], "leak") && argc == 3)
 		return do_leak(argv[2]);
 usage:
-	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | leak KEYFILE\n");
+	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | own | leak KEYFILE\n");
 	return 2;
 }

@@ -160,6 +160,9 @@ void ntsgen_sent_init(struct ntsgen_sent *s, const uint8_t *req,
 	if (!knts_ef_parse_request(req, len, &r)) {
 		s->uid_len = (uint8_t)r.uid_len;
 		memcpy(s->uid, req + r.uid_off, r.uid_len);
+		/* The server mints cookies as long as ours (same AEAD). */
+		s->n_cookies = (uint8_t)knts_ef_response_cookies(len, &r,
+								 r.cookie_len);
 	}
 }
 
@@ -201,6 +204,12 @@ enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 	/* knts must never sign its own NAK (it would steal a real reply). */
 	if (pkt[KNTS_NTP_OFF_STRATUM] == KNTS_NTP_STRATUM_KOD &&
 	    knts_get_be32(pkt + KNTS_NTP_OFF_REFID) == KNTS_NTP_KISS_NTSN)
+		return NTSGEN_REPLY_BAD;
+	/*
+	 * Every cookie the request asked for, the ones knts mints only at
+	 * reply time included, each the length of the one it replaces.
+	 */
+	if (c.count != req->n_cookies || (c.count && c.len != g->cookie_len))
 		return NTSGEN_REPLY_BAD;
 	*cookies = c.count;
 	return NTSGEN_REPLY_SIGNED;

@@ -81,6 +81,7 @@ struct ntsgen_sent {
 	uint8_t tx[KNTS_NTP_TS_LEN];
 	uint16_t len;
 	uint8_t uid_len;	/* 0: the request did not parse as NTS */
+	uint8_t n_cookies;	/* a signed reply must carry this many */
 	uint8_t uid[KNTS_EF_UID_MAX];
 };
 
@@ -91,7 +92,9 @@ void ntsgen_sent_init(struct ntsgen_sent *s, const uint8_t *req,
 /*
  * Classify @pkt, a reply to request @req. A signed reply or a NAK must
  * echo its UID and transmit timestamp and be no larger than it; a signed
- * one must verify under S2C and carry cookies (*@cookies).
+ * one must verify under S2C and carry one cookie per cookie and
+ * placeholder of the request, as many as fit (*@cookies), each as long as
+ * the request's.
  */
 enum ntsgen_reply ntsgen_check_reply(const struct ntsgen *g,
 				     const uint8_t *pkt, size_t len,

@@ -109,8 +109,33 @@ static void test_files(void)
 	rmdir(dir);
 }
 
+/* A link-local address is one per link: the interface is in the ID. */
+static void test_link_local(void)
+{
+	struct knts_assoc_id a, b;
+	char buf[64];
+
+	EXPECT_EQ(knts_assoc_id_parse(&a, "fe80::1%1", 123), 0);
+	EXPECT_EQ(a.ifindex, 1);
+	EXPECT_EQ(knts_assoc_id_parse(&b, "[fe80::1%lo]", 123), 0);
+	EXPECT_EQ(b.ifindex, 1);
+	EXPECT(knts_assoc_id_equal(&a, &b));
+	EXPECT_EQ(knts_assoc_id_parse(&b, "fe80::1%2", 123), 0);
+	EXPECT(!knts_assoc_id_equal(&a, &b));
+	EXPECT(!strcmp(knts_assoc_addr_str(&a, buf, sizeof(buf)), "fe80::1%lo"));
+	/* no link, or a link where none belongs, or one that does not exist */
+	EXPECT_EQ(knts_assoc_id_parse(&a, "fe80::1", 123), -1);
+	EXPECT_EQ(knts_assoc_id_parse(&a, "2001:db8::1%1", 123), -1);
+	EXPECT_EQ(knts_assoc_id_parse(&a, "fe80::1%no-such-if0", 123), -1);
+	EXPECT_EQ(knts_assoc_id_parse(&a, "192.0.2.1%1", 123), -1);
+	EXPECT_EQ(knts_assoc_id_parse(&a, "2001:db8::1", 123), 0);
+	EXPECT_EQ(a.ifindex, 0);
+	EXPECT(knts_assoc_id_linklocal(&b) && !knts_assoc_id_linklocal(&a));
+}
+
 int main(void)
 {
+	RUN(test_link_local);
 	RUN(test_parse);
 	RUN(test_round_trip);
 	RUN(test_files);

@@ -164,7 +164,7 @@ static void test_errors(void)
 	EXPECT_EQ(parse("cert c\nkey k\nke-listen ::1\nke-listen ::1 4461\n"
 			"ke-listen 0.0.0.0\n"), 0);
 	EXPECT_ERR("server\n",
-		   "t.conf:1: usage: server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]");
+		   "t.conf:1: usage: server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...] [ntp ADDR] [owner USER] [plain-until-nts]");
 	EXPECT_ERR("server a..b\n", "t.conf:1: 'a..b' is not a host name or IP address");
 	EXPECT_ERR("server h ke-port\n", "t.conf:1: 'ke-port' needs a value");
 	EXPECT_ERR("server h ke-port 70000\n",
@@ -175,7 +175,7 @@ static void test_errors(void)
 	EXPECT_ERR("server h ca /a noverify\n",
 		   "t.conf:1: 'ca' and 'noverify' contradict each other");
 	EXPECT_ERR("server h iburst\n",
-		   "t.conf:1: unknown server option 'iburst' (ke-port, ca, noverify, aead)");
+		   "t.conf:1: unknown server option 'iburst' (ke-port, ca, noverify, aead, ntp, owner, plain-until-nts)");
 	EXPECT_ERR("server h aead 31\n",
 		   "t.conf:1: AEAD 31 is not supported (use 15, 16 or 17)");
 	EXPECT_ERR("server h aead 15,15\n", "t.conf:1: AEAD 15 listed twice");
@@ -186,7 +186,7 @@ static void test_errors(void)
 	EXPECT_ERR("server h aead 1x\n",
 		   "t.conf:1: '1x' is not a list of AEAD IDs such as 15,16,17");
 	EXPECT_ERR("server h aead 15 aead 16\n", "t.conf:1: 'aead' given twice");
-	EXPECT_ERR("a b c d e f g h i j k l m\n", "t.conf:1: too many words on one line");
+	EXPECT_ERR("a b c d e f g h i j k l m n o p q\n", "t.conf:1: too many words on one line");
 	/* a failed parse leaves the defaults behind */
 	EXPECT_EQ(parse("rotate 7\nntp-port 99\nbogus\n"), -1);
 	EXPECT_EQ(cfg.rotate, 86400);
@@ -362,9 +362,50 @@ static void test_ke_rate_limit(void)
 		   "t.conf:4: 'ke-rate-limit' given twice (first on line 3)");
 }
 
+/* Fail closed before NTS-KE, the owner binding (issue 13). */
+static void test_fail_closed_owner(void)
+{
+	EXPECT_EQ(parse("server a.example\n"), 0);
+	EXPECT(!cfg.servers[0].ntp[0] && !cfg.servers[0].owner[0]);
+	EXPECT(!cfg.servers[0].plain_until_nts);
+	EXPECT(!strcmp(cfg.owner, "auto"));
+	EXPECT_EQ(parse("owner _chrony\nserver a.example ntp 192.0.2.1 owner 0 plain-until-nts\n"
+			"server b.example ntp fe80::1%eth0 owner ntpsec ca /x aead 15\n"
+			"server c.example ntp 2001:db8::1 owner any\n"), 0);
+	EXPECT(!strcmp(cfg.owner, "_chrony"));
+	EXPECT(!strcmp(cfg.servers[0].ntp, "192.0.2.1"));
+	EXPECT(!strcmp(cfg.servers[0].owner, "0"));
+	EXPECT(cfg.servers[0].plain_until_nts);
+	EXPECT(!strcmp(cfg.servers[1].ntp, "fe80::1%eth0"));
+	EXPECT(!strcmp(cfg.servers[1].owner, "ntpsec"));
+	EXPECT(!cfg.servers[1].plain_until_nts);
+	EXPECT(!strcmp(cfg.servers[2].owner, "any"));
+	EXPECT_ERR("server a ntp fe80::1\n",
+		   "t.conf:1: ntp 'fe80::1': not an IP address (a link-local one with its interface: fe80::1%eth0)");
+	EXPECT_ERR("server a ntp 2001:db8::1%eth0\n",
+		   "t.conf:1: ntp '2001:db8::1%eth0': not an IP address (a link-local one with its interface: fe80::1%eth0)");
+	EXPECT_ERR("server a ntp 192.0.2.1%eth0\n",
+		   "t.conf:1: ntp '192.0.2.1%eth0': not an IP address (a link-local one with its interface: fe80::1%eth0)");
+	EXPECT_ERR("server a ntp fe80::1%\n",
+		   "t.conf:1: ntp 'fe80::1%': not an IP address (a link-local one with its interface: fe80::1%eth0)");
+	EXPECT_ERR("server a ntp ntp.example\n",
+		   "t.conf:1: ntp 'ntp.example': not an IP address (a link-local one with its interface: fe80::1%eth0)");
+	EXPECT_ERR("server a ntp 192.0.2.1 ntp 192.0.2.2\n", "t.conf:1: 'ntp' given twice");
+	EXPECT_ERR("server a owner x/y\n", "t.conf:1: owner 'x/y': not a user name or uid");
+	EXPECT_ERR("server a owner -r\n", "t.conf:1: owner '-r': not a user name or uid");
+	EXPECT_ERR("server a owner abcdefghijklmnopqrstuvwxyz0123456\n",
+		   "t.conf:1: owner 'abcdefghijklmnopqrstuvwxyz0123456': not a user name or uid");
+	EXPECT_ERR("server a owner 0 owner 1\n", "t.conf:1: 'owner' given twice");
+	EXPECT_ERR("server a plain-until-nts plain-until-nts\n",
+		   "t.conf:1: 'plain-until-nts' given twice");
+	EXPECT_ERR("owner a\nowner b\n", "t.conf:2: 'owner' given twice (first on line 1)");
+	EXPECT_ERR("server a owner\n", "t.conf:1: 'owner' needs a value");
+}
+
 int main(void)
 {
 	ntskd_config_init(&cfg);
+	RUN(test_fail_closed_owner);
 	RUN(test_defaults);
 	RUN(test_full);
 	RUN(test_errors);

@@ -84,15 +84,16 @@ static int serve(void)
 	return 0;
 }
 
-/* Run the tool; its exit code, its stdout in out[]. */
-static int tool(uint16_t p, const char *args)
+/* Run the tool with @opts; its exit code, its stdout in out[]. */
+static int tool(uint16_t p, const char *opts, const char *args)
 {
 	char cmd[512];
 	FILE *f;
 	size_t n;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), TOOL " --deadline 1500 127.0.0.1 %u %s 2>&1", p, args);
+	snprintf(cmd, sizeof(cmd), TOOL " --deadline 1500 %s 127.0.0.1 %u %s 2>&1",
+		 opts, p, args);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -105,42 +106,46 @@ static int tool(uint16_t p, const char *args)
 
 static void test_protocol_errors(void)
 {
-	EXPECT_EQ(tool(port, "good"), 0);
-	EXPECT_EQ(tool(port, "oversized"), 0);
+	EXPECT_EQ(tool(port, "", "good"), 0);
+	EXPECT_EQ(tool(port, "", "oversized"), 0);
 	EXPECT(strstr(out, "Error record 1"));
-	EXPECT_EQ(tool(port, "malformed np-odd"), 0);
-	EXPECT_EQ(tool(port, "malformed aead-odd"), 0);
-	EXPECT_EQ(tool(port, "malformed eom-body"), 0);
-	EXPECT_EQ(tool(port, "malformed no-np"), 0);
-	EXPECT_EQ(tool(port, "malformed unknown-critical"), 0);
+	EXPECT_EQ(tool(port, "", "malformed np-odd"), 0);
+	EXPECT_EQ(tool(port, "", "malformed aead-odd"), 0);
+	EXPECT_EQ(tool(port, "", "malformed eom-body"), 0);
+	EXPECT_EQ(tool(port, "", "malformed no-np"), 0);
+	EXPECT_EQ(tool(port, "", "malformed unknown-critical"), 0);
 	EXPECT(strstr(out, "Error record 0"));
-	EXPECT_EQ(tool(port, "malformed garbage"), 0);
-	EXPECT_EQ(tool(port, "malformed wrong-np"), 0);
-	EXPECT_EQ(tool(port, "malformed wrong-aead"), 0);
-	EXPECT_EQ(tool(port, "malformed no-eom"), 0);
+	EXPECT_EQ(tool(port, "", "malformed garbage"), 0);
+	EXPECT_EQ(tool(port, "", "malformed wrong-np"), 0);
+	EXPECT_EQ(tool(port, "", "malformed wrong-aead"), 0);
+	EXPECT_EQ(tool(port, "", "malformed no-eom"), 0);
 }
 
 static void test_handshake_refusals(void)
 {
-	EXPECT_EQ(tool(port, "tls12"), 0);
+	EXPECT_EQ(tool(port, "", "tls12"), 0);
 	EXPECT(strstr(out, "protocol version"));
-	EXPECT_EQ(tool(port, "wrong-alpn"), 0);
+	EXPECT_EQ(tool(port, "", "wrong-alpn"), 0);
 	EXPECT(strstr(out, "no application protocol"));
-	EXPECT_EQ(tool(port, "no-alpn"), 0);
-	EXPECT_EQ(tool(port, "garbage-pre"), 0);
+	EXPECT_EQ(tool(port, "", "no-alpn"), 0);
+	EXPECT_EQ(tool(port, "", "garbage-pre"), 0);
 }
 
 static void test_slow(void)
 {
-	EXPECT_EQ(tool(port, "slow-hello 20"), 0);
-	EXPECT_EQ(tool(port, "slow-request"), 0);
+	EXPECT_EQ(tool(port, "", "slow-hello 20"), 0);
+	EXPECT_EQ(tool(port, "", "slow-request"), 0);
 }
 
 /*
- * 300 held connections: the server still serves a newcomer. A slot frees
- * when a held peer has been silent for 1 s and the holder races the
- * newcomer for it, so the newcomer gets 10 s (it took 0.25-3 s on a
- * loaded host) and the hold outlasts that.
+ * 300 connections held from 127.0.0.1 (more than the 128 slots; the
+ * holder reopens every one the server closes, thousands a second): a
+ * client from 127.0.0.2 is still served, at its first or second attempt,
+ * because at the cap the address holding the most slots gives one up
+ * (ke_fair.h). Before that rule it got in only when its turn in the
+ * accept queue met a held connection silent for the eviction time, and
+ * lost that race for over 10 s in about 2 runs of 3. The 10 s bound is
+ * for a loaded host; the figure printed is the time it took.
  */
 static void test_hold(void)
 {
@@ -155,7 +160,7 @@ static void test_hold(void)
 		_exit(127);
 	}
 	usleep(1000 * 1000);
-	EXPECT_EQ(tool(port, "good 10"), 0);
+	EXPECT_EQ(tool(port, "--src 127.0.0.2", "good 10"), 0);
 	waitpid(holder, &st, 0);
 	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
@@ -165,7 +170,7 @@ static void test_rate_limit(void)
 {
 	unsigned int served = 99, pre = 0;
 
-	EXPECT_EQ(tool(rl_port, "burst 10"), 0);
+	EXPECT_EQ(tool(rl_port, "", "burst 10"), 0);
 	EXPECT(sscanf(out, "burst: 10 connections: %u served, %u closed before TLS",
 		      &served, &pre) == 2);
 	EXPECT(served >= 3 && served <= 5);

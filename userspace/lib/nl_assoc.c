@@ -16,6 +16,8 @@ static int put_id(struct nl_msg *msg, const struct knts_assoc_id *id)
 
 	if (err || nla_put_u16(msg, KNTS_A_ASSOC_PORT, id->port))
 		return -ENOMEM;
+	if (id->ifindex && nla_put_u32(msg, KNTS_A_ASSOC_IFINDEX, id->ifindex))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -26,7 +28,8 @@ static int fill_id(struct nl_msg *msg, void *arg)
 
 struct set_req {
 	const struct knts_assoc_id *id;
-	const struct knts_ke_result *res;
+	const struct knts_ke_result *res;	/* NULL: closed */
+	const uint32_t *owner_uid;
 };
 
 static int fill_set(struct nl_msg *msg, void *arg)
@@ -37,7 +40,12 @@ static int fill_set(struct nl_msg *msg, void *arg)
 	size_t i;
 
 	if (put_id(msg, r->id) ||
-	    nla_put_u16(msg, KNTS_A_ASSOC_AEAD, res->aead) ||
+	    (r->owner_uid &&
+	     nla_put_u32(msg, KNTS_A_ASSOC_OWNER_UID, *r->owner_uid)))
+		return -ENOMEM;
+	if (!res)
+		return nla_put_flag(msg, KNTS_A_ASSOC_CLOSED) ? -ENOMEM : 0;
+	if (nla_put_u16(msg, KNTS_A_ASSOC_AEAD, res->aead) ||
 	    nla_put(msg, KNTS_A_ASSOC_C2S, (int)res->key_len, res->c2s) ||
 	    nla_put(msg, KNTS_A_ASSOC_S2C, (int)res->key_len, res->s2c))
 		return -ENOMEM;
@@ -53,13 +61,24 @@ static int fill_set(struct nl_msg *msg, void *arg)
 }
 
 int knts_nl_assoc_set(struct knts_nl *nl, const struct knts_assoc_id *id,
-		      const struct knts_ke_result *res)
+		      const struct knts_ke_result *res,
+		      const uint32_t *owner_uid)
 {
-	struct set_req r = { id, res };
+	struct set_req r = { id, res, owner_uid };
 
 	if (!res->n_cookies || res->n_cookies > KNTS_ASSOC_MAX_COOKIES ||
 	    !res->key_len || res->key_len > sizeof(res->c2s))
 		return -EINVAL;
+	return knts_nl_request(nl, KNTS_CMD_ASSOC_SET, 0, fill_set, &r,
+			       NULL, NULL);
+}
+
+int knts_nl_assoc_set_closed(struct knts_nl *nl,
+			     const struct knts_assoc_id *id,
+			     const uint32_t *owner_uid)
+{
+	struct set_req r = { id, NULL, owner_uid };
+
 	return knts_nl_request(nl, KNTS_CMD_ASSOC_SET, 0, fill_set, &r,
 			       NULL, NULL);
 }
@@ -101,6 +120,7 @@ static int parse_id(struct nlattr **tb, struct knts_assoc_id *id)
 		memcpy(id->addr, nla_data(a6), 16);
 	}
 	id->port = nla_get_u16(port);
+	id->ifindex = get_u32(tb[KNTS_A_ASSOC_IFINDEX]);
 	return 0;
 }
 
@@ -121,6 +141,9 @@ int knts_assoc_info_parse(struct nlattr **tb, struct knts_assoc_info *info)
 	info->age = get_u64(tb[KNTS_A_ASSOC_AGE]);
 	info->has_last_reply = tb[KNTS_A_ASSOC_LAST_REPLY] != NULL;
 	info->last_reply = get_u64(tb[KNTS_A_ASSOC_LAST_REPLY]);
+	info->closed = tb[KNTS_A_ASSOC_CLOSED] != NULL;
+	info->has_owner = tb[KNTS_A_ASSOC_OWNER_UID] != NULL;
+	info->owner_uid = get_u32(tb[KNTS_A_ASSOC_OWNER_UID]);
 	return 0;
 }
 

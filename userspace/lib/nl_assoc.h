@@ -28,6 +28,9 @@ struct knts_assoc_info {
 	uint64_t age;			/* seconds since ASSOC_SET */
 	bool has_last_reply;		/* a reply verified since ASSOC_SET */
 	uint64_t last_reply;		/* seconds since that reply */
+	bool closed;			/* no NTS-KE yet: drops everything */
+	bool has_owner;
+	uint32_t owner_uid;		/* only its sockets' requests get NTS */
 };
 
 /* A KNTS_CMD_EVENT notification. */
@@ -41,10 +44,20 @@ struct knts_assoc_event {
  * ASSOC_SET from an NTS-KE result: AEAD, C2S, S2C and its cookies
  * (all of one length). Replaces an association with the same ID. The
  * message buffer is wiped after sending (knts_nl_request does that).
- * 0 or -errno; the kernel's reason in knts_nl_errmsg().
+ * @owner_uid: only that user's sockets get NTS (others' requests are
+ * dropped); NULL: any local socket's. 0 or -errno; the kernel's reason in
+ * knts_nl_errmsg().
  */
 int knts_nl_assoc_set(struct knts_nl *nl, const struct knts_assoc_id *id,
-		      const struct knts_ke_result *res);
+		      const struct knts_ke_result *res,
+		      const uint32_t *owner_uid);
+/*
+ * ASSOC_SET of a closed association (no keys: every request to @id and
+ * every reply from it is dropped until a keyed ASSOC_SET replaces it).
+ */
+int knts_nl_assoc_set_closed(struct knts_nl *nl,
+			     const struct knts_assoc_id *id,
+			     const uint32_t *owner_uid);
 int knts_nl_assoc_del(struct knts_nl *nl, const struct knts_assoc_id *id);
 /* ASSOC_GET of one association: 0, -ENOENT when there is none, -errno. */
 int knts_nl_assoc_get(struct knts_nl *nl, const struct knts_assoc_id *id,

@@ -39,6 +39,7 @@ static const char *const names[__KNTS_STAT_MAX] = {
 	[KNTS_STAT_CLI_ERROR] = "cli_error",
 	[KNTS_STAT_SRV_BAD_CSUM] = "srv_bad_csum",
 	[KNTS_STAT_CLI_REPLY_BAD_CSUM] = "cli_reply_bad_csum",
+	[KNTS_STAT_CLI_REQ_NOT_OWNER] = "cli_req_not_owner",
 };
 
 const char *knts_stat_name(unsigned int stat)

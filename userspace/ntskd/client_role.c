@@ -2,6 +2,7 @@
 /* ntskd's client role: NTS-KE and associations (see client_role.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,11 @@ struct cr_server {
 	uint64_t nak_good;			/* good replies when the NAK came */
 	bool has_assoc;
 	struct knts_assoc_id assoc;
+	bool closed;				/* assoc is closed: no NTS-KE yet */
+	bool has_owner;				/* see ntskd.conf(5) owner */
+	uint32_t owner_uid;
+	bool has_ntp;				/* the `ntp` option, resolved */
+	struct knts_assoc_id ntp;
 	unsigned int fails;			/* see client_policy.h */
 	bool settled;				/* first round done */
 };
@@ -144,7 +150,7 @@ static void cr_ready(struct ntskd_client_role *r, bool timed_out)
 	r->ready_sent = true;
 	ntskd_timer_cancel(r->loop, &r->ready_max);
 	for (i = 0; i < r->n; i++)
-		done += r->srv[i].has_assoc;
+		done += r->srv[i].has_assoc && !r->srv[i].closed;
 	if (timed_out)
 		log_warn("knts client role: first NTS-KE round unfinished after %u s; ready with %u of %u servers protected",
 			 CR_READY_MAX_MS / 1000, done, r->n);
@@ -233,18 +239,73 @@ static void cr_log_result(struct cr_server *s, const struct knts_ke_result *res)
 					      w, sizeof(w)));
 }
 
-/* Another server line already owns @id? */
-static const struct cr_server *cr_owner(const struct cr_server *s,
-					const struct knts_assoc_id *id)
+/* Another server line already has @id (keyed, or closed if @closed)? */
+static struct cr_server *cr_owner(const struct cr_server *s,
+				  const struct knts_assoc_id *id, bool closed)
 {
-	const struct ntskd_client_role *r = s->role;
+	struct ntskd_client_role *r = s->role;
 	unsigned int i;
 
 	for (i = 0; i < r->n; i++)
 		if (&r->srv[i] != s && r->srv[i].has_assoc &&
+		    (closed || !r->srv[i].closed) &&
 		    knts_assoc_id_equal(&r->srv[i].assoc, id))
 			return &r->srv[i];
 	return NULL;
+}
+
+static const uint32_t *cr_owner_uid(const struct cr_server *s)
+{
+	return s->has_owner ? &s->owner_uid : NULL;
+}
+
+/*
+ * Fail closed before the first NTS-KE: a closed association at @id drops
+ * the NTP client's requests to it and everything from it until NTS-KE
+ * replaces it with a keyed one. Unless another line has that ID already.
+ */
+static void cr_close(struct cr_server *s, const struct knts_assoc_id *id)
+{
+	struct ntskd_client_role *r = s->role;
+	char a[INET6_ADDRSTRLEN];
+	struct knts_nl *nl;
+	int err;
+
+	cr_addr(id, a, sizeof(a));
+	if (cr_owner(s, id, true)) {
+		log_info("server %s: %s port %u is another server line's; not closing it twice",
+			 s->name, a, id->port);
+		return;
+	}
+	nl = cr_nl(r);
+	err = nl ? knts_nl_assoc_set_closed(nl, id, cr_owner_uid(s)) : -EIO;
+	if (err) {
+		log_err("server %s: cannot install the closed association of %s port %u: %s%s%s: until NTS-KE succeeds, NTP to it is NOT protected",
+			s->name, a, id->port, knts_nl_strerror(err),
+			cr_kmsg(r)[0] ? ": " : "", cr_kmsg(r));
+		return;
+	}
+	s->has_assoc = true;
+	s->closed = true;
+	s->assoc = *id;
+	log_info("server %s: NTP to %s port %u is closed until NTS-KE succeeds (no plain NTP goes out, none comes in)",
+		 s->name, a, id->port);
+}
+
+/* Where the NTP client sends before any NTS-KE told us: see cr_adopt(). */
+static bool cr_guess_ntp(const struct cr_server *s,
+			 const struct knts_assoc_id *state,
+			 struct knts_assoc_id *id)
+{
+	if (state) {
+		*id = *state;
+		return true;
+	}
+	if (s->has_ntp) {
+		*id = s->ntp;
+		return true;
+	}
+	return !knts_assoc_id_parse(id, s->conf->host, 123);
 }
 
 static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
@@ -252,7 +313,7 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 {
 	struct ntskd_client_role *r = s->role;
 	char a[INET6_ADDRSTRLEN], old[INET6_ADDRSTRLEN], port[16] = "";
-	const struct cr_server *owner = cr_owner(s, ntp);
+	struct cr_server *owner = cr_owner(s, ntp, false);
 	struct knts_nl *nl;
 	int err;
 
@@ -264,7 +325,7 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 		return;
 	}
 	nl = cr_nl(r);
-	err = nl ? knts_nl_assoc_set(nl, ntp, res) : -EIO;
+	err = nl ? knts_nl_assoc_set(nl, ntp, res, cr_owner_uid(s)) : -EIO;
 	if (err) {
 		cr_failed(s, "knts refused the association for %s port %u: %s%s%s",
 			  a, ntp->port, knts_nl_strerror(err),
@@ -280,7 +341,12 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 		log_warn("server %s: its NTP server moved from %s port %u to %s port %u: change the NTP client's configuration",
 			 s->name, old, s->assoc.port, a, ntp->port);
 	}
+	/* Another line's closed association at this ID is ours now. */
+	owner = cr_owner(s, ntp, true);
+	if (owner)
+		owner->has_assoc = false;
 	s->has_assoc = true;
+	s->closed = false;
 	s->assoc = *ntp;
 	if (ntp->port != 123)
 		snprintf(port, sizeof(port), " port %u", ntp->port);
@@ -515,7 +581,7 @@ static void cr_audit_now(struct ntskd_client_role *r)
 		struct cr_server *s = &r->srv[i];
 		const struct knts_assoc_info *info;
 
-		if (!s->has_assoc || s->ke || s->rekey_pending)
+		if (!s->has_assoc)
 			continue;
 		info = cr_dump_find(d, &s->assoc);
 		if (!info) {
@@ -523,7 +589,13 @@ static void cr_audit_now(struct ntskd_client_role *r)
 				 s->name, cr_addr(&s->assoc, a, sizeof(a)),
 				 s->assoc.port);
 			gone++;
-			cr_arm(s, 0, NTSKD_KE_GONE, true);
+			/* closed again until NTS-KE, which may be under way */
+			if (!s->conf->plain_until_nts)
+				cr_close(s, &s->assoc);
+			if (!s->ke && !s->rekey_pending)
+				cr_arm(s, 0, NTSKD_KE_GONE, true);
+		} else if (s->ke || s->rekey_pending) {
+			continue;
 		} else if (!info->cookies) {
 			cr_rekey(s, NTSKD_KE_EMPTY, 0);
 		}
@@ -570,19 +642,37 @@ static void cr_adopt(struct ntskd_client_role *r)
 		const struct knts_assoc_info *info = NULL;
 		uint64_t due = 0;
 
+		struct knts_assoc_id guess;
+
 		if (!ret)
 			id = ntskd_client_state_find(st, s->conf->host,
 						     s->conf->ke_port);
 		if (id)
 			info = cr_dump_find(d, id);
 		if (!info) {
+			if (s->conf->plain_until_nts)
+				log_warn("server %s: plain-until-nts: until its first NTS-KE, the NTP client's requests to it go out as plain NTP",
+					 s->name);
+			else if (cr_guess_ntp(s, id, &guess))
+				cr_close(s, &guess);
+			else
+				log_warn("server %s: its NTP address is not known before NTS-KE (a name, and no client-state): until then NTP to it is NOT protected; give it with 'ntp ADDR'",
+					 s->name);
 			cr_arm(s, 0, NTSKD_KE_START, true);
 			continue;
 		}
 		s->has_assoc = true;
+		s->closed = info->closed;
 		s->assoc = *id;
 		if (!info->cookies) {
 			/* an empty jar is replaced by the exchange */
+			cr_arm(s, 0, NTSKD_KE_START, true);
+			continue;
+		}
+		if (info->has_owner != s->has_owner ||
+		    info->owner_uid != s->owner_uid) {
+			log_info("server %s: its association has another owner than configured: NTS-KE now",
+				 s->name);
 			cr_arm(s, 0, NTSKD_KE_START, true);
 			continue;
 		}
@@ -641,9 +731,46 @@ static void cr_on_control(const char *req, char *reply, size_t len, void *arg)
 		snprintf(reply, len, "ok %d", n);
 }
 
-static void cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
-			   const struct ntskd_server_conf *conf)
+/*
+ * The owner's uid: a number, a user name, "any" (no owner) or "auto":
+ * chronyd's user if there is one (its client sockets are opened after it
+ * drops root), else root (NTPsec and ntpd send from their port 123
+ * sockets, opened as root). -1 when the user does not exist.
+ */
+static int cr_resolve_owner(struct cr_server *s, const char *owner)
 {
+	static const char *const chrony_users[] = { "_chrony", "chrony" };
+	const struct passwd *pw = NULL;
+	unsigned int i;
+	char *end;
+	unsigned long v;
+
+	s->has_owner = strcmp(owner, "any") != 0;
+	if (!s->has_owner)
+		return 0;
+	if (!strcmp(owner, "auto")) {
+		for (i = 0; i < 2 && !pw; i++)
+			pw = getpwnam(chrony_users[i]);
+		s->owner_uid = pw ? pw->pw_uid : 0;
+		return 0;
+	}
+	v = strtoul(owner, &end, 10);
+	if (!*end && v <= UINT32_MAX - 1) {
+		s->owner_uid = (uint32_t)v;
+		return 0;
+	}
+	pw = getpwnam(owner);
+	if (!pw)
+		return -1;
+	s->owner_uid = pw->pw_uid;
+	return 0;
+}
+
+static int cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
+			  const struct ntskd_server_conf *conf)
+{
+	const char *owner = conf->owner[0] ? conf->owner : r->cfg->owner;
+
 	s->role = r;
 	s->conf = conf;
 	if (conf->ke_port != NTSKD_KE_PORT)
@@ -656,6 +783,26 @@ static void cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
 	if (conf->noverify)
 		log_warn("server %s (line %u): WARNING: noverify: its certificate will NOT be checked; anyone on the path can pose as this server and set our clock. For labs only.",
 			 s->name, conf->line);
+	if (cr_resolve_owner(s, owner)) {
+		log_err("server %s (line %u): owner '%s': no such user", s->name,
+			conf->line, owner);
+		return -1;
+	}
+	if (conf->ntp[0]) {
+		if (knts_assoc_id_parse(&s->ntp, conf->ntp, 123)) {
+			log_err("server %s (line %u): ntp %s: no such interface",
+				s->name, conf->line, conf->ntp);
+			return -1;
+		}
+		s->has_ntp = true;
+	}
+	if (s->has_owner)
+		log_info("server %s: only uid %u's sockets speak NTP to it (owner %s)",
+			 s->name, s->owner_uid, owner);
+	else
+		log_warn("server %s: owner any: every local user's requests to it get NTS, and can spend its cookies",
+			 s->name);
+	return 0;
 }
 
 struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
@@ -686,7 +833,8 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 	if (!cr_nl(r) || cr_events_open(r))
 		goto fail;
 	for (i = 0; i < r->n; i++)
-		cr_server_init(r, &r->srv[i], &cfg->servers[i]);
+		if (cr_server_init(r, &r->srv[i], &cfg->servers[i]))
+			goto fail;
 	ntskd_timer_arm(loop, &r->ready_max, CR_READY_MAX_MS);
 	cr_adopt(r);
 	r->control = ntskd_control_open(loop, cr_on_control, r);

@@ -7,7 +7,10 @@
  * Start: read the associations the kernel holds and the client-state file;
  * a server line whose association still holds cookies keeps it (NTS-KE
  * when its `refresh` is due), the others run NTS-KE at once, all in
- * parallel. NTS-KE again on the kernel's events (cookies low, jar empty,
+ * parallel. Before that, each of the others gets a closed association
+ * (no keys: the kernel drops every request to it and every reply from
+ * it) at its NTP address, unless `plain-until-nts`: fail closed before
+ * the first NTS-KE. Every association carries the line's socket owner. NTS-KE again on the kernel's events (cookies low, jar empty,
  * NAK not followed by a verified reply), every `refresh` seconds, when
  * ntsctl refresh or SIGUSR1 asks, and when an association has gone;
  * client_policy.h says when exactly, and how failures back off. A check
@@ -30,7 +33,8 @@ struct ntskd_client_role;
  * is called once, when every server line has had its first NTS-KE (its
  * association installed, or a failure) or kept its association from
  * before, or after 30 s at the latest: ntskd tells systemd it is ready
- * then, so that an NTP client ordered after it starts protected. It may
+ * then, so that an NTP client ordered after it finds cookies at once
+ * (it is protected before that too: closed associations). It may
  * be called before this function returns.
  */
 struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,

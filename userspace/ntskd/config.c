@@ -15,7 +15,7 @@
 #include "config.h"
 #include "ke_record.h"
 
-#define CONF_MAX_WORDS	12
+#define CONF_MAX_WORDS	16
 
 /* Parser state: the config being filled and where we are. */
 struct conf_parser {
@@ -28,7 +28,7 @@ struct conf_parser {
 	unsigned int seen_cert, seen_key, seen_keyfile, seen_rotate;
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
-	unsigned int seen_ke_rate;
+	unsigned int seen_ke_rate, seen_owner;
 };
 
 struct conf_words {
@@ -258,6 +258,60 @@ bad:
 			  (int)len, s);
 }
 
+/* A user name (as useradd allows) or a number; "auto" and "any" too. */
+static int conf_owner(struct conf_parser *p, const struct conf_words *ws,
+		      unsigned int i, char *out)
+{
+	const char *w = ws->w[i];
+	size_t len = ws->len[i], k;
+
+	for (k = 0; k < len; k++)
+		if (!((w[k] >= 'a' && w[k] <= 'z') || (w[k] >= 'A' && w[k] <= 'Z') ||
+		      (w[k] >= '0' && w[k] <= '9') || w[k] == '_' ||
+		      w[k] == '-' || w[k] == '.' || (w[k] == '$' && k == len - 1)))
+			break;
+	if (!len || k < len || len > NTSKD_USER_MAX || w[0] == '-')
+		return conf_error(p, "owner '%.*s': not a user name or uid",
+				  (int)(len > 64 ? 64 : len), w);
+	memcpy(out, w, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/*
+ * An NTP address literal, link-local ones with their interface
+ * ("fe80::1%eth0"): checked for shape here, the interface when used.
+ */
+static int conf_ntp_addr(struct conf_parser *p, const struct conf_words *ws,
+			 unsigned int i, char *out)
+{
+	char buf[INET6_ADDRSTRLEN + 1 + 16];
+	unsigned char a[16];
+	size_t len = ws->len[i];
+	bool v4, v6, ll;
+	char *pct;
+
+	if (len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, ws->w[i], len);
+	buf[len] = '\0';
+	pct = strchr(buf, '%');
+	if (pct)
+		*pct = '\0';
+	v4 = inet_pton(AF_INET, buf, a) == 1;
+	v6 = !v4 && inet_pton(AF_INET6, buf, a) == 1;
+	/* fe80::/10 needs its interface, and nothing else takes one */
+	ll = v6 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+	if (!(v4 || v6) || ll != (pct != NULL) || (pct && !pct[1]))
+		goto bad;
+	memcpy(out, ws->w[i], len);
+	out[len] = '\0';
+	return 0;
+bad:
+	return conf_error(p, "ntp '%.*s': not an IP address (a link-local one with its interface: fe80::1%%eth0)",
+			  (int)(len > 64 ? 64 : len), ws->w[i]);
+}
+
 static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 {
 	struct ntskd_config *c = p->c;
@@ -266,7 +320,7 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 	unsigned int i;
 
 	if (ws->n < 2)
-		return conf_error(p, "usage: server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]");
+		return conf_error(p, "usage: server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...] [ntp ADDR] [owner USER] [plain-until-nts]");
 	if (c->n_servers == NTSKD_MAX_SERVERS)
 		return conf_error(p, "too many server lines (at most %d)",
 				  NTSKD_MAX_SERVERS);
@@ -295,9 +349,16 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 			sv->noverify = true;
 			continue;
 		}
+		if (conf_is(w, len, "plain-until-nts")) {
+			if (sv->plain_until_nts)
+				return conf_error(p, "'plain-until-nts' given twice");
+			sv->plain_until_nts = true;
+			continue;
+		}
 		if (!conf_is(w, len, "ke-port") && !conf_is(w, len, "ca") &&
-		    !conf_is(w, len, "aead"))
-			return conf_error(p, "unknown server option '%.*s' (ke-port, ca, noverify, aead)",
+		    !conf_is(w, len, "aead") && !conf_is(w, len, "ntp") &&
+		    !conf_is(w, len, "owner"))
+			return conf_error(p, "unknown server option '%.*s' (ke-port, ca, noverify, aead, ntp, owner, plain-until-nts)",
 					  (int)len, w);
 		if (!has_arg)
 			return conf_error(p, "'%.*s' needs a value", (int)len, w);
@@ -307,6 +368,16 @@ static int conf_server(struct conf_parser *p, const struct conf_words *ws)
 				return conf_error(p, "'ke-port' given twice");
 			seen_port = true;
 			if (conf_port(p, ws, i, "ke-port", &sv->ke_port))
+				return -1;
+		} else if (conf_is(w, len, "ntp")) {
+			if (sv->ntp[0])
+				return conf_error(p, "'ntp' given twice");
+			if (conf_ntp_addr(p, ws, i, sv->ntp))
+				return -1;
+		} else if (conf_is(w, len, "owner")) {
+			if (sv->owner[0])
+				return conf_error(p, "'owner' given twice");
+			if (conf_owner(p, ws, i, sv->owner))
 				return -1;
 		} else if (conf_is(w, len, "ca")) {
 			if (sv->ca[0])
@@ -461,6 +532,12 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 					  c->ke_retry_max, c->ke_retry);
 		return 0;
 	}
+	if (conf_is(d, dl, "owner")) {
+		if (conf_nargs(p, ws, 1, 1, "owner USER|UID|auto|any") ||
+		    conf_once(p, &p->seen_owner, "owner"))
+			return -1;
+		return conf_owner(p, ws, 1, c->owner);
+	}
 	if (conf_is(d, dl, "client-state"))
 		return conf_path(p, ws, &p->seen_client_state, c->client_state,
 				 "client-state");
@@ -524,6 +601,7 @@ void ntskd_config_init(struct ntskd_config *c)
 	c->ke_retry = NTSKD_KE_RETRY_DEFAULT;
 	c->ke_retry_max = NTSKD_KE_RETRY_MAX_DEFAULT;
 	strcpy(c->client_state, NTSKD_CLIENT_STATE_DEFAULT);
+	strcpy(c->owner, "auto");
 }
 
 void ntskd_config_free(struct ntskd_config *c)

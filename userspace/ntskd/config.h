@@ -27,7 +27,21 @@
  *
  * Client role (the NTS-KE client, client_role.c):
  *   server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...]
- *                           repeatable; AEAD IDs among 15, 16, 17
+ *          [ntp ADDR] [owner USER] [plain-until-nts]
+ *                           repeatable; AEAD IDs among 15, 16, 17.
+ *                           ntp: the NTP address the NTP client uses,
+ *                           protected (closed) from start, before NTS-KE;
+ *                           default: what the last NTS-KE negotiated
+ *                           (client-state), else HOST if it is an address.
+ *                           owner: see below. plain-until-nts: opt out of
+ *                           the closed association before the first
+ *                           NTS-KE (plain NTP passes until then).
+ *   owner USER|UID|auto|any the user whose sockets' requests get NTS, for
+ *                           every server line without its own `owner`;
+ *                           others' requests to the server are dropped.
+ *                           auto (default): _chrony or chrony if that user
+ *                           exists, else root (NTPsec, ntpd). any: every
+ *                           local socket's (no binding).
  *   refresh SECONDS         NTS-KE refresh interval, default 2419200
  *   ke-retry SECONDS [MAX]  first retry delay after a failed NTS-KE,
  *                           growing by 1.5 each time up to MAX; default
@@ -65,6 +79,7 @@
 #define NTSKD_MAX_AEADS		3
 #define NTSKD_PATH_MAX		4096
 #define NTSKD_NAME_MAX		255
+#define NTSKD_USER_MAX		32	/* useradd's limit */
 #define NTSKD_CONFIG_MAX_SIZE	(1 << 20)
 /* ke-rate-limit: RATE in thousandths per second, burst and max-conns */
 #define NTSKD_KE_RATE_MILLI_MAX	10000000u
@@ -90,6 +105,9 @@ struct ntskd_server_conf {
 	bool noverify;
 	uint16_t aeads[NTSKD_MAX_AEADS];	/* in preference order */
 	unsigned int n_aeads;			/* 0 = the client's default */
+	char ntp[NTSKD_NAME_MAX + 1];		/* "" = not given */
+	char owner[NTSKD_USER_MAX + 1];		/* "" = the global owner */
+	bool plain_until_nts;			/* opt-out of fail-closed */
 	unsigned int line;
 };
 
@@ -113,6 +131,7 @@ struct ntskd_config {
 	uint32_t ke_retry;			/* seconds, >= 1 */
 	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
 	char client_state[NTSKD_PATH_MAX];
+	char owner[NTSKD_USER_MAX + 1];		/* "auto" by default */
 };
 
 /* Defaults; nothing allocated. */

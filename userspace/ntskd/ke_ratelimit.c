@@ -17,6 +17,7 @@
 
 #include <openssl/rand.h>
 
+#include "ke_fair.h"
 #include "ke_ratelimit.h"
 
 #define RL_BUCKETS	(NTSKD_KE_RL_SLOTS / NTSKD_KE_RL_WAYS)
@@ -119,49 +120,18 @@ void ntskd_ke_rl_free(struct ntskd_ke_rl *rl)
 	free(rl);
 }
 
-/* The group of @sa: family and 8 address bytes. false: not IP. */
-static bool rl_group_of(const struct sockaddr *sa, uint8_t *family,
-			uint8_t addr[8])
-{
-	memset(addr, 0, 8);
-	if (sa->sa_family == AF_INET) {
-		memcpy(addr, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-		*family = AF_INET;
-		return true;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a =
-			&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			/* an IPv4 client on a dual-stack socket */
-			memcpy(addr, a->s6_addr + 12, 4);
-			*family = AF_INET;
-		} else {
-			memcpy(addr, a->s6_addr, 8);
-			*family = AF_INET6;
-		}
-		return true;
-	}
-	return false;
-}
-
 /* The group's slot, taking over a free or idle one; -1: none. */
-static int rl_find(struct ntskd_ke_rl *rl, uint8_t family,
-		   const uint8_t addr[8], uint64_t now_ms)
+static int rl_find(struct ntskd_ke_rl *rl, const struct ntskd_ke_group *grp,
+		   uint64_t now_ms)
 {
-	uint8_t hin[9];
 	unsigned int base, i;
 	int victim = -1;
 	struct rl_group *g;
 
-	memcpy(hin, addr, 8);
-	hin[8] = family;
-	base = (unsigned int)(ntskd_siphash(rl->key, hin, sizeof(hin)) %
-			      RL_BUCKETS) * NTSKD_KE_RL_WAYS;
+	base = (unsigned int)(grp->hash % RL_BUCKETS) * NTSKD_KE_RL_WAYS;
 	for (i = 0; i < NTSKD_KE_RL_WAYS; i++) {
 		g = &rl->g[base + i];
-		if (g->family == family && !memcmp(g->addr, addr, 8))
+		if (g->family == grp->family && !memcmp(g->addr, grp->addr, 8))
 			return (int)(base + i);
 	}
 	/* a free slot, else the least recently seen group with none open */
@@ -179,8 +149,8 @@ static int rl_find(struct ntskd_ke_rl *rl, uint8_t family,
 		return -1;
 	/* forgetting a group only ever gives it a full bucket again */
 	g = &rl->g[victim];
-	memcpy(g->addr, addr, 8);
-	g->family = family;
+	memcpy(g->addr, grp->addr, 8);
+	g->family = grp->family;
 	g->conns = 0;
 	g->tokens = rl->burst_tokens;
 	g->last_ms = now_ms;
@@ -191,17 +161,17 @@ enum ntskd_ke_rl_verdict ntskd_ke_rl_admit(struct ntskd_ke_rl *rl,
 					   const struct sockaddr *sa,
 					   uint64_t now_ms, int *slot)
 {
-	uint8_t family, addr[8];
+	struct ntskd_ke_group grp;
 	struct rl_group *g;
 	int i;
 
 	*slot = NTSKD_KE_RL_UNTRACKED;
-	if (!rl_group_of(sa, &family, addr)) {
+	if (!ntskd_ke_group_of(sa, rl->key, &grp)) {
 		rl->stats.untracked++;
 		rl->stats.passed++;
 		return NTSKD_KE_RL_PASS;
 	}
-	i = rl_find(rl, family, addr, now_ms);
+	i = rl_find(rl, &grp, now_ms);
 	if (i < 0) {
 		rl->stats.untracked++;
 		rl->stats.passed++;

@@ -15,7 +15,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 
+#include "ke_fair.h"
 #include "ke_listen.h"
 #include "ke_ratelimit.h"
 #include "ke_record.h"
@@ -39,6 +41,7 @@ enum ke_refusal {
 	KE_REF_ADDR,		/* ke-rate-limit: max-conns from the address */
 	KE_REF_FULL,		/* NTSKD_KE_MAX_CONNS, none old enough to evict */
 	KE_REF_EVICTED,		/* a silent connection closed for a new one */
+	KE_REF_SHARE,		/* closed: its address held the most (ke_fair.h) */
 	KE_REF_N,
 };
 
@@ -47,6 +50,7 @@ static const char *const ke_refusal_text[] = {
 	[KE_REF_ADDR] = "max-conns already open from its address (ke-rate-limit)",
 	[KE_REF_FULL] = "connections in progress",
 	[KE_REF_EVICTED] = "evicted: silent longest, for a new connection",
+	[KE_REF_SHARE] = "evicted: its address holds the most connections, for a client from another address",
 };
 
 enum ke_state {
@@ -71,6 +75,7 @@ struct ke_conn {
 	struct ntskd_timer timer;
 	uint64_t heard_ms;		/* accept, or the last bytes from the peer */
 	int rl_slot;			/* ke_ratelimit.h */
+	struct ntskd_ke_group group;	/* its address (ke_fair.h) */
 	SSL *ssl;
 	enum ke_state state;
 	uint32_t events;		/* what we wait for */
@@ -95,6 +100,10 @@ struct ntskd_ke_server {
 	unsigned int n_conns;
 	unsigned int timeout_ms;
 	struct ntskd_ke_rl *rl;		/* NULL: no ke-rate-limit */
+	uint8_t group_key[16];		/* hashes address groups */
+	/* ke_make_room()'s view of the connections, kept off the stack */
+	struct ntskd_ke_fair_conn fair[NTSKD_KE_MAX_CONNS];
+	struct ke_conn *fair_conn[NTSKD_KE_MAX_CONNS];
 	/* what ntskd_ke_server_stats() reports, and the log's budget */
 	uint64_t refused[KE_REF_N];
 	uint64_t window_refused[KE_REF_N];
@@ -110,23 +119,25 @@ static void ke_quiet_tick(struct ntskd_timer *t, void *arg)
 {
 	struct ntskd_ke_server *s = arg;
 	uint64_t *w = s->window_refused;
-	uint64_t any = w[KE_REF_RATE] + w[KE_REF_ADDR] + w[KE_REF_FULL] +
-		       w[KE_REF_EVICTED] + s->log_suppressed;
+	uint64_t refusals = w[KE_REF_RATE] + w[KE_REF_ADDR] + w[KE_REF_FULL] +
+			    w[KE_REF_EVICTED] + w[KE_REF_SHARE];
+	uint64_t any = refusals + s->log_suppressed;
 
 	if (any)
-		log_warn("NTS-KE in the last %d s: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu; %llu log lines suppressed (since start: %llu, %llu, %llu; %llu)",
+		log_warn("NTS-KE in the last %d s: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share; %llu log lines suppressed (since start: %llu, %llu, %llu; %llu, %llu)",
 			 KE_LOG_WINDOW_MS / 1000,
 			 (unsigned long long)w[KE_REF_RATE],
 			 (unsigned long long)w[KE_REF_ADDR],
 			 (unsigned long long)w[KE_REF_FULL],
 			 (unsigned long long)w[KE_REF_EVICTED],
+			 (unsigned long long)w[KE_REF_SHARE],
 			 (unsigned long long)s->log_suppressed,
 			 (unsigned long long)s->refused[KE_REF_RATE],
 			 (unsigned long long)s->refused[KE_REF_ADDR],
 			 (unsigned long long)s->refused[KE_REF_FULL],
-			 (unsigned long long)s->refused[KE_REF_EVICTED]);
-	if (!(w[KE_REF_RATE] + w[KE_REF_ADDR] + w[KE_REF_FULL] +
-	      w[KE_REF_EVICTED]))
+			 (unsigned long long)s->refused[KE_REF_EVICTED],
+			 (unsigned long long)s->refused[KE_REF_SHARE]);
+	if (!refusals)
 		s->refusals_summed = false;	/* the next one is logged */
 	memset(s->window_refused, 0, sizeof(s->window_refused));
 	s->log_suppressed = 0;
@@ -177,7 +188,8 @@ static void ke_refuse(struct ntskd_ke_server *s, enum ke_refusal why,
 			 KE_LOG_WINDOW_MS / 1000);
 	else
 		log_warn("NTS-KE with %s %s%s (more refusals are summed up every %d s)",
-			 peer, why == KE_REF_EVICTED ? "" : "refused: ",
+			 peer, why == KE_REF_EVICTED || why == KE_REF_SHARE ?
+			 "" : "refused: ",
 			 ke_refusal_text[why], KE_LOG_WINDOW_MS / 1000);
 }
 
@@ -457,38 +469,50 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 }
 
 /*
- * At NTSKD_KE_MAX_CONNS: close the connection whose peer has been silent
- * longest, if that is a fifth of the deadline (1 s) or more, else refuse
- * the newcomer. A real client talks all along its exchange and is done in
- * well under a second, so it is never the one pushed out; connections
- * held open by saying nothing are, and they make room for newcomers, a
- * real client among them, instead of keeping everyone out until their
- * deadlines. Both happen before any TLS work for the newcomer.
+ * At NTSKD_KE_MAX_CONNS: make room for a newcomer from @group by closing
+ * a connection that ke_fair.h's rules pick, or refuse it. A connection of
+ * an address holding two more than the newcomer's is closed whatever it
+ * does, so one address cannot keep clients from any other out; within
+ * the newcomer's own share, a connection silent for a fifth of the
+ * deadline (1 s) is. A real client talks all along its exchange and is
+ * done in well under a second, so it is never the silent one pushed out.
+ * Both happen before any TLS work for the newcomer.
  */
-static bool ke_make_room(struct ntskd_ke_server *s, const char *peer)
+static bool ke_make_room(struct ntskd_ke_server *s,
+			 const struct ntskd_ke_group *group, const char *peer)
 {
-	struct ke_conn *c, *quiet = NULL;
+	struct ke_conn *c;
+	unsigned int n = 0;
+	bool fair;
+	int v;
 
 	if (s->n_conns < NTSKD_KE_MAX_CONNS)
 		return true;
-	for (c = s->conns; c; c = c->next)
-		if (!quiet || c->heard_ms < quiet->heard_ms)
-			quiet = c;
-	if (quiet && ntskd_now_ms() - quiet->heard_ms >= s->timeout_ms / 5) {
-		ke_refuse(s, KE_REF_EVICTED, quiet->peer);
-		conn_close(quiet);
+	for (c = s->conns; c && n < NTSKD_KE_MAX_CONNS; c = c->next, n++) {
+		s->fair[n].group = &c->group;
+		s->fair[n].heard_ms = c->heard_ms;
+		s->fair_conn[n] = c;
+	}
+	v = ntskd_ke_fair_victim(s->fair, n, group, ntskd_now_ms(),
+				 s->timeout_ms / 5, &fair);
+	if (v >= 0) {
+		c = s->fair_conn[v];
+		ke_refuse(s, fair ? KE_REF_SHARE : KE_REF_EVICTED, c->peer);
+		conn_close(c);
 		return true;
 	}
 	ke_refuse(s, KE_REF_FULL, peer);
 	return false;
 }
 
-static void ke_adopt(struct ntskd_ke_server *s, int fd, const char *peer,
-		     int rl_slot)
+static void ke_adopt(struct ntskd_ke_server *s, int fd,
+		     const struct sockaddr *sa, const char *peer, int rl_slot)
 {
+	struct ntskd_ke_group group;
 	struct ke_conn *c;
 
-	if (!ke_make_room(s, peer)) {
+	ntskd_ke_group_of(sa, s->group_key, &group);
+	if (!ke_make_room(s, &group, peer)) {
 		ntskd_ke_rl_release(s->rl, rl_slot);
 		close(fd);
 		return;
@@ -503,6 +527,7 @@ static void ke_adopt(struct ntskd_ke_server *s, int fd, const char *peer,
 	c->srv = s;
 	c->fd = fd;
 	c->rl_slot = rl_slot;
+	c->group = group;
 	c->heard_ms = ntskd_now_ms();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->ssl = SSL_new(s->ctx);
@@ -541,7 +566,7 @@ fail:
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer)
 {
-	ke_adopt(s, fd, peer, NTSKD_KE_RL_UNTRACKED);
+	ke_adopt(s, fd, NULL, peer, NTSKD_KE_RL_UNTRACKED);
 }
 
 /* From the listeners: the per-address check first, before any TLS. */
@@ -565,7 +590,7 @@ static void ke_accepted(int fd, const struct sockaddr *sa, const char *peer,
 			break;
 		}
 	}
-	ke_adopt(s, fd, peer, slot);
+	ke_adopt(s, fd, sa, peer, slot);
 }
 
 /* ---- the server ----------------------------------------------------- */
@@ -597,6 +622,11 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	s->cfg = cfg;
 	s->keys = keys;
 	s->timeout_ms = NTSKD_KE_TIMEOUT_MS;
+	if (RAND_bytes(s->group_key, sizeof(s->group_key)) != 1) {
+		log_err("NTS-KE server: no random bytes for the address hash");
+		free(s);
+		return NULL;
+	}
 	ntskd_timer_init(&s->quiet, ke_quiet_tick, s);
 	if (cfg->ke_rate_milli) {
 		s->rl = ntskd_ke_rl_new(cfg->ke_rate_milli, cfg->ke_burst,
@@ -657,6 +687,7 @@ void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
 	st->refused_addr_conns = s->refused[KE_REF_ADDR];
 	st->refused_full = s->refused[KE_REF_FULL];
 	st->evicted = s->refused[KE_REF_EVICTED];
+	st->evicted_share = s->refused[KE_REF_SHARE];
 	if (s->rl)
 		st->rate_untracked = ntskd_ke_rl_stats(s->rl)->untracked;
 }
@@ -686,12 +717,14 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 	if (!s)
 		return;
 	if (s->refused[KE_REF_RATE] || s->refused[KE_REF_ADDR] ||
-	    s->refused[KE_REF_FULL] || s->refused[KE_REF_EVICTED])
-		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu",
+	    s->refused[KE_REF_FULL] || s->refused[KE_REF_EVICTED] ||
+	    s->refused[KE_REF_SHARE])
+		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share",
 			 (unsigned long long)s->refused[KE_REF_RATE],
 			 (unsigned long long)s->refused[KE_REF_ADDR],
 			 (unsigned long long)s->refused[KE_REF_FULL],
-			 (unsigned long long)s->refused[KE_REF_EVICTED]);
+			 (unsigned long long)s->refused[KE_REF_EVICTED],
+			 (unsigned long long)s->refused[KE_REF_SHARE]);
 	ntskd_timer_cancel(s->loop, &s->quiet);
 	while (s->conns)
 		conn_close(s->conns);

@@ -10,10 +10,11 @@
  * deadline (NTSKD_KE_TIMEOUT_MS from accept) passes. Requests are limited
  * to KNTS_KE_REQ_LIMIT bytes; bad ones get an Error record.
  *
- * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap the
- * one whose peer has been silent longest is closed for a newcomer once
- * that silence reaches a fifth of the deadline, otherwise the newcomer is
- * closed at once (both before any TLS work). With
+ * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap a
+ * newcomer takes the place of a connection from the address holding the
+ * most of them, or of one silent for a fifth of the deadline, by the
+ * max-min fair rules of ke_fair.h; otherwise it is closed at once (both
+ * before any TLS work). With
  * ke-rate-limit, each client address (IPv6: /64) is held to a token bucket
  * and a number of open connections first (ke_ratelimit.h). Refusals are
  * counted (ntskd_ke_server_stats) and logged rate-limited, as are all
@@ -56,8 +57,9 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 
 /*
  * Serve one connected, non-blocking stream socket (taken over: closed when
- * done) as if accepted from @peer (no per-address check); at
- * NTSKD_KE_MAX_CONNS the quietest is evicted or this one refused (above).
+ * done) as if accepted from @peer (no per-address check, and no address:
+ * all adopted sockets are one group for ke_fair.h); at NTSKD_KE_MAX_CONNS
+ * one is evicted or this one refused (above).
  * Used by the listeners and by tests.
  */
 void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
@@ -70,6 +72,7 @@ struct ntskd_ke_server_stats {
 	uint64_t refused_addr_conns;	/* ke-rate-limit max-conns */
 	uint64_t refused_full;		/* NTSKD_KE_MAX_CONNS, none evictable */
 	uint64_t evicted;		/* silent ones closed to make room */
+	uint64_t evicted_share;		/* closed: their address held the most */
 	uint64_t rate_untracked;	/* admitted: rate table bucket busy */
 };
 

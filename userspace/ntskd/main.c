@@ -61,7 +61,9 @@ static int absolutize(char *path, size_t cap)
 /*
  * systemd Type=notify: READY=1 on $NOTIFY_SOCKET, if there is one. With
  * the client role, only after its first NTS-KE round (client_role.h), so
- * that an NTP client ordered after ntskd does not start unprotected.
+ * that an NTP client ordered after ntskd finds cookies at its first poll.
+ * Its safety does not depend on it: every server line is closed (requests
+ * dropped, never plain) from the role's start until NTS-KE succeeds.
  */
 static void notify_ready(void *arg)
 {

@@ -8,8 +8,13 @@
  *
  * Generic netlink family KNTS_FAMILY_NAME, version KNTS_FAMILY_VERSION.
  * Every operation is per network namespace (the requester's) and requires
- * CAP_NET_ADMIN in that namespace (GENL_ADMIN_PERM), reads included: which
- * servers a host talks to is not public.
+ * CAP_NET_ADMIN over that namespace, i.e. in the user namespace that owns
+ * it (GENL_UNS_ADMIN_PERM), reads included: which servers a host talks to
+ * is not public. So does joining KNTS_MCGRP_EVENTS, on kernels that can
+ * check it (GENL_MCAST_CAP_NET_ADMIN: 6.7 and stable backports; older
+ * ones let anyone in the namespace listen). The root of an unprivileged
+ * user namespace thus configures knts in the network namespaces it owns,
+ * and gets EPERM in every other.
  *
  * Key material is write-only. No command ever returns key or cookie bytes.
  *
@@ -47,6 +52,10 @@
  * NTS-KE negotiated them) and checks the replies. At most
  * KNTS_MAX_ASSOCS per namespace. An address is KNTS_A_ASSOC_ADDR4 (4 bytes)
  * or KNTS_A_ASSOC_ADDR6 (16 bytes), network byte order, exactly one of them.
+ * A link-local IPv6 address (fe80::/10) also needs KNTS_A_ASSOC_IFINDEX
+ * (u32, its interface): the same address on two links is two servers, and
+ * the ID of such an association is address, port and interface (every
+ * command names it with all three). Other addresses take no IFINDEX.
  *
  * KNTS_CMD_ASSOC_SET (do): install an association, replacing any with the
  *   same address and port (its counters carry over, its cookies do not).
@@ -56,6 +65,15 @@
  *             KNTS_A_ASSOC_COOKIES { KNTS_A_COOKIE ... } (1..8 cookies of
  *             one length, KNTS_ASSOC_COOKIE_MIN..KNTS_ASSOC_COOKIE_MAX bytes,
  *             a multiple of 4). Keys and cookies are write-only.
+ *             Optional: KNTS_A_ASSOC_OWNER_UID (u32, a uid of the caller's
+ *             user namespace): only requests from sockets that user owns
+ *             get NTS; others' requests to the server are dropped
+ *             (KNTS_STAT_CLI_REQ_NOT_OWNER). Without it, any local socket's.
+ *   or, instead of AEAD, keys and cookies, KNTS_A_ASSOC_CLOSED (flag): a
+ *             closed association, for a server whose NTS-KE has not
+ *             succeeded yet. Requests to it are dropped (no cookie) and so
+ *             is everything from it, until an ASSOC_SET with keys replaces
+ *             it. COOKIES_ADD refuses it.
  *
  * KNTS_CMD_ASSOC_COOKIES_ADD (do): put more cookies in an association's jar.
  *   request:  address, port, KNTS_A_ASSOC_COOKIES (the length the jar
@@ -68,7 +86,9 @@
  *   address, KNTS_A_ASSOC_PORT, KNTS_A_ASSOC_AEAD, KNTS_A_ASSOC_COOKIES_HELD,
  *   KNTS_A_ASSOC_COOKIE_LEN, KNTS_A_ASSOC_REQUESTS, KNTS_A_ASSOC_REQ_DROPPED,
  *   KNTS_A_ASSOC_REPLIES_GOOD, KNTS_A_ASSOC_REPLIES_BAD, KNTS_A_ASSOC_NAKS,
- *   KNTS_A_ASSOC_AGE and, once a reply verified, KNTS_A_ASSOC_LAST_REPLY.
+ *   KNTS_A_ASSOC_AGE and, once a reply verified, KNTS_A_ASSOC_LAST_REPLY;
+ *   KNTS_A_ASSOC_CLOSED (AEAD 0) when closed, KNTS_A_ASSOC_OWNER_UID and
+ *   KNTS_A_ASSOC_IFINDEX when set.
  *   Never keys, never cookies.
  *
  * KNTS_CMD_EVENT (notification on the multicast group KNTS_MCGRP_EVENTS,
@@ -174,6 +194,9 @@ enum knts_attr {
 	KNTS_A_ASSOC_AGE,	/* u64: seconds since ASSOC_SET */
 	KNTS_A_ASSOC_LAST_REPLY,	/* u64: seconds since the last good reply */
 	KNTS_A_EVENT,		/* u8, enum knts_event_type */
+	KNTS_A_ASSOC_CLOSED,	/* flag: no keys yet, drop everything */
+	KNTS_A_ASSOC_OWNER_UID,	/* u32: only this socket owner's requests */
+	KNTS_A_ASSOC_IFINDEX,	/* u32: interface of a link-local server */
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = (__KNTS_A_MAX - 1)
@@ -228,7 +251,7 @@ enum knts_stat {
 	KNTS_STAT_SRV_NAK_RATELIMITED,	/* NAK owed but over the rate limit */
 	KNTS_STAT_SRV_REPLY_SIGNED,	/* daemon replies turned into NTS */
 	KNTS_STAT_SRV_REPLY_DROPPED,	/* could not be signed: dropped */
-	KNTS_STAT_SRV_TABLE_FULL,	/* no room to remember the request */
+	KNTS_STAT_SRV_TABLE_FULL,	/* window full: oldest entry evicted */
 	KNTS_STAT_SRV_PLAIN_PASSED,	/* plain NTP let through: no NTS
 					 * fields, or not mode 3 (any policy)
 					 */
@@ -254,6 +277,7 @@ enum knts_stat {
 	KNTS_STAT_CLI_ERROR,		/* internal failure (memory, skb) */
 	KNTS_STAT_SRV_BAD_CSUM,		/* NTS request with a bad UDP checksum */
 	KNTS_STAT_CLI_REPLY_BAD_CSUM,	/* dropped: bad UDP checksum */
+	KNTS_STAT_CLI_REQ_NOT_OWNER,	/* dropped: not the owner's socket */
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = (__KNTS_STAT_MAX - 1)
