@@ -180,7 +180,9 @@ check "C2: chrony 4.6.1 writes its own ntskeys: NKS1, GCM-SIV keys (algorithm 30
 	 [ \"\$(grep -cE '^[0-9A-F]{8} [0-9A-F]{32} 30\$' '$LAB/c46dump/ntskeys')\" = 4 ]"
 check "C2: ntsctl load-keys accepts that file" \
 	ip netns exec "$down3" "$NTSCTL" load-keys "$LAB/c46dump/ntskeys"
-ntskd_start "$down3" kd4 "server 10.72.0.1 ca $LAB/pki/ca.crt" "client-state $LAB/kd4/client-state"
+# The NTP client runs as root (chronyd -u root): NTS for root's sockets.
+ntskd_start "$down3" kd4 "server 10.72.0.1 ca $LAB/pki/ca.crt" \
+	"client-state $LAB/kd4/client-state" "owner root"
 chronyd_start "$down3" plain4 "port 0" "server 10.72.0.1 iburst minpoll 0 maxpoll 0"
 c2_ok() {
 	[ "$(assoc_field "$down3" 10.72.0.1 aead)" -eq 30 ] &&
