@@ -51,7 +51,7 @@ SSL_LIBS := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -l
 
 # Kernel sources that also build in userspace (tests, fuzzers, ntskd):
 # they include only what userspace/kshim provides.
-SHARED_SRCS := $(wildcard kmod/ef.c kmod/cookie.c)
+SHARED_SRCS := $(wildcard kmod/ef.c kmod/cookie.c kmod/gcmsiv.c kmod/aead.c)
 SHARED_CFLAGS := -Iuserspace/kshim -Ikmod
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)

@@ -143,6 +143,7 @@ static int bench_setup(struct knts_bench *b)
 		return -ENOMEM;
 	b->ks->n = 1;
 	b->ks->keys[0].id = BENCH_KEY_ID;
+	b->ks->keys[0].alg = KNTS_AEAD_AES_SIV_CMAC_256;
 	bench_fill(b->ks->keys[0].key, KNTS_MASTER_KEY_LEN, 0x90);
 	ret = knts_keyset_prepare(b->ks);
 	if (ret)
@@ -641,7 +642,8 @@ int knts_bench_run(void)
 		if (knts_siv_impl_ready(impl))
 			err = bench_on(b, impl);
 	if (!err)
-		err = bench_on(b, KNTS_SIV_AUTO) ?: bench_unprepared(b);
+		err = bench_on(b, KNTS_SIV_AUTO) ?: bench_unprepared(b) ?:
+		      knts_bench_gcmsiv(b);
 	knts_siv_force = KNTS_SIV_AUTO;
 	if (err)
 		pr_err("bench: failed (%d)\n", err);

@@ -67,6 +67,8 @@ unsigned int bench_hook(struct knts_net *kn, struct sk_buff *skb, bool in);
 void bench_explain(struct knts_bench *b);
 
 int knts_bench_client(struct knts_bench *b, const char *on);
+/* AES-128-GCM-SIV (AEAD 30) sessions and cookies: bench_gcmsiv.c. */
+int knts_bench_gcmsiv(struct knts_bench *b);
 void knts_bench_client_free(struct knts_bench *b);
 
 #endif /* _KNTS_BENCH_H */

@@ -45,6 +45,7 @@
 #include "ef.h"
 #include "event.h"
 #include "knts.h"
+#include "aead.h"
 #include "siv.h"
 #include "skb.h"
 
@@ -184,8 +185,8 @@ static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
 static int knts_cli_build(struct knts_assoc *a, u8 *pl, u32 len,
 			  const u8 *uid, const u8 *cookie, u32 n_ph)
 {
+	unsigned int n_len = knts_aead_nonce_len(a->aead);
 	u8 nonce[KNTS_EF_NONCE_LEN];
-	struct knts_siv_ad ad[2];
 	u32 off = KNTS_NTP_HDR_LEN;
 	int ret;
 
@@ -204,18 +205,14 @@ static int knts_cli_build(struct knts_assoc *a, u8 *pl, u32 len,
 			return ret;
 		off += ret;
 	}
-	get_random_bytes(nonce, sizeof(nonce));
-	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
-			       KNTS_SIV_TAG_LEN);
+	get_random_bytes(nonce, n_len);
+	ret = knts_ef_put_auth(pl + off, len - off, nonce, n_len,
+			       KNTS_AEAD_TAG_LEN);
 	if (ret < 0)
 		return ret;
 	/* Nothing to encrypt: the tag over header and fields is all. */
-	ad[0].data = pl;
-	ad[0].len = off;
-	ad[1].data = nonce;
-	ad[1].len = sizeof(nonce);
-	return knts_siv_seal(a->c2s, a->key_len, ad, 2, pl, 0, pl + off + ret,
-			     pl + off + ret);
+	return knts_aead_seal(a->aead, a->c2s, a->key_len, pl, off, nonce,
+			      n_len, pl, 0, pl + off + ret);
 }
 
 /*
@@ -269,7 +266,8 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 		knts_event_raise(kn, a, KNTS_EVENT_JAR_EMPTY);
 		return NF_DROP;
 	}
-	len = knts_ef_request_len(KNTS_ASSOC_UID_LEN, a->cookie_len, n_ph);
+	len = knts_ef_request_len_n(KNTS_ASSOC_UID_LEN, a->cookie_len, n_ph,
+				    knts_aead_nonce_len(a->aead));
 	pl = len ? knts_skb_resize(skb, u, len) : NULL;
 	if (!pl || knts_cli_build(a, pl, len, uid, s->cookie, n_ph)) {
 		/* The cookie is spent: it may have been half written. */
@@ -349,17 +347,14 @@ static int knts_cli_verify(struct knts_assoc *a, const u8 *pl,
 			   struct knts_ef_cookies *ck)
 {
 	const struct knts_ef_auth *au = &resp->auth;
-	u32 pt_len = au->ct_len - KNTS_SIV_TAG_LEN;
-	struct knts_siv_ad ad[2];
+	u32 pt_len = au->ct_len - KNTS_AEAD_TAG_LEN;
 
-	if (pt_len > sizeof(s->pt))
+	if (pt_len > sizeof(s->pt) ||
+	    !knts_aead_nonce_ok(a->aead, au->nonce_len, knts_ef_auth_room(au)))
 		return KNTS_STAT_CLI_REPLY_MALFORMED;
-	ad[0].data = pl;
-	ad[0].len = au->off;
-	ad[1].data = pl + au->nonce_off;
-	ad[1].len = au->nonce_len;
-	if (knts_siv_open(a->s2c, a->key_len, ad, 2, pl + au->ct_off,
-			  pl + au->ct_off + KNTS_SIV_TAG_LEN, pt_len, s->pt))
+	if (knts_aead_open(a->aead, a->s2c, a->key_len, pl, au->off,
+			   pl + au->nonce_off, au->nonce_len, pl + au->ct_off,
+			   pt_len, s->pt))
 		return KNTS_STAT_CLI_REPLY_BAD_MAC;
 	/* Authenticated, still checked: one length, the jar's (digest P7). */
 	if (knts_ef_parse_cookies(s->pt, pt_len, ck) ||

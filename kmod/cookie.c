@@ -8,6 +8,7 @@
 #include <linux/errno.h>
 
 #include "cookie.h"
+#include "gcmsiv.h"
 #include "siv.h"
 #ifdef __KERNEL__
 #include "siv_key.h"
@@ -19,18 +20,49 @@
 /* S2V components before the plaintext: "" and the nonce. */
 #define KNTS_COOKIE_N_AD	2
 
-/* Session AEAD from the cookie length; 0 if no AEAD gives that length. */
-static unsigned int knts_cookie_aead(size_t len)
+/* GCM-SIV master keys: KeyID || Nonce (12) || ciphertext || tag. */
+#define KNTS_COOKIE_GCM_NONCE_LEN	KNTS_GCMSIV_NONCE_LEN
+#define KNTS_COOKIE_GCM_CT_OFF	(KNTS_COOKIE_KEYID_LEN + \
+				 KNTS_COOKIE_GCM_NONCE_LEN)
+
+/* Session AEAD from the plaintext length (two keys); 0 if none. */
+static unsigned int knts_cookie_aead_pt(size_t pt_len)
 {
-	switch (len) {
-	case KNTS_COOKIE_HDR_LEN + 2 * 32:
+	switch (pt_len) {
+	case 2 * 16:
+		return KNTS_AEAD_AES_128_GCM_SIV;
+	case 2 * 32:
 		return KNTS_AEAD_AES_SIV_CMAC_256;
-	case KNTS_COOKIE_HDR_LEN + 2 * 48:
+	case 2 * 48:
 		return KNTS_AEAD_AES_SIV_CMAC_384;
-	case KNTS_COOKIE_HDR_LEN + 2 * 64:
+	case 2 * 64:
 		return KNTS_AEAD_AES_SIV_CMAC_512;
 	}
 	return 0;
+}
+
+/* Everything but the plaintext, by master key algorithm; 0 if unknown. */
+static size_t knts_cookie_overhead(unsigned int master_alg)
+{
+	if (master_alg == KNTS_AEAD_AES_SIV_CMAC_256)
+		return KNTS_COOKIE_HDR_LEN;
+	if (master_alg == KNTS_AEAD_AES_128_GCM_SIV)
+		return KNTS_COOKIE_GCM_HDR_LEN;
+	return 0;
+}
+
+/* Session AEAD of a cookie of @len bytes under @master_alg; 0 if none. */
+static unsigned int knts_cookie_aead_alg(unsigned int master_alg, size_t len)
+{
+	size_t over = knts_cookie_overhead(master_alg);
+
+	return over && len > over ? knts_cookie_aead_pt(len - over) : 0;
+}
+
+/* Session AEAD from a cookie of algorithm-15 master key. */
+static unsigned int knts_cookie_aead(size_t len)
+{
+	return knts_cookie_aead_alg(KNTS_AEAD_AES_SIV_CMAC_256, len);
 }
 
 /*
@@ -49,7 +81,8 @@ static void knts_cookie_ad(struct knts_siv_ad ad[KNTS_COOKIE_N_AD],
 
 int knts_cookie_key_id(const u8 *cookie, size_t len, u32 *key_id)
 {
-	if (!knts_cookie_aead(len))
+	if (!knts_cookie_aead(len) &&
+	    !knts_cookie_aead_alg(KNTS_AEAD_AES_128_GCM_SIV, len))
 		return -EMSGSIZE;
 	*key_id = (u32)cookie[0] << 24 | (u32)cookie[1] << 16 |
 		  (u32)cookie[2] << 8 | cookie[3];
@@ -158,6 +191,95 @@ static int knts_cookie_do_open(const u8 *master, const struct knts_siv_key *pk,
 fail:
 	memzero_explicit(k, sizeof(*k));
 	return err;
+}
+
+/*
+ * Under a GCM-SIV master key (chrony >= 4.4): the first 12 bytes of
+ * @nonce, no AD, the tag after the ciphertext. In place in @out.
+ */
+static int knts_cookie_gcm_seal(const u8 *master, u32 key_id,
+				const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+				const struct knts_cookie_keys *k, u8 *out,
+				size_t cap)
+{
+	unsigned int key_len = knts_aead_key_len(k->aead);
+	size_t pt_len = 2 * (size_t)key_len;
+	u8 *ct = out + KNTS_COOKIE_GCM_CT_OFF;
+	int err;
+
+	if (!key_len || k->key_len != key_len)
+		return -EINVAL;
+	if (cap < KNTS_COOKIE_GCM_HDR_LEN + pt_len)
+		return -ENOSPC;
+	out[0] = key_id >> 24;
+	out[1] = key_id >> 16;
+	out[2] = key_id >> 8;
+	out[3] = key_id;
+	memcpy(out + KNTS_COOKIE_KEYID_LEN, nonce, KNTS_COOKIE_GCM_NONCE_LEN);
+	memcpy(ct, k->key, pt_len);
+	err = knts_gcmsiv_seal(master, NULL, 0, out + KNTS_COOKIE_KEYID_LEN,
+			       ct, pt_len, ct);
+	if (err) {
+		memzero_explicit(out, KNTS_COOKIE_GCM_HDR_LEN + pt_len);
+		return err;
+	}
+	return KNTS_COOKIE_GCM_HDR_LEN + pt_len;
+}
+
+static int knts_cookie_gcm_open(const u8 *master, u32 key_id,
+				const u8 *cookie, size_t len,
+				struct knts_cookie_keys *k)
+{
+	unsigned int aead = knts_cookie_aead_alg(KNTS_AEAD_AES_128_GCM_SIV,
+						 len);
+	size_t pt_len = len - KNTS_COOKIE_GCM_HDR_LEN;
+	u32 id;
+	int err;
+
+	if (!aead) {
+		err = -EMSGSIZE;
+		goto fail;
+	}
+	id = (u32)cookie[0] << 24 | (u32)cookie[1] << 16 |
+	     (u32)cookie[2] << 8 | cookie[3];
+	if (id != key_id) {
+		err = -ENOKEY;
+		goto fail;
+	}
+	err = knts_gcmsiv_open(master, NULL, 0, cookie + KNTS_COOKIE_KEYID_LEN,
+			       cookie + KNTS_COOKIE_GCM_CT_OFF, pt_len, k->key);
+	if (err)
+		goto fail;
+	k->aead = aead;
+	k->key_len = knts_aead_key_len(aead);
+	return 0;
+fail:
+	memzero_explicit(k, sizeof(*k));
+	return err;
+}
+
+int knts_cookie_seal_alg(unsigned int master_alg, const u8 *master,
+			 u32 key_id, const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			 const struct knts_cookie_keys *k, u8 *out, size_t cap)
+{
+	if (master_alg == KNTS_AEAD_AES_128_GCM_SIV)
+		return knts_cookie_gcm_seal(master, key_id, nonce, k, out, cap);
+	if (master_alg != KNTS_AEAD_AES_SIV_CMAC_256)
+		return -EINVAL;
+	return knts_cookie_do_seal(master, NULL, key_id, nonce, k, out, cap);
+}
+
+int knts_cookie_open_alg(unsigned int master_alg, const u8 *master,
+			 u32 key_id, const u8 *cookie, size_t len,
+			 struct knts_cookie_keys *k)
+{
+	if (master_alg == KNTS_AEAD_AES_128_GCM_SIV)
+		return knts_cookie_gcm_open(master, key_id, cookie, len, k);
+	if (master_alg != KNTS_AEAD_AES_SIV_CMAC_256) {
+		memzero_explicit(k, sizeof(*k));
+		return -EINVAL;
+	}
+	return knts_cookie_do_open(master, NULL, key_id, cookie, len, k);
 }
 
 int knts_cookie_seal(const u8 master[KNTS_COOKIE_MASTER_LEN], u32 key_id,

@@ -135,7 +135,8 @@ static int knts_ef_parse_auth(const u8 *pkt, u32 off, u32 ef_len,
 	if (c_len < KNTS_EF_TAG_LEN || 4 + n_pad + c_pad > body)
 		return -KNTS_EF_E_CT_LEN;
 	extra = body - 4 - n_pad - c_pad;
-	if (n_pad + extra < KNTS_EF_N_REQ)
+	if (n_pad + extra < (n_len == KNTS_EF_N_REQ_GCM ? KNTS_EF_N_REQ_GCM :
+			     KNTS_EF_N_REQ))
 		return -KNTS_EF_E_NONCE_LEN;
 
 	a->off = off;
@@ -446,13 +447,21 @@ u32 knts_ef_auth_len(u32 nonce_len, u32 ct_len)
  */
 u32 knts_ef_request_len(u32 uid_len, u32 cookie_len, u32 n_placeholders)
 {
+	return knts_ef_request_len_n(uid_len, cookie_len, n_placeholders,
+				     KNTS_EF_NONCE_LEN);
+}
+
+u32 knts_ef_request_len_n(u32 uid_len, u32 cookie_len, u32 n_placeholders,
+			  u32 nonce_len)
+{
 	u32 uid = knts_ef_len(uid_len), cookie = knts_ef_len(cookie_len);
 	u32 n;
 
-	if (!uid || !cookie || n_placeholders > KNTS_EF_MAX_PLACEHOLDERS)
+	if (!uid || !cookie || n_placeholders > KNTS_EF_MAX_PLACEHOLDERS ||
+	    nonce_len > KNTS_EF_NONCE_LEN)
 		return 0;
 	n = KNTS_NTP_HDR_LEN + uid + (1 + n_placeholders) * cookie +
-	    knts_ef_auth_len(KNTS_EF_NONCE_LEN, KNTS_EF_TAG_LEN);
+	    knts_ef_auth_len(nonce_len, KNTS_EF_TAG_LEN);
 	return n > KNTS_NTP_MAX_LEN ? 0 : n;
 }
 
@@ -472,12 +481,20 @@ u32 knts_ef_request_len(u32 uid_len, u32 cookie_len, u32 n_placeholders)
  */
 u32 knts_ef_response_len(u32 uid_len, u32 cookie_len, u32 n_cookies)
 {
+	return knts_ef_response_len_n(uid_len, cookie_len, n_cookies,
+				      KNTS_EF_NONCE_LEN);
+}
+
+u32 knts_ef_response_len_n(u32 uid_len, u32 cookie_len, u32 n_cookies,
+			   u32 nonce_len)
+{
 	u32 uid = knts_ef_len(uid_len), cookie = knts_ef_len(cookie_len);
 	u32 auth;
 
-	if (!uid || !cookie || !n_cookies || n_cookies > KNTS_EF_MAX_COOKIES)
+	if (!uid || !cookie || !n_cookies || n_cookies > KNTS_EF_MAX_COOKIES ||
+	    nonce_len > KNTS_EF_NONCE_LEN)
 		return 0;
-	auth = knts_ef_auth_len(KNTS_EF_NONCE_LEN,
+	auth = knts_ef_auth_len(nonce_len,
 				KNTS_EF_TAG_LEN + n_cookies * cookie);
 	if (!auth || KNTS_NTP_HDR_LEN + uid + auth > KNTS_NTP_MAX_LEN)
 		return 0;
@@ -499,13 +516,21 @@ u32 knts_ef_response_len(u32 uid_len, u32 cookie_len, u32 n_cookies)
 u32 knts_ef_response_cookies(size_t req_len, const struct knts_ef_req *req,
 			     u32 new_cookie_len)
 {
+	return knts_ef_response_cookies_n(req_len, req, new_cookie_len,
+					  KNTS_EF_NONCE_LEN);
+}
+
+u32 knts_ef_response_cookies_n(size_t req_len, const struct knts_ef_req *req,
+			       u32 new_cookie_len, u32 nonce_len)
+{
 	u32 n = 1 + req->n_placeholders;
 	u32 i;
 
 	if (n > KNTS_EF_MAX_COOKIES)
 		n = KNTS_EF_MAX_COOKIES;
 	for (i = 0; i < KNTS_EF_MAX_COOKIES && n; i++, n--) {
-		u32 l = knts_ef_response_len(req->uid_len, new_cookie_len, n);
+		u32 l = knts_ef_response_len_n(req->uid_len, new_cookie_len, n,
+					       nonce_len);
 
 		if (l && l <= req_len)
 			return n;
@@ -625,7 +650,8 @@ int knts_ef_put_placeholder(u8 *out, size_t cap, u32 body_len)
  * @out: destination, room for the whole EF (knts_ef_auth_len())
  * @cap: bytes available at @out
  * @nonce: the nonce
- * @nonce_len: at least N_REQ (16), so no Additional Padding is ever needed
+ * @nonce_len: at least N_REQ (16; 12 for GCM-SIV), so no Additional
+ *	Padding is ever needed
  * @ct_len: length of the SIV output to come: 16-byte tag + ciphertext
  *
  * Writes type, length, N_LEN, C_LEN, the padded nonce and zeroes the
@@ -642,7 +668,8 @@ int knts_ef_put_auth(u8 *out, size_t cap, const u8 *nonce, u32 nonce_len,
 	u32 total = knts_ef_auth_len(nonce_len, ct_len);
 	u32 ct_off = KNTS_EF_AUTH_FIXED + knts_pad4(nonce_len);
 
-	if (!total || nonce_len < KNTS_EF_N_REQ || ct_len < KNTS_EF_TAG_LEN)
+	if (!total || nonce_len < KNTS_EF_N_REQ_GCM ||
+	    ct_len < KNTS_EF_TAG_LEN)
 		return -EINVAL;
 	if (cap < total)
 		return -ENOSPC;

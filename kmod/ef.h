@@ -76,9 +76,14 @@ enum knts_ef_reason {
 #define KNTS_EF_MAX_COOKIE_BYTES	(8 * 108)
 /*
  * N_REQ (RFC 8915 s5.6) for the AES-SIV-CMAC AEADs, whose N_MAX is
- * unbounded: nonce plus Additional Padding must reach 16 bytes.
+ * unbounded: nonce plus Additional Padding must reach 16 bytes. For
+ * AES-128-GCM-SIV (N_MAX = 12) it is 12, with a nonce of exactly 12
+ * bytes. The parser does not know the AEAD yet, so it lets a 12-byte
+ * nonce pass with 12 bytes of room and the AEAD layer holds each
+ * algorithm to its own rule (aead.h, knts_ef_auth_room()).
  */
 #define KNTS_EF_N_REQ			16
+#define KNTS_EF_N_REQ_GCM		12
 #define KNTS_EF_TAG_LEN			16
 /* What knts emits: a 16-byte nonce and an 8-byte N_LEN/C_LEN prefix. */
 #define KNTS_EF_NONCE_LEN		16
@@ -142,6 +147,23 @@ u32 knts_ef_request_len(u32 uid_len, u32 cookie_len, u32 n_placeholders);
 u32 knts_ef_response_len(u32 uid_len, u32 cookie_len, u32 n_cookies);
 u32 knts_ef_response_cookies(size_t req_len, const struct knts_ef_req *req,
 			     u32 new_cookie_len);
+/* The same for another nonce length than 16 (12 under AES-128-GCM-SIV). */
+u32 knts_ef_request_len_n(u32 uid_len, u32 cookie_len, u32 n_placeholders,
+			  u32 nonce_len);
+u32 knts_ef_response_len_n(u32 uid_len, u32 cookie_len, u32 n_cookies,
+			   u32 nonce_len);
+u32 knts_ef_response_cookies_n(size_t req_len, const struct knts_ef_req *req,
+			       u32 new_cookie_len, u32 nonce_len);
+
+/*
+ * Nonce, nonce padding and Additional Padding of a parsed authenticator:
+ * what RFC 8915 s5.6 holds to N_REQ.
+ */
+static inline u32 knts_ef_auth_room(const struct knts_ef_auth *a)
+{
+	return a->len - KNTS_EF_HDR_LEN - 4 - ((a->ct_len + 3) & ~3u);
+}
+
 u32 knts_ef_request_placeholders(u32 held, u32 cookie_len);
 
 /* Builders: return the bytes written, or -EINVAL / -ENOSPC. */

@@ -26,6 +26,8 @@ int knts_keyset_prepare(struct knts_keyset *ks)
 	if (!ks->prep)
 		return -ENOMEM;
 	for (i = 0; i < ks->n; i++) {
+		if (ks->keys[i].alg != KNTS_AEAD_AES_SIV_CMAC_256)
+			continue;
 		err = knts_siv_key_prepare(&ks->prep[i], ks->keys[i].key,
 					   sizeof(ks->keys[i].key));
 		if (err)

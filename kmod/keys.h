@@ -14,7 +14,8 @@
 
 struct knts_master_key {
 	u32 id;
-	u8 key[KNTS_MASTER_KEY_LEN];
+	u16 alg;		/* 15 or 30: the cookie AEAD (cookie.h) */
+	u8 key[KNTS_MASTER_KEY_LEN];	/* the first 16 bytes for alg 30 */
 };
 
 struct knts_keyset {
@@ -23,7 +24,10 @@ struct knts_keyset {
 	unsigned int n;
 	unsigned int current_idx;
 	struct knts_master_key keys[KNTS_MAX_KEYS];
-	/* keys[i] prepared for AES-SIV, by knts_keyset_prepare(); or NULL */
+	/*
+	 * keys[i] prepared for AES-SIV by knts_keyset_prepare(), or NULL;
+	 * the entries of GCM-SIV keys stay empty (nothing to prepare).
+	 */
 	struct knts_siv_key *prep;
 };
 
@@ -39,12 +43,17 @@ knts_keyset_find(const struct knts_keyset *ks, u32 id)
 	return NULL;
 }
 
-/* @mk of @ks prepared for AES-SIV, or NULL. Caller holds rcu_read_lock(). */
+/*
+ * @mk of @ks prepared for AES-SIV, or NULL (not prepared, or a GCM-SIV
+ * key). Caller holds rcu_read_lock().
+ */
 static inline const struct knts_siv_key *
 knts_keyset_prep(const struct knts_keyset *ks,
 		 const struct knts_master_key *mk)
 {
-	return ks->prep ? &ks->prep[mk - ks->keys] : NULL;
+	if (!ks->prep || mk->alg != KNTS_AEAD_AES_SIV_CMAC_256)
+		return NULL;
+	return &ks->prep[mk - ks->keys];
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <net/genetlink.h>
 
 #include "compat.h"
+#include "cookie.h"
 #include "knts.h"
 #include "netlink.h"
 
@@ -149,8 +150,10 @@ nla_put_failure:
 
 static const struct nla_policy knts_nl_key_policy[KNTS_A_KEY_MAX + 1] = {
 	[KNTS_A_KEY_ID] = { .type = NLA_U32 },
-	[KNTS_A_KEY_SECRET] = NLA_POLICY_EXACT_LEN(KNTS_MASTER_KEY_LEN),
+	[KNTS_A_KEY_SECRET] = { .type = NLA_BINARY,
+				.len = KNTS_MASTER_KEY_LEN },
 	[KNTS_A_KEY_AGE] = { .type = NLA_REJECT },
+	[KNTS_A_KEY_AEAD] = { .type = NLA_U16 },
 };
 
 /* Parse one KNTS_A_KEY into @mk; wipes the secret in the message. */
@@ -158,7 +161,7 @@ static int knts_nl_parse_key(struct nlattr *nest, struct knts_master_key *mk,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KNTS_A_KEY_MAX + 1];
-	int err;
+	int err, len;
 
 	err = nla_parse_nested(tb, KNTS_A_KEY_MAX, nest, knts_nl_key_policy,
 			       extack);
@@ -170,8 +173,18 @@ static int knts_nl_parse_key(struct nlattr *nest, struct knts_master_key *mk,
 		return -EINVAL;
 	}
 	mk->id = nla_get_u32(tb[KNTS_A_KEY_ID]);
-	memcpy(mk->key, nla_data(tb[KNTS_A_KEY_SECRET]), KNTS_MASTER_KEY_LEN);
-	memzero_explicit(nla_data(tb[KNTS_A_KEY_SECRET]), KNTS_MASTER_KEY_LEN);
+	mk->alg = tb[KNTS_A_KEY_AEAD] ? nla_get_u16(tb[KNTS_A_KEY_AEAD]) :
+		  KNTS_AEAD_AES_SIV_CMAC_256;
+	len = nla_len(tb[KNTS_A_KEY_SECRET]);
+	if (!knts_cookie_master_len(mk->alg) ||
+	    len != knts_cookie_master_len(mk->alg)) {
+		memzero_explicit(nla_data(tb[KNTS_A_KEY_SECRET]), len);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a key is 32 bytes of algorithm 15 or 16 bytes of algorithm 30");
+		return -EINVAL;
+	}
+	memcpy(mk->key, nla_data(tb[KNTS_A_KEY_SECRET]), len);
+	memzero_explicit(nla_data(tb[KNTS_A_KEY_SECRET]), len);
 	return 0;
 }
 
@@ -245,12 +258,14 @@ static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_ASSOC_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[KNTS_A_ASSOC_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[KNTS_A_ASSOC_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	/* 15..30; nl_assoc.c refuses what has no key length (18..29). */
 	[KNTS_A_ASSOC_AEAD] = NLA_POLICY_RANGE(NLA_U16,
 					       KNTS_AEAD_AES_SIV_CMAC_256,
-					       KNTS_AEAD_AES_SIV_CMAC_512),
-	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+					       KNTS_AEAD_AES_128_GCM_SIV),
+	/* 16 (AES-128-GCM-SIV) to 64 (AES-SIV-CMAC-512); nl_assoc.c: exact */
+	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 16,
 					      KNTS_SIV_MAX_KEY_LEN),
-	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 32,
+	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 16,
 					      KNTS_SIV_MAX_KEY_LEN),
 	[KNTS_A_ASSOC_COOKIES] = { .type = NLA_NESTED },
 	/* What only the kernel reports. */

@@ -215,10 +215,11 @@ static struct knts_assoc *knts_nl_build_keyed(struct genl_info *info,
 	    knts_nl_missing(info, KNTS_A_ASSOC_COOKIES, "cookies are missing"))
 		return NULL;
 	aead = nla_get_u16(tb[KNTS_A_ASSOC_AEAD]);
-	if (nla_len(tb[KNTS_A_ASSOC_C2S]) != knts_aead_key_len(aead) ||
+	if (!knts_aead_key_len(aead) ||
+	    nla_len(tb[KNTS_A_ASSOC_C2S]) != knts_aead_key_len(aead) ||
 	    nla_len(tb[KNTS_A_ASSOC_S2C]) != knts_aead_key_len(aead)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "C2S and S2C must be as long as the AEAD's key (32, 48 or 64 bytes for 15, 16, 17)");
+				   "the AEAD is 15, 16, 17 or 30, and C2S and S2C are as long as its key (32, 48, 64 or 16 bytes)");
 		return NULL;
 	}
 	*err = knts_nl_parse_cookies(tb[KNTS_A_ASSOC_COOKIES], 0, &c, extack);

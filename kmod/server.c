@@ -35,6 +35,7 @@
 #include "nak_limit.h"
 #include "pending.h"
 #include "server.h"
+#include "aead.h"
 #include "siv.h"
 #include "siv_key.h"
 #include "skb.h"
@@ -140,7 +141,8 @@ static int knts_srv_cookie_open(const struct knts_keyset *ks,
 
 	if (pk)
 		return knts_cookie_open_key(pk, mk->id, cookie, len, &s->keys);
-	return knts_cookie_open(mk->key, mk->id, cookie, len, &s->keys);
+	return knts_cookie_open_alg(mk->alg, mk->key, mk->id, cookie, len,
+				    &s->keys);
 }
 
 /*
@@ -164,8 +166,9 @@ static int knts_srv_mint(struct knts_srv_scratch *s,
 						   s->cookie,
 						   sizeof(s->cookie));
 		else
-			ret = knts_cookie_seal(mk->key, mk->id, nonce, k,
-					       s->cookie, sizeof(s->cookie));
+			ret = knts_cookie_seal_alg(mk->alg, mk->key, mk->id,
+						   nonce, k, s->cookie,
+						   sizeof(s->cookie));
 		if (ret < 0)
 			break;
 		ret = knts_ef_put_cookie(e->pt + e->pt_len,
@@ -189,7 +192,6 @@ static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 {
 	const struct knts_ef_auth *a = &req->auth;
 	const struct knts_master_key *mk;
-	struct knts_siv_ad ad[2];
 	u32 id, ct_len;
 
 	if (knts_cookie_key_id(pl + req->cookie_off, req->cookie_len, &id))
@@ -201,17 +203,18 @@ static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 				 req->cookie_len, s))
 		return KNTS_STAT_SRV_NAK_BAD_COOKIE;
 
-	/* Encrypted EFs of a request are checked, then ignored. */
-	ct_len = a->ct_len - KNTS_SIV_TAG_LEN;
-	if (ct_len > sizeof(s->pt))
+	/*
+	 * Encrypted EFs of a request are checked, then ignored. A nonce the
+	 * session AEAD cannot take (aead.h) fails like a bad MAC.
+	 */
+	ct_len = a->ct_len - KNTS_AEAD_TAG_LEN;
+	if (ct_len > sizeof(s->pt) ||
+	    !knts_aead_nonce_ok(s->keys.aead, a->nonce_len,
+				knts_ef_auth_room(a)))
 		return KNTS_STAT_SRV_NAK_BAD_MAC;
-	ad[0].data = pl;
-	ad[0].len = a->off;
-	ad[1].data = pl + a->nonce_off;
-	ad[1].len = a->nonce_len;
-	if (knts_siv_open(knts_cookie_c2s(&s->keys), s->keys.key_len, ad, 2,
-			  pl + a->ct_off, pl + a->ct_off + KNTS_SIV_TAG_LEN,
-			  ct_len, s->pt))
+	if (knts_aead_open(s->keys.aead, knts_cookie_c2s(&s->keys),
+			   s->keys.key_len, pl, a->off, pl + a->nonce_off,
+			   a->nonce_len, pl + a->ct_off, ct_len, s->pt))
 		return KNTS_STAT_SRV_NAK_BAD_MAC;
 	return 0;
 }
@@ -234,7 +237,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	const struct knts_keyset *ks;
 	struct knts_ef_req req;
 	int ret, mint_err = 0;
-	u32 n = 0;
+	u32 n = 0, clen;
 	u8 *pl;
 
 	pl = knts_skb_payload(skb, u);
@@ -281,8 +284,11 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	ret = knts_srv_verify(ks, pl, &req, s);
 	if (!ret) {
 		memset(e, 0, offsetof(struct knts_pending_entry, pt));
-		n = knts_ef_response_cookies(u->len, &req,
-					     knts_cookie_len(s->keys.aead));
+		/* Minted under the current key, whose algorithm sets the size. */
+		clen = knts_cookie_len_alg(ks->keys[ks->current_idx].alg,
+					   s->keys.aead);
+		n = knts_ef_response_cookies_n(u->len, &req, clen,
+					       knts_aead_nonce_len(s->keys.aead));
 		mint_err = n ? knts_srv_mint(s, ks, &s->keys, 1) : -EMSGSIZE;
 	}
 	rcu_read_unlock();
@@ -330,8 +336,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	struct knts_pending_entry *e = &s->entry;
 	struct knts_pending_key key;
 	u8 hdr[KNTS_NTP_HDR_LEN], nonce[KNTS_EF_NONCE_LEN];
-	struct knts_siv_ad ad[2];
-	u32 len, off;
+	u32 len, off, n_len;
 	const u8 *h;
 	u8 *pl, *ct;
 	int ret;
@@ -368,9 +373,9 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		if (err)
 			goto fail;
 	}
+	n_len = knts_aead_nonce_len(e->keys.aead);
 	len = KNTS_NTP_HDR_LEN + knts_ef_len(e->uid_len) +
-	      knts_ef_auth_len(KNTS_EF_NONCE_LEN,
-			       KNTS_SIV_TAG_LEN + e->pt_len);
+	      knts_ef_auth_len(n_len, KNTS_AEAD_TAG_LEN + e->pt_len);
 	if (skb_is_gso(skb) || len > e->max_len)
 		goto fail;
 	pl = knts_skb_resize(skb, u, len);
@@ -384,21 +389,18 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	}
 	off += ret;
 	knts_srv_nonce(nonce);
-	ret = knts_ef_put_auth(pl + off, len - off, nonce, sizeof(nonce),
-			       KNTS_SIV_TAG_LEN + e->pt_len);
+	ret = knts_ef_put_auth(pl + off, len - off, nonce, n_len,
+			       KNTS_AEAD_TAG_LEN + e->pt_len);
 	if (ret < 0) {
 		ret = NF_DROP;
 		goto fail;
 	}
+	/* Sealed in place, the plaintext where the AEAD's layout has it. */
 	ct = pl + off + ret;
-	memcpy(ct + KNTS_SIV_TAG_LEN, e->pt, e->pt_len);
-	ad[0].data = pl;
-	ad[0].len = off;
-	ad[1].data = nonce;
-	ad[1].len = sizeof(nonce);
-	if (knts_siv_seal(knts_cookie_s2c(&e->keys), e->keys.key_len, ad, 2,
-			  ct + KNTS_SIV_TAG_LEN, e->pt_len, ct,
-			  ct + KNTS_SIV_TAG_LEN)) {
+	memcpy(ct + knts_aead_pt_off(e->keys.aead), e->pt, e->pt_len);
+	if (knts_aead_seal(e->keys.aead, knts_cookie_s2c(&e->keys),
+			   e->keys.key_len, pl, off, nonce, n_len,
+			   ct + knts_aead_pt_off(e->keys.aead), e->pt_len, ct)) {
 		ret = NF_DROP;
 		goto fail;
 	}

@@ -30,7 +30,10 @@ struct knts_siv_ad {
 	size_t len;
 };
 
-/* Key length of an AEAD (32/48/64), or 0 when knts does not know it. */
+/*
+ * Key length of an AEAD (32/48/64 for the SIV-CMAC ones, 16 for
+ * AES-128-GCM-SIV, kmod/gcmsiv.h), or 0 when knts does not know it.
+ */
 static inline unsigned int knts_aead_key_len(unsigned int aead)
 {
 	switch (aead) {
@@ -40,6 +43,8 @@ static inline unsigned int knts_aead_key_len(unsigned int aead)
 		return 48;
 	case KNTS_AEAD_AES_SIV_CMAC_512:
 		return 64;
+	case KNTS_AEAD_AES_128_GCM_SIV:
+		return 16;
 	}
 	return 0;
 }

@@ -44,9 +44,15 @@ static void check_auth(const struct knts_ef_auth *a, size_t size)
 	CHECK(a->ct_off == a->nonce_off + knts_pad4(a->nonce_len));
 	CHECK(inside(a->nonce_off, a->nonce_len, a->off + 8, a->off + a->len));
 	CHECK(inside(a->ct_off, a->ct_len, a->ct_off, a->off + a->len));
-	/* N_REQ: padded nonce plus Additional Padding >= 16. */
+	/*
+	 * N_REQ: padded nonce plus Additional Padding >= 16, or >= 12 for
+	 * a 12-byte (GCM-SIV) nonce; knts_ef_auth_room() says the same.
+	 */
 	CHECK(a->off + a->len - a->ct_off - knts_pad4(a->ct_len) +
-	      knts_pad4(a->nonce_len) >= KNTS_EF_N_REQ);
+	      knts_pad4(a->nonce_len) >= (a->nonce_len == KNTS_EF_N_REQ_GCM ?
+					  KNTS_EF_N_REQ_GCM : KNTS_EF_N_REQ));
+	CHECK(knts_ef_auth_room(a) == a->off + a->len - a->ct_off -
+	      knts_pad4(a->ct_len) + knts_pad4(a->nonce_len));
 }
 
 static void check_uid(uint32_t off, uint32_t len, const struct knts_ef_auth *a,

@@ -53,6 +53,6 @@ chmod +x "$TMP/ntsctl"
 NTSCTL=$TMP/ntsctl LABEL="subcommands of a newer ntsctl (from its help)" comp "monitor show" ""
 # Without a runnable ntsctl, the built-in list.
 NTSCTL=/nonexistent/ntsctl LABEL="no runnable ntsctl: built-in list" \
-	comp "help load-keys monitor refresh server show stats" ""
+	comp "help keygen load-keys monitor refresh server show stats" ""
 
 done_testing

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The AES-SIV known-answer tests run at load on every AES backend (and on
+# The AES-SIV and AES-128-GCM-SIV known-answer tests run at load on every AES backend (and on
 # the fallback inside a kernel FPU section, where SIMD is not usable),
 # pass on a good build, and a failing one refuses the load with a clear
 # message. The in-kernel benchmark (bench=N) runs the server path on
@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
-ktap_plan 12
+ktap_plan 13
 
 has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
 
@@ -29,6 +29,8 @@ else
 	skip "with AES-NI the fast path is the simd backend" "no AES-NI"
 	skip "the KATs pass on simd and on the fallback" "no AES-NI"
 fi
+check "the AES-128-GCM-SIV KATs pass (RFC 8452 C.1, POLYVAL, a GCM-SIV cookie)" \
+	sh -c 'dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (lib AES)"'
 check "the per-CPU AES state forgot the KATs' keys (checked at load)" sh -c \
 	'dmesg | grep -q "knts: self-test: the per-CPU AES state forgot its keys"'
 knts_unload

@@ -21,7 +21,7 @@ command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 NTPLIB=$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp
 
-ktap_plan 70
+ktap_plan 71
 knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1 fd77::1 10.76.0.1 10.78.0.1 10.79.0.2 10.80.0.2 DNS:ntsa4.test
@@ -375,6 +375,12 @@ check "D: knts client (down2) against knts server (mid): 10.80.0.2 selected" \
 	wait_for 60 selected down2 10.80.0.2
 [ "$(assoc_field "$down2" 10.80.0.2 good)" -gt 2 ]
 ok $? "D: down2 verified $(assoc_field "$down2" 10.80.0.2 good) replies signed by mid's kernel"
+# Both ntskds have 30 and offer/choose it first, with chrony's record
+# 1024 both ways (RFC exporter context): 68-byte cookies under mid's
+# AES-SIV master key, replies with 12-byte nonces.
+[ "$(assoc_field "$down2" 10.80.0.2 aead)" -eq 30 ] &&
+	[ "$(assoc_field "$down2" 10.80.0.2 cookie_len)" -eq 68 ]
+ok $? "D: knts to knts runs AEAD 30 (AES-128-GCM-SIV), 68-byte cookies"
 mid_stat() { knts_ctr "$mid" "$1"; }
 [ "$(mid_stat cli_reply_verified)" -gt 2 ] && [ "$(mid_stat srv_req_verified)" -gt 4 ] &&
 	[ "$(mid_stat srv_reply_signed)" -gt 4 ]

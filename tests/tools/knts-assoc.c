@@ -10,7 +10,7 @@
  * the kernel reports (dump-hex), for the netlink negative tests. Not for
  * production: a real client gets its keys from NTS-KE (ntskd).
  *
- *   knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N]
+ *   knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17|30] [cookies N]
  *                  [state FILE] [count N] [owner UID] [dev IFNAME]
  *   knts-assoc close ADDR [port N] [owner UID] [dev IFNAME]
  *   knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]
@@ -64,7 +64,7 @@ struct assoc {
 static int usage(void)
 {
 	fprintf(stderr,
-		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17] [cookies N] [state FILE] [count N]\n"
+		"Usage: knts-assoc set ADDR keyfile FILE [port N] [aead 15|16|17|30] [cookies N] [state FILE] [count N]\n"
 		"       knts-assoc close ADDR [port N] [owner UID] [dev IFNAME]\n"
 		"       knts-assoc add ADDR keyfile FILE state FILE [port N] [cookies N]\n"
 		"       knts-assoc del ADDR [port N]\n"
@@ -102,16 +102,17 @@ static int mint(struct assoc *a, const struct knts_keyfile *kf, unsigned int n)
 	unsigned int i;
 	int len;
 
-	if (mk->alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 || mk->len != 32) {
-		fprintf(stderr, "knts-assoc: the current key is not AES-SIV-CMAC-256\n");
+	if (!knts_keyfile_alg_ok(mk->alg, mk->len)) {
+		fprintf(stderr, "knts-assoc: the current key is of algorithm %u\n",
+			mk->alg);
 		return -1;
 	}
 	for (i = 0; i < n && a->n_cookies < MAX_COOKIES; i++) {
 		if (RAND_bytes(nonce, sizeof(nonce)) != 1)
 			return -1;
-		len = knts_cookie_seal(mk->key, mk->id, nonce, &a->keys,
-				       a->cookie[a->n_cookies],
-				       sizeof(a->cookie[0]));
+		len = knts_cookie_seal_alg(mk->alg, mk->key, mk->id, nonce,
+					   &a->keys, a->cookie[a->n_cookies],
+					   sizeof(a->cookie[0]));
 		if (len < 0) {
 			fprintf(stderr, "knts-assoc: cannot seal a cookie (%d)\n", len);
 			return -1;

@@ -11,6 +11,7 @@
 
 #include "unit.h"
 #include "cookie.h"
+#include "gcmsiv.h"
 #include "keyfile.h"
 
 #define N_REAL	8
@@ -144,14 +145,14 @@ static void test_real_cookies_reseal(void)
 
 static void test_round_trip(void)
 {
-	static const u16 aeads[] = { 15, 16, 17 };
-	static const int lens[] = { 100, 132, 164 };
+	static const u16 aeads[] = { 15, 16, 17, 30 };
+	static const int lens[] = { 100, 132, 164, 68 };
 	u8 master[32], nonce[16], out[KNTS_COOKIE_MAX_LEN + 8];
 	struct knts_cookie_keys k, back;
 	unsigned int i;
 
 	RAND_bytes(master, sizeof(master));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		u32 id;
 
 		memset(&k, 0, sizeof(k));
@@ -179,7 +180,76 @@ static void test_round_trip(void)
 		EXPECT_MEM(knts_cookie_s2c(&back), knts_cookie_s2c(&k),
 			   k.key_len);
 	}
-	EXPECT_EQ(knts_cookie_len(30), 0);
+	EXPECT_EQ(knts_cookie_len(31), 0);
+}
+
+/*
+ * Under a GCM-SIV master key (chrony >= 4.4): ID, 12-byte nonce,
+ * ciphertext, tag; every session AEAD round-trips, the lengths are
+ * chrony's (96 for a session of 15, 64 for 30), and the ciphertext is
+ * plain RFC 8452 AES-128-GCM-SIV of C2S || S2C with no AD.
+ */
+static void test_round_trip_gcm(void)
+{
+	static const u16 aeads[] = { 15, 16, 17, 30 };
+	static const int lens[] = { 96, 128, 160, 64 };
+	u8 master[16], nonce[16], out[KNTS_COOKIE_MAX_LEN + 8], pt[128];
+	struct knts_cookie_keys k, back;
+	unsigned int i, bit, bad = 0;
+	u32 id;
+
+	RAND_bytes(master, sizeof(master));
+	for (i = 0; i < 4; i++) {
+		memset(&k, 0, sizeof(k));
+		k.aead = aeads[i];
+		k.key_len = (u16)knts_aead_key_len(aeads[i]);
+		RAND_bytes(k.key, 2 * k.key_len);
+		RAND_bytes(nonce, sizeof(nonce));
+		EXPECT_EQ(knts_cookie_len_alg(30, aeads[i]), lens[i]);
+		memset(out, 0xcc, sizeof(out));
+		EXPECT_EQ(knts_cookie_seal_alg(30, master, 0xa1b2c3d4, nonce,
+					       &k, out, sizeof(out)), lens[i]);
+		EXPECT_EQ(out[lens[i]], 0xcc);
+		EXPECT_EQ(out[0], 0xa1);
+		EXPECT_MEM(out + 4, nonce, 12);
+		EXPECT_EQ(knts_gcmsiv_open(master, NULL, 0, out + 4, out + 16,
+					   2 * k.key_len, pt), 0);
+		EXPECT_MEM(pt, k.key, 2 * k.key_len);
+		EXPECT_EQ(knts_cookie_key_id(out, (size_t)lens[i], &id), 0);
+		EXPECT_EQ(id, 0xa1b2c3d4);
+		EXPECT_EQ(knts_cookie_open_alg(30, master, id, out,
+					       (size_t)lens[i], &back), 0);
+		EXPECT_EQ(back.aead, aeads[i]);
+		EXPECT_MEM(back.key, k.key, 2 * k.key_len);
+		/* the other algorithm's master key cannot read it */
+		EXPECT(knts_cookie_open_alg(15, master, id, out,
+					    (size_t)lens[i], &back) != 0);
+		EXPECT(all_zero(&back, sizeof(back)));
+	}
+	/* 64 bytes (session 30): every bit flip is refused, keys zeroed */
+	for (bit = 32; bit < 64 * 8; bit++) {
+		out[bit / 8] ^= (u8)(1 << (bit % 8));
+		memset(&back, 0x55, sizeof(back));
+		if (knts_cookie_open_alg(30, master, 0xa1b2c3d4, out, 64,
+					 &back) == -EBADMSG &&
+		    all_zero(&back, sizeof(back)))
+			bad++;
+		out[bit / 8] ^= (u8)(1 << (bit % 8));
+	}
+	EXPECT_EQ(bad, 64 * 8 - 32);
+	EXPECT_EQ(knts_cookie_open_alg(30, master, 0xa1b2c3d4, out, 64, &back),
+		  0);
+	EXPECT_EQ(knts_cookie_open_alg(30, master, 0xa1b2c3d5, out, 64, &back),
+		  -ENOKEY);
+	EXPECT_EQ(knts_cookie_open_alg(30, master, 0xa1b2c3d4, out, 68, &back),
+		  -EMSGSIZE);
+	EXPECT_EQ(knts_cookie_seal_alg(30, master, 1, nonce, &k, out, 63),
+		  -ENOSPC);
+	EXPECT_EQ(knts_cookie_seal_alg(29, master, 1, nonce, &k, out,
+				       sizeof(out)), -EINVAL);
+	EXPECT_EQ(knts_cookie_master_len(30), 16);
+	EXPECT_EQ(knts_cookie_master_len(15), 32);
+	EXPECT_EQ(knts_cookie_master_len(16), 0);
 }
 
 /* An independent AES-SIV: EVP AES-128-SIV with an explicit empty AD. */
@@ -290,16 +360,21 @@ static void test_rejects(void)
 	EXPECT_EQ(zeroed, 800);
 	EXPECT_EQ(knts_cookie_open(mk->key, mk->id, c, 100, &k), 0);
 
-	/* lengths: only 100/132/164 are cookies */
+	/*
+	 * Lengths: under this algorithm-15 key only 68/100/132/164 are
+	 * cookies; 64/96/128/160 are cookies of a GCM-SIV master key, so
+	 * their key ID is read but this key refuses them.
+	 */
 	for (len = 0; len <= sizeof(c); len++) {
-		int want = (len == 100 || len == 132 || len == 164) ?
-			   -EBADMSG : -EMSGSIZE;
+		int want = (len == 68 || len == 100 || len == 132 ||
+			    len == 164) ? -EBADMSG : -EMSGSIZE;
+		bool gcm = len == 64 || len == 96 || len == 128 || len == 160;
 
 		if (len == 100)
 			continue;
 		EXPECT_EQ(knts_cookie_open(mk->key, mk->id, c, len, &k), want);
 		EXPECT_EQ(knts_cookie_key_id(c, len, &id),
-			  want == -EMSGSIZE ? -EMSGSIZE : 0);
+			  want == -EMSGSIZE && !gcm ? -EMSGSIZE : 0);
 	}
 	/* truncated by 4: 96 bytes */
 	EXPECT_EQ(knts_cookie_open(mk->key, mk->id, c, 96, &k), -EMSGSIZE);
@@ -324,10 +399,13 @@ static void test_seal_errors(void)
 	k.aead = 16;
 	EXPECT_EQ(knts_cookie_seal(master, 1, nonce, &k, out, 131), -ENOSPC);
 	EXPECT_EQ(knts_cookie_seal(master, 1, nonce, &k, out, 132), 132);
-	k.aead = 30;	/* GCM-SIV sessions: not in the chrony 4.3 format */
-	k.key_len = 16;
+	k.aead = 30;	/* GCM-SIV sessions: 16-byte keys, 68 bytes */
+	k.key_len = 32;
 	EXPECT_EQ(knts_cookie_seal(master, 1, nonce, &k, out, sizeof(out)),
 		  -EINVAL);
+	k.key_len = 16;
+	EXPECT_EQ(knts_cookie_seal(master, 1, nonce, &k, out, sizeof(out)),
+		  68);
 	k.aead = 0;
 	k.key_len = 0;
 	EXPECT_EQ(knts_cookie_seal(master, 1, nonce, &k, out, sizeof(out)),
@@ -338,6 +416,7 @@ int main(void)
 {
 	RUN(test_real_cookies_open);
 	RUN(test_real_cookies_reseal);
+	RUN(test_round_trip_gcm);
 	RUN(test_round_trip);
 	RUN(test_interop_evp);
 	RUN(test_rejects);

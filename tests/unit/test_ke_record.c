@@ -236,12 +236,15 @@ static void test_server_parsed_fields(void)
 	EXPECT(r.server_pref && !memcmp(r.server_pref, "127.0.0.1", 9));
 	EXPECT(r.has_port_pref);
 	EXPECT_EQ(r.port_pref, 123);
-	EXPECT_EQ(r.n_ignored, 2);
+	EXPECT_EQ(r.n_ignored, 1);
+	EXPECT(r.compliant_gcm);	/* chrony's record 1024 */
 	EXPECT_EQ(r.msg_len, (size_t)n);
 	EXPECT_EQ(knts_ke_choose_aead(&r, cfg_all, 3), 15);
 	EXPECT_EQ(knts_ke_choose_aead(&r, (const uint16_t []){ 17 }, 1), 17);
-	/* 30 is never chosen even if configured: we cannot do it */
-	EXPECT_EQ(knts_ke_choose_aead(&r, (const uint16_t []){ 30 }, 1),
+	/* 30 is chosen when configured: the client's order decides */
+	EXPECT_EQ(knts_ke_choose_aead(&r, (const uint16_t []){ 15, 30 }, 2),
+		  30);
+	EXPECT_EQ(knts_ke_choose_aead(&r, (const uint16_t []){ 31 }, 1),
 		  KNTS_KE_AEAD_NONE);
 	EXPECT_EQ(knts_ke_choose_aead(&r, NULL, 0), KNTS_KE_AEAD_NONE);
 
@@ -299,8 +302,10 @@ static void test_error_codes(void)
 	EXPECT_EQ(knts_ke_aead_key_len(15), 32);
 	EXPECT_EQ(knts_ke_aead_key_len(16), 48);
 	EXPECT_EQ(knts_ke_aead_key_len(17), 64);
-	EXPECT_EQ(knts_ke_aead_key_len(30), 0);
-	EXPECT(!knts_ke_aead_supported(30));
+	EXPECT_EQ(knts_ke_aead_key_len(30), 16);
+	EXPECT(knts_ke_aead_supported(30));
+	EXPECT_EQ(knts_ke_aead_key_len(31), 0);
+	EXPECT(!knts_ke_aead_supported(31));
 	EXPECT(knts_ke_aead_supported(15));
 }
 
@@ -787,7 +792,7 @@ static void test_build_response_args(void)
 
 	EXPECT(knts_ke_build_response(out, sizeof(out), &ok) > 0);
 	p = ok;
-	p.aead = 30;
+	p.aead = 31;
 	EXPECT_EQ(knts_ke_build_response(out, sizeof(out), &p), KNTS_KE_E_INVAL);
 	p = ok;
 	p.cookie_len = 6;

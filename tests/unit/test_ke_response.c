@@ -129,8 +129,13 @@ static void check_cookies(const char *req_hex, uint16_t aead,
 	EXPECT_EQ(resp.aead, aead);
 	EXPECT(resp.aead_critical);
 	EXPECT_EQ(resp.n_cookies_seen, 8);
-	EXPECT_EQ(resp.cookie_len, knts_cookie_len(aead));
-	EXPECT_EQ(knts_export_keys(tls.c, aead, c2s, s2c, klen), 0);
+	EXPECT_EQ(resp.cookie_len, knts_cookie_len_alg(mk->alg, aead));
+	/* record 1024 comes back exactly when it was asked for with 30 */
+	EXPECT_EQ(resp.compliant_gcm,
+		  aead == 30 && strstr(req_hex, "04000000") != NULL);
+	EXPECT_EQ(knts_export_keys(tls.c, knts_exporter_ctx_aead(aead,
+							 resp.compliant_gcm),
+				   c2s, s2c, klen), 0);
 	for (i = 0; i < resp.n_cookies; i++) {
 		uint32_t id = 0;
 
@@ -172,10 +177,19 @@ static void test_aead_choice(void)
 {
 	static const uint16_t off[] = { 30, 17, 16, 15 };
 
-	/* the client's first supported choice wins */
-	check_cookies("800100020000 80040008001e00110010000f 80000000", 17, off,
+	/*
+	 * The client's first supported choice wins: 30 as chrony >= 4.4
+	 * offers it, without record 1024 (chrony 4.4-4.6.0: keys under
+	 * the context of 15) and with it (RFC context, 1024 echoed).
+	 */
+	check_cookies("800100020000 80040008001e00110010000f 80000000", 30, off,
 		      4);
-	check_cookies("800100020000 80040004001e0010 80000000", 16, off, 4);
+	check_cookies("800100020000 80040004001e000f 04000000 80000000", 30,
+		      off, 4);
+	check_cookies("800100020000 800400040011000f 80000000", 17, off, 4);
+	EXPECT_EQ(knts_exporter_ctx_aead(30, 0), 15);
+	EXPECT_EQ(knts_exporter_ctx_aead(30, 1), 30);
+	EXPECT_EQ(knts_exporter_ctx_aead(15, 0), 15);
 	check_cookies("800100020000 80040004000f0011 80000000", 15, off, 4);
 }
 
@@ -208,7 +222,7 @@ static void test_refusals(void)
 	int n;
 
 	/* no AEAD we know: NP{0}, AEAD{}, EOM */
-	n = answer("800100020000 80040002001e 80000000", out, &o);
+	n = answer("800100020000 80040002001f 80000000", out, &o);
 	EXPECT_EQ(n, unit_unhex("800100020000 80040000 80000000", want,
 				sizeof(want)));
 	EXPECT_MEM(out, want, 14);

@@ -4,6 +4,7 @@
 
 #include "unit.h"
 #include "keyfile.h"
+#include "cookie.h"
 
 static int parse(const char *txt, struct knts_keyfile *kf)
 {
@@ -143,11 +144,63 @@ static void test_reasons(void)
 		   "more than 4 keys");
 }
 
+/*
+ * `ntsctl keygen`'s text: four fresh keys that our parser and chrony's
+ * rules accept (consecutive slots, the third current), of the requested
+ * algorithm and length, a cookie sealed under the current key opens, and
+ * two runs share no key.
+ */
+static void test_generate(void)
+{
+	static const unsigned int algs[] = { 15, 30 };
+	char text[512], again[512];
+	struct knts_keyfile kf, kf2;
+	unsigned int i, j;
+
+	for (i = 0; i < 2; i++) {
+		const struct knts_master_key *mk;
+		struct knts_cookie_keys ck, back;
+		u8 nonce[16] = { 1 }, cookie[KNTS_COOKIE_MAX_LEN];
+		int n = knts_keyfile_generate(algs[i], text, sizeof(text));
+		int m = knts_keyfile_generate(algs[i], again, sizeof(again));
+
+		EXPECT(n > 0 && m > 0);
+		EXPECT(!strncmp(text, algs[i] == 30 ? "NKS1\n" : "NKS0\n", 5));
+		EXPECT_EQ(knts_keyfile_parse(text, (size_t)n, &kf), 0);
+		EXPECT_EQ(knts_keyfile_parse(again, (size_t)m, &kf2), 0);
+		EXPECT_EQ(kf.n, 4);
+		EXPECT_EQ(kf.current, 2);
+		for (j = 0; j < 4; j++) {
+			EXPECT_EQ(kf.keys[j].alg, algs[i]);
+			EXPECT_EQ(kf.keys[j].len, algs[i] == 30 ? 16 : 32);
+			EXPECT_EQ(kf.keys[j].id & 3, j);
+			EXPECT(memcmp(kf.keys[j].key, kf2.keys[j].key,
+				      kf.keys[j].len) != 0);
+		}
+		mk = &kf.keys[kf.current];
+		memset(&ck, 0, sizeof(ck));
+		ck.aead = 30;
+		ck.key_len = 16;
+		memset(ck.key, 0x5a, 32);
+		n = knts_cookie_seal_alg(mk->alg, mk->key, mk->id, nonce, &ck,
+					 cookie, sizeof(cookie));
+		EXPECT_EQ(n, algs[i] == 30 ? 64 : 68);
+		EXPECT_EQ(knts_cookie_open_alg(mk->alg, mk->key, mk->id, cookie,
+					       (size_t)n, &back), 0);
+		EXPECT_MEM(back.key, ck.key, 32);
+		knts_keyfile_wipe(&kf);
+		knts_keyfile_wipe(&kf2);
+	}
+	EXPECT_EQ(knts_keyfile_generate(16, text, sizeof(text)), -EINVAL);
+	EXPECT_EQ(knts_keyfile_generate(30, text, 40), -ENOSPC);
+}
+
 int main(void)
 {
 	RUN(test_real_nks0);
 	RUN(test_nks1);
 	RUN(test_malformed);
 	RUN(test_reasons);
+	RUN(test_generate);
 	return unit_done();
 }

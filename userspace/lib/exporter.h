@@ -18,6 +18,18 @@
 #define KNTS_EXPORTER_CTX_LEN	5
 #define KNTS_EXPORTER_MAX_KEY	64
 
+/*
+ * The AEAD ID that goes into the exporter context for the negotiated
+ * @aead. chrony 4.4 to 4.6.0 export the keys of AEAD 30 with the context
+ * of AEAD 15 (and 30's 16-byte length), and chrony >= 4.6.1 still does
+ * unless both sides exchanged the "compliant 128GCM export" record 1024
+ * (ke_record.h): so 15 for 30 without it, the AEAD itself otherwise.
+ */
+static inline uint16_t knts_exporter_ctx_aead(uint16_t aead, int compliant)
+{
+	return aead == 30 && !compliant ? 15 : aead;
+}
+
 /* The 5-byte exporter context for @aead; @s2c selects the direction. */
 void knts_exporter_context(uint16_t aead, int s2c,
 			   uint8_t ctx[KNTS_EXPORTER_CTX_LEN]);

@@ -436,7 +436,10 @@ static int ke_finish(struct knts_ke_client *c)
 		ke_addr_str(&c->addr, r.ntp_server, sizeof(r.ntp_server));
 	if (c->noverify)
 		r.warnings |= KNTS_KE_WARN_NOVERIFY;
-	ret = knts_export_keys(c->ssl, r.aead, r.c2s, r.s2c, r.key_len);
+	/* AEAD 30 without record 1024 back: chrony's legacy context. */
+	ret = knts_export_keys(c->ssl, knts_exporter_ctx_aead(r.aead,
+							      r.compliant_gcm),
+			       r.c2s, r.s2c, r.key_len);
 	if (ret) {
 		knts_ke_result_wipe(&r);
 		return ke_fail(c, KNTS_KE_CERR_INTERNAL, ret, "key export failed (%d)", ret);

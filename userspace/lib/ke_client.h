@@ -113,7 +113,7 @@ struct knts_ke_client_params {
 	int family;				/* AF_UNSPEC (0), AF_INET, AF_INET6 */
 	const char *ca_file;			/* NULL: system store; file or directory */
 	bool noverify;				/* labs only: no certificate check */
-	const uint16_t *aeads;			/* NULL: 15, 17, 16 */
+	const uint16_t *aeads;			/* NULL: 30, 15, 17, 16 */
 	size_t n_aeads;
 	unsigned int connect_timeout_ms;	/* 0: default */
 	unsigned int io_timeout_ms;		/* handshake to response; 0: default */
@@ -121,6 +121,7 @@ struct knts_ke_client_params {
 
 struct knts_ke_result {
 	uint16_t aead;
+	bool compliant_gcm;	/* record 1024 came back: RFC exporter context */
 	size_t key_len;
 	uint8_t c2s[KNTS_KE_CLIENT_KEY_MAX];
 	uint8_t s2c[KNTS_KE_CLIENT_KEY_MAX];
@@ -209,7 +210,11 @@ const char *knts_ke_client_err_name(int err);
 const char *knts_ke_warnings_str(unsigned int warnings, char *buf,
 				 size_t len);
 
-/* The default AEAD offer: 15, 17, 16 (digest 2.3 and issue 5). */
-extern const uint16_t knts_ke_client_default_aeads[3];
+/*
+ * The default AEAD offer: 30, 15, 17, 16. AES-128-GCM-SIV first, as
+ * chrony >= 4.4 clients offer it (its keys are half as long and its
+ * packets smaller), then the mandatory 15 (digest 2.3 and issue 5).
+ */
+extern const uint16_t knts_ke_client_default_aeads[4];
 
 #endif /* KNTS_KE_CLIENT_H */

@@ -13,7 +13,8 @@
 #include "ke_client.h"
 #include "ke_record.h"
 
-const uint16_t knts_ke_client_default_aeads[3] = {
+const uint16_t knts_ke_client_default_aeads[4] = {
+	KNTS_AEAD_AES_128_GCM_SIV,
 	KNTS_AEAD_AES_SIV_CMAC_256,
 	KNTS_AEAD_AES_SIV_CMAC_512,
 	KNTS_AEAD_AES_SIV_CMAC_384,
@@ -56,6 +57,7 @@ int knts_ke_client_take_response(const uint8_t *msg, size_t len,
 		return KNTS_KE_CERR_RESPONSE;
 	}
 	res->aead = r.aead;
+	res->compliant_gcm = r.compliant_gcm;
 	if (n_offered && offered[0] != r.aead)
 		res->warnings |= KNTS_KE_WARN_AEAD_NOT_FIRST;
 

@@ -93,6 +93,8 @@ size_t knts_ke_aead_key_len(int aead)
 		return 48;
 	case KNTS_AEAD_AES_SIV_CMAC_512:
 		return 64;
+	case KNTS_AEAD_AES_128_GCM_SIV:
+		return 16;
 	default:
 		return 0;
 	}
@@ -275,6 +277,16 @@ static int ke_parse_request(const uint8_t *buf, size_t len,
 				req->port_pref = get16(r.body);
 			}
 			break;
+		case KNTS_KE_REC_CHRONY_GCMSIV_EXPORT:
+			/* defined non-critical: a critical one is unknown */
+			if (r.crit)
+				return KNTS_KE_E_UNKNOWN_CRITICAL;
+			/* chrony's server refuses a body; we ignore one */
+			if (r.len)
+				req->n_ignored++;
+			else
+				req->compliant_gcm = true;
+			break;
 		default:
 			if (r.crit)
 				return KNTS_KE_E_UNKNOWN_CRITICAL;
@@ -404,6 +416,12 @@ int knts_ke_build_response(uint8_t *out, size_t cap,
 	ret = ke_put(&o, KNTS_KE_REC_AEAD, true, u16, 2);
 	if (ret)
 		return ret;
+	if (p->compliant_gcm && p->aead == KNTS_AEAD_AES_128_GCM_SIV) {
+		ret = ke_put(&o, KNTS_KE_REC_CHRONY_GCMSIV_EXPORT, false,
+			     NULL, 0);
+		if (ret)
+			return ret;
+	}
 	if (p->port && p->port != KNTS_KE_DEFAULT_PORT) {
 		put16(u16, p->port);
 		ret = ke_put(&o, KNTS_KE_REC_PORT, true, u16, 2);
@@ -463,6 +481,16 @@ int knts_ke_build_request(uint8_t *out, size_t cap,
 	for (i = 0; i < n_aeads; i++)
 		put16(o.p + o.len + KNTS_KE_HDR_LEN + 2 * i, aeads[i]);
 	o.len += KNTS_KE_HDR_LEN + 2 * n_aeads;
+	/* As chrony: ask for the RFC's exporter context when offering 30. */
+	for (i = 0; i < n_aeads; i++) {
+		if (aeads[i] != KNTS_AEAD_AES_128_GCM_SIV)
+			continue;
+		ret = ke_put(&o, KNTS_KE_REC_CHRONY_GCMSIV_EXPORT, false,
+			     NULL, 0);
+		if (ret)
+			return ret;
+		break;
+	}
 	return ke_finish(&o);
 }
 
@@ -618,6 +646,15 @@ static int ke_parse_response(const uint8_t *buf, size_t len,
 				return KNTS_KE_E_PORT_ZERO;
 			resp->port = get16(r.body);
 			resp->has_port = true;
+			break;
+		case KNTS_KE_REC_CHRONY_GCMSIV_EXPORT:
+			if (r.crit)
+				return KNTS_KE_E_UNKNOWN_CRITICAL;
+			/* with a body it is not chrony's record: ignored */
+			if (r.len)
+				resp->n_ignored++;
+			else
+				resp->compliant_gcm = true;
 			break;
 		default:
 			if (r.crit)

@@ -43,9 +43,13 @@
 #define KNTS_KE_REC_SERVER		6
 #define KNTS_KE_REC_PORT		7
 /*
- * chrony >= 4.6.1 "compliant AES-128-GCM-SIV exporter" record: non-critical,
- * empty body, outside the IANA registry. We do not offer or choose AEAD 30,
- * so it is treated like any unknown non-critical record: ignored.
+ * chrony's "compliant AES-128-GCM-SIV exporter" record (NKE_RECORD_
+ * COMPLIANT_128GCM_EXPORT in chrony >= 4.6.1's nts_ke.h): non-critical,
+ * empty body, outside the IANA registry. A client sends it when it offers
+ * AEAD 30; a server echoes it when it chose 30. Only then do both export
+ * the AEAD-30 keys with the RFC's context (AEAD ID 30); otherwise chrony
+ * (4.4 and later, for compatibility) uses the context of AEAD 15 with the
+ * 16-byte length of AEAD 30 (exporter.h).
  */
 #define KNTS_KE_REC_CHRONY_GCMSIV_EXPORT 1024
 
@@ -59,8 +63,6 @@
 /* Next Protocol IDs */
 #define KNTS_KE_PROTO_NTPV4		0
 
-/* AEAD algorithm IDs beyond enum knts_aead (IANA AEAD registry) */
-#define KNTS_AEAD_AES_128_GCM_SIV	30	/* known, not supported */
 #define KNTS_KE_AEAD_NONE		(-1)	/* no common algorithm */
 
 /* Limits */
@@ -200,6 +202,7 @@ struct knts_ke_request {
 	bool has_port_pref;
 	uint16_t port_pref;		/* valid when has_port_pref */
 	unsigned int n_ignored;		/* unknown non-critical records skipped */
+	bool compliant_gcm;		/* record 1024, empty, was sent */
 	size_t msg_len;			/* bytes up to and including EOM */
 	uint16_t error_code;		/* on failure: the Error code to send */
 };
@@ -235,10 +238,12 @@ struct knts_ke_resp_params {
 	const uint8_t *cookies;	/* n_cookies * cookie_len bytes, back to back */
 	size_t cookie_len;	/* 4..256, multiple of 4 */
 	size_t n_cookies;	/* >= 1 when ntpv4 and aead chosen, else 0 */
+	bool compliant_gcm;	/* echo record 1024 (only with aead 30) */
 };
 
 /*
- * NP{0}(C) AEAD{aead}(C) [Port(C)] [Server(C)] n x NewCookie EOM(C), or the
+ * NP{0}(C) AEAD{aead}(C) [1024] [Port(C)] [Server(C)] n x NewCookie EOM(C),
+ * or the
  * degenerate forms above. Never emits Warning records. Returns the bytes
  * written, KNTS_KE_E_NOSPC, KNTS_KE_E_INVAL, or a Server name reason.
  */
@@ -250,7 +255,10 @@ int knts_ke_build_error(uint8_t *out, size_t cap, uint16_t code);
 
 /* ---- Client side ------------------------------------------------------ */
 
-/* NP{0}(C) AEAD{aeads...}(C) EOM(C). Returns bytes written or < 0. */
+/*
+ * NP{0}(C) AEAD{aeads...}(C) [1024, when 30 is offered] EOM(C). Returns
+ * bytes written or < 0.
+ */
 int knts_ke_build_request(uint8_t *out, size_t cap,
 			  const uint16_t *aeads, size_t n_aeads);
 
@@ -266,6 +274,7 @@ struct knts_ke_response {
 	size_t cookie_len;		/* all cookies have this length */
 	const uint8_t *cookie[KNTS_KE_MAX_COOKIES];	/* into the input */
 	unsigned int n_ignored;		/* unknown non-critical records skipped */
+	bool compliant_gcm;		/* record 1024, empty: RFC context */
 	uint16_t error_code;		/* on KNTS_KE_E_RESP_ERROR/_WARNING */
 };
 

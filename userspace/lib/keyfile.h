@@ -10,8 +10,8 @@
  * "future" key; the key for new cookies is the one before it. The low two
  * bits of the IDs (chrony's key slot) must go up by one (mod 4) from line
  * to line, as chrony writes them and as its NKS1 loader requires.
- * NKS1 may hold AES-128-GCM-SIV keys (alg 30, 16 bytes): they are parsed
- * and reported, but the knts cookie code only handles alg 15.
+ * NKS1 may hold AES-128-GCM-SIV keys (alg 30, 16 bytes), which chrony
+ * >= 4.4 makes by default; knts seals and opens cookies under both.
  */
 #ifndef KNTS_KEYFILE_H
 #define KNTS_KEYFILE_H
@@ -66,6 +66,21 @@ int knts_keyfile_load_why(const char *path, struct knts_keyfile *kf,
 /* The key with this ID, or NULL. */
 const struct knts_master_key *knts_keyfile_find(const struct knts_keyfile *kf,
 						uint32_t id);
+
+/* An algorithm knts has cookies for, with its key length: 15/32, 30/16. */
+static inline int knts_keyfile_alg_ok(uint16_t alg, uint16_t len)
+{
+	return (alg == KNTS_KEYFILE_ALG_SIV_CMAC_256 && len == 32) ||
+	       (alg == KNTS_KEYFILE_ALG_GCM_SIV_128 && len == 16);
+}
+
+/*
+ * A fresh key file of four random keys of @alg (15: NKS0, 30: NKS1) in
+ * chrony's slot order, the third current: what `ntsctl keygen` writes.
+ * Returns its length, -EINVAL (other @alg), -ENOSPC or -EIO (no random
+ * bytes); on error @buf is wiped.
+ */
+int knts_keyfile_generate(unsigned int alg, char *buf, size_t cap);
 
 /* Wipe the key material. */
 void knts_keyfile_wipe(struct knts_keyfile *kf);

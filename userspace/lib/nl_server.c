@@ -26,8 +26,12 @@ static int put_keys(struct nl_msg *msg, void *arg)
 		key = nla_nest_start(msg, KNTS_A_KEY | NLA_F_NESTED);
 		if (!key ||
 		    nla_put_u32(msg, KNTS_A_KEY_ID, r->keys[i].id) ||
-		    nla_put(msg, KNTS_A_KEY_SECRET, KNTS_MASTER_KEY_LEN,
+		    nla_put(msg, KNTS_A_KEY_SECRET, r->keys[i].len,
 			    r->keys[i].key))
+			return -ENOMEM;
+		/* Only when needed: 15 is the default of every knts.ko. */
+		if (r->keys[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 &&
+		    nla_put_u16(msg, KNTS_A_KEY_AEAD, r->keys[i].alg))
 			return -ENOMEM;
 		nla_nest_end(msg, key);
 	}
@@ -45,8 +49,7 @@ int knts_nl_keys_set(struct knts_nl *nl, const struct knts_master_key *keys,
 	if (!n || n > KNTS_MAX_KEYS)
 		return -EINVAL;
 	for (i = 0; i < n; i++)
-		if (keys[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
-		    keys[i].len != KNTS_MASTER_KEY_LEN)
+		if (!knts_keyfile_alg_ok(keys[i].alg, keys[i].len))
 			return -EINVAL;
 	return knts_nl_request(nl, KNTS_CMD_KEYS_SET, 0, put_keys, &r,
 			       NULL, NULL);

@@ -40,11 +40,21 @@ static const struct {
 	  "disable  switch it off; NTS requests then reach the daemon as is.\n" },
 	{ "load-keys",
 	  "Replaces the master keys in one step with those of FILE, a chrony\n"
-	  "ntskeys file (NKS0 or NKS1) holding AES-SIV-CMAC-256 keys\n"
-	  "(algorithm 15); anything else is refused. The key the file marks\n"
-	  "current seals new cookies. Use it on every NTP server of a pool\n"
-	  "that shares one NTS-KE server's keys (chrony ntsrotate 0, or\n"
-	  "ntskd rotate 0).\n" },
+	  "key file (NKS0 or NKS1) holding AES-SIV-CMAC-256 (algorithm 15) or\n"
+	  "AES-128-GCM-SIV (algorithm 30, chrony >= 4.4) keys; anything else\n"
+	  "is refused. The key the file marks current seals new cookies. Use\n"
+	  "it on every NTP server of a pool that shares one set of keys: the\n"
+	  "ntskeys a rotating chrony writes (ntsdumpdir), or a file from\n"
+	  "`ntsctl keygen` or ntskd. A chrony with ntsrotate 0 never writes\n"
+	  "ntskeys: it loads keys managed elsewhere.\n" },
+	{ "keygen",
+	  "Writes four fresh master keys to FILE in chrony's key file format\n"
+	  "(mode 0600, atomically): NKS0 for --aead 15 (the default; every\n"
+	  "chrony 4.x reads it), NKS1 for --aead 30 (chrony >= 4.4). The third\n"
+	  "key seals new cookies, the fourth is the next one. Copy FILE to\n"
+	  "DIR/ntskeys of each chrony running with ntsrotate 0 and ntsdumpdir\n"
+	  "DIR (then chronyc rekey), and load it here with load-keys. Run it\n"
+	  "again to rotate by hand; cookies under the old keys then get NAKs.\n" },
 	{ "monitor",
 	  "Joins the client role's events group and prints one line per event:\n"
 	  "cookies-low, jar-empty, nak or idle, with the server, its port and\n"

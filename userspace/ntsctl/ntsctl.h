@@ -23,6 +23,7 @@ int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_keygen(int argc, char **argv, const struct ntsctl_opts *o);
 
 int ntsctl_monitor(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_refresh(int argc, char **argv, const struct ntsctl_opts *o);

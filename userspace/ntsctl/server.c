@@ -40,10 +40,9 @@ int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o)
 		return NTSCTL_FAIL;
 	}
 	for (i = 0; i < kf.n; i++) {
-		if (kf.keys[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
-		    kf.keys[i].len != KNTS_MASTER_KEY_LEN) {
+		if (!knts_keyfile_alg_ok(kf.keys[i].alg, kf.keys[i].len)) {
 			fprintf(stderr, "ntsctl: %s: key %08X uses algorithm %u; "
-				"knts supports only AES-SIV-CMAC-256 (15) master keys\n",
+				"knts supports AES-SIV-CMAC-256 (15) and AES-128-GCM-SIV (30) master keys\n",
 				argv[1], kf.keys[i].id, kf.keys[i].alg);
 			knts_keyfile_wipe(&kf);
 			return NTSCTL_FAIL;

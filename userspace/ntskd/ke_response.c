@@ -11,10 +11,12 @@
 #include "ke_record.h"
 #include "ke_response.h"
 
+/* The client's order decides (chrony's clients offer 30 first). */
 static const uint16_t ke_aeads[] = {
 	KNTS_AEAD_AES_SIV_CMAC_256,
 	KNTS_AEAD_AES_SIV_CMAC_384,
 	KNTS_AEAD_AES_SIV_CMAC_512,
+	KNTS_AEAD_AES_128_GCM_SIV,
 };
 
 static int ke_error(uint8_t *out, size_t cap, uint16_t code,
@@ -43,8 +45,8 @@ static int ke_cookies(const struct knts_master_key *mk,
 	for (i = 0; i < n; i++) {
 		if (RAND_bytes(nonce, sizeof(nonce)) != 1)
 			return -1;
-		if (knts_cookie_seal(mk->key, mk->id, nonce, ck,
-				     cookies + i * clen, clen) != (int)clen)
+		if (knts_cookie_seal_alg(mk->alg, mk->key, mk->id, nonce, ck,
+					 cookies + i * clen, clen) != (int)clen)
 			return -1;
 	}
 	return 0;
@@ -83,12 +85,16 @@ int ntskd_ke_answer(SSL *ssl, const uint8_t *req, size_t len,
 		return knts_ke_build_response(out, cap, &p);	/* AEAD{} */
 
 	key_len = knts_ke_aead_key_len(o->aead);
-	clen = knts_cookie_len((unsigned int)o->aead);
+	clen = knts_cookie_len_alg(mk->alg, (unsigned int)o->aead);
 	memset(&ck, 0, sizeof(ck));
 	ck.aead = (u16)o->aead;
 	ck.key_len = (u16)key_len;
-	if (knts_export_keys(ssl, (uint16_t)o->aead, knts_cookie_c2s(&ck),
-			     knts_cookie_s2c(&ck), key_len)) {
+	/* chrony's record 1024: echoed, and it selects the exporter context */
+	p.compliant_gcm = r.compliant_gcm;
+	if (knts_export_keys(ssl, knts_exporter_ctx_aead((uint16_t)o->aead,
+							 r.compliant_gcm),
+			     knts_cookie_c2s(&ck), knts_cookie_s2c(&ck),
+			     key_len)) {
 		rc = ke_internal(out, cap, "key export failed", o);
 		goto out;
 	}

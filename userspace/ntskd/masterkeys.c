@@ -2,6 +2,7 @@
 /* Master keys: chrony's slots, rotation, the NKS0 file (see masterkeys.h). */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,10 +83,9 @@ int ntskd_mk_from_keyfile(struct ntskd_masterkeys *mk,
 	for (i = 0; i < kf->n; i++) {
 		const struct knts_master_key *k = &kf->keys[i];
 
-		if (k->alg != KNTS_KEYFILE_ALG_SIV_CMAC_256 ||
-		    k->len != sizeof(k->key)) {
+		if (!knts_keyfile_alg_ok(k->alg, k->len)) {
 			snprintf(err, errlen,
-				 "key %08X uses algorithm %u; knts supports only AES-SIV-CMAC-256 (15) master keys",
+				 "key %08X uses algorithm %u; knts supports AES-SIV-CMAC-256 (15) and AES-128-GCM-SIV (30) master keys",
 				 k->id, k->alg);
 			return -EINVAL;
 		}
@@ -170,11 +170,20 @@ int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
 		    char *buf, size_t cap)
 {
 	char hex[2 * 32 + 1];
+	bool nks1 = false;
 	size_t len;
 	unsigned int i;
 	int n;
 
-	n = snprintf(buf, cap, "NKS0\n15 %.1f\n", ntskd_mk_age(mk, now_ms));
+	/* NKS0 holds algorithm 15 only; chrony >= 4.4 reads both. */
+	for (i = 0; i < NTSKD_MK_SLOTS; i++)
+		if (mk->slot[i].alg != KNTS_KEYFILE_ALG_SIV_CMAC_256)
+			nks1 = true;
+	if (nks1)
+		n = snprintf(buf, cap, "NKS1\n%.1f\n", ntskd_mk_age(mk, now_ms));
+	else
+		n = snprintf(buf, cap, "NKS0\n15 %.1f\n",
+			     ntskd_mk_age(mk, now_ms));
 	if (n < 0 || (size_t)n >= cap)
 		return -ENOSPC;
 	len = (size_t)n;
@@ -183,8 +192,13 @@ int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
 		const struct knts_master_key *k =
 			&mk->slot[(mk->current + 2 + i) & MK_SLOT_MASK];
 
-		mk_hex(k->key, sizeof(k->key), hex);
-		n = snprintf(buf + len, cap - len, "%08X %s\n", k->id, hex);
+		mk_hex(k->key, k->len, hex);
+		if (nks1)
+			n = snprintf(buf + len, cap - len, "%08X %s %u\n", k->id,
+				     hex, k->alg);
+		else
+			n = snprintf(buf + len, cap - len, "%08X %s\n", k->id,
+				     hex);
 		if (n < 0 || (size_t)n >= cap - len) {
 			OPENSSL_cleanse(hex, sizeof(hex));
 			OPENSSL_cleanse(buf, cap);

@@ -38,7 +38,10 @@
  *
  * KNTS_CMD_KEYS_SET (do): replace the master key set in one step.
  *   request:  KNTS_A_KEYS { KNTS_A_KEY { KNTS_A_KEY_ID (u32),
- *                                        KNTS_A_KEY_SECRET (32 bytes) } ... }
+ *                                        KNTS_A_KEY_SECRET (32 bytes, or
+ *                                        16 with KNTS_A_KEY_AEAD 30),
+ *                                        optional KNTS_A_KEY_AEAD (u16,
+ *                                        15 or 30, default 15) } ... }
  *             (1..KNTS_MAX_KEYS keys, distinct IDs), KNTS_A_KEY_CURRENT
  *             (u32: the ID new cookies are sealed with; must be in the set).
  *   The old set is wiped once no packet can still be using it. Readers
@@ -57,7 +60,7 @@
  * KNTS_CMD_ASSOC_SET (do): install an association, replacing any with the
  *   same address and port (its counters carry over, its cookies do not).
  *   request:  address, KNTS_A_ASSOC_PORT (u16, host order),
- *             KNTS_A_ASSOC_AEAD (u16: 15, 16 or 17), KNTS_A_ASSOC_C2S and
+ *             KNTS_A_ASSOC_AEAD (u16: 15, 16, 17 or 30), KNTS_A_ASSOC_C2S and
  *             KNTS_A_ASSOC_S2C (the AEAD's key length each),
  *             KNTS_A_ASSOC_COOKIES { KNTS_A_COOKIE ... } (1..8 cookies of
  *             one length, KNTS_ASSOC_COOKIE_MIN..KNTS_ASSOC_COOKIE_MAX bytes,
@@ -101,8 +104,13 @@
 #define KNTS_FAMILY_NAME	"knts"
 #define KNTS_FAMILY_VERSION	1
 
-/* Master keys: AES-SIV-CMAC-256 keys, as chrony's NKS0/NKS1 files hold. */
+/*
+ * Master keys, as chrony's NKS0/NKS1 files hold them: AES-SIV-CMAC-256
+ * (algorithm 15, KNTS_MASTER_KEY_LEN bytes) or AES-128-GCM-SIV
+ * (algorithm 30, KNTS_MASTER_KEY_GCM_LEN bytes; chrony >= 4.4).
+ */
 #define KNTS_MASTER_KEY_LEN	32
+#define KNTS_MASTER_KEY_GCM_LEN	16
 #define KNTS_MAX_KEYS		16
 
 /*
@@ -113,6 +121,7 @@ enum knts_aead {
 	KNTS_AEAD_AES_SIV_CMAC_256 = 15,
 	KNTS_AEAD_AES_SIV_CMAC_384 = 16,
 	KNTS_AEAD_AES_SIV_CMAC_512 = 17,
+	KNTS_AEAD_AES_128_GCM_SIV = 30,		/* RFC 8452 */
 };
 
 /* Client role. */
@@ -171,7 +180,7 @@ enum knts_attr {
 	KNTS_A_ASSOC_ADDR4,	/* binary, 4 bytes, network order */
 	KNTS_A_ASSOC_ADDR6,	/* binary, 16 bytes */
 	KNTS_A_ASSOC_PORT,	/* u16, host order */
-	KNTS_A_ASSOC_AEAD,	/* u16, 15/16/17 */
+	KNTS_A_ASSOC_AEAD,	/* u16, 15/16/17/30 */
 	KNTS_A_ASSOC_C2S,	/* binary, write-only */
 	KNTS_A_ASSOC_S2C,	/* binary, write-only */
 	KNTS_A_ASSOC_COOKIES,	/* nest of KNTS_A_COOKIE, write-only */
@@ -206,8 +215,9 @@ enum knts_key_attr {
 	KNTS_A_KEY_UNSPEC,
 	KNTS_A_KEY_PAD,
 	KNTS_A_KEY_ID,		/* u32 */
-	KNTS_A_KEY_SECRET,	/* binary, KNTS_MASTER_KEY_LEN; write-only */
+	KNTS_A_KEY_SECRET,	/* binary, the algorithm's length; write-only */
 	KNTS_A_KEY_AGE,		/* u64, seconds since the set was installed */
+	KNTS_A_KEY_AEAD,	/* u16, the key's algorithm: 15 (default), 30 */
 
 	__KNTS_A_KEY_MAX,
 	KNTS_A_KEY_MAX = (__KNTS_A_KEY_MAX - 1)
