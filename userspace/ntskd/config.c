@@ -243,7 +243,7 @@ static int conf_aeads(struct conf_parser *p, const char *s, size_t len,
 			v = v * 10 + (uint32_t)(s[i + k] - '0');
 		}
 		if (!knts_ke_aead_supported((int)v))
-			return conf_error(p, "AEAD %u is not supported (use 15, 16 or 17)",
+			return conf_error(p, "AEAD %u is not supported (use 30, 15, 16 or 17)",
 					  v);
 		for (k = 0; k < sv->n_aeads; k++)
 			if (sv->aeads[k] == v)

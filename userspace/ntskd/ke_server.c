@@ -345,7 +345,7 @@ static void conn_log_answer(struct ke_conn *c, const struct ntskd_ke_outcome *o)
 		log_debug("NTS-KE request from %s does not offer NTPv4; sent an empty protocol list",
 			 c->peer);
 	else if (o->aead == KNTS_KE_AEAD_NONE)
-		log_debug("NTS-KE request from %s offers no AEAD we support (15, 16, 17); sent an empty AEAD list",
+		log_debug("NTS-KE request from %s offers no AEAD we support (30, 15, 16, 17); sent an empty AEAD list",
 			 c->peer);
 	else
 		log_debug("NTS-KE with %s: AEAD %d, %u cookies under key %08X (%s, %s)",
