@@ -187,7 +187,7 @@ static void test_errors(void)
 	EXPECT_ERR("server h iburst\n",
 		   "t.conf:1: unknown server option 'iburst' (ke-port, ca, noverify, aead, ntp, owner, plain-until-nts)");
 	EXPECT_ERR("server h aead 31\n",
-		   "t.conf:1: AEAD 31 is not supported (use 15, 16 or 17)");
+		   "t.conf:1: AEAD 31 is not supported (use 30, 15, 16 or 17)");
 	EXPECT_ERR("server h aead 15,15\n", "t.conf:1: AEAD 15 listed twice");
 	EXPECT_ERR("server h aead 15,\n",
 		   "t.conf:1: '15,' is not a list of AEAD IDs such as 15,16,17");
