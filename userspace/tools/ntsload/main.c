@@ -246,11 +246,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * What ntsload offers without --aead: the AES-SIV-CMAC family its request
+ * pool signs (pool.c has no AES-GCM-SIV), not the NTS-KE client's default,
+ * which puts AEAD 30 first.
+ */
+static const uint16_t ntsload_aeads[] = { 15, 17, 16 };
+
 static int do_ke(const struct opts *o, struct knts_ke_result *res)
 {
 	struct knts_ke_client_params p = {
 		.ca_file = o->ca, .noverify = o->noverify,
-		.aeads = o->n_aeads ? o->aeads : NULL, .n_aeads = o->n_aeads,
+		.aeads = o->n_aeads ? o->aeads : ntsload_aeads,
+		.n_aeads = o->n_aeads ? o->n_aeads : sizeof(ntsload_aeads) / sizeof(ntsload_aeads[0]),
 		.connect_timeout_ms = o->timeout_ms, .io_timeout_ms = o->timeout_ms,
 	};
 	char host[KNTS_KE_CLIENT_NAME_MAX + 1], err[256];
