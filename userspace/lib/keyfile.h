@@ -82,6 +82,9 @@ static inline int knts_keyfile_alg_ok(uint16_t alg, uint16_t len)
  */
 int knts_keyfile_generate(unsigned int alg, char *buf, size_t cap);
 
+/* @n bytes as 2 * @n upper-case hex digits and a NUL, as key files hold them. */
+void knts_keyfile_hex(const uint8_t *b, size_t n, char *out);
+
 /* Wipe the key material. */
 void knts_keyfile_wipe(struct knts_keyfile *kf);
 

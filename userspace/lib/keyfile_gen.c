@@ -18,7 +18,7 @@
 
 #define KEYGEN_KEYS	4
 
-static void keygen_hex(const uint8_t *b, size_t n, char *out)
+void knts_keyfile_hex(const uint8_t *b, size_t n, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
@@ -59,7 +59,7 @@ int knts_keyfile_generate(unsigned int alg, char *buf, size_t cap)
 		     (uint32_t)rid[2] << 8 | rid[3];
 		/* chrony's slot: the low two bits, one up per line */
 		id = (id & ~3u) | (uint32_t)i;
-		keygen_hex(key, klen, hex);
+		knts_keyfile_hex(key, klen, hex);
 		n = alg == KNTS_KEYFILE_ALG_GCM_SIV_128 ?
 		    snprintf(buf + len, cap - len, "%08X %s 30\n", id, hex) :
 		    snprintf(buf + len, cap - len, "%08X %s\n", id, hex);

@@ -154,18 +154,6 @@ double ntskd_mk_age(const struct ntskd_masterkeys *mk, int64_t now_ms)
 	return d > 0 ? (double)d / 1000.0 : 0.0;
 }
 
-static void mk_hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
 		    char *buf, size_t cap)
 {
@@ -192,7 +180,7 @@ int ntskd_mk_format(const struct ntskd_masterkeys *mk, int64_t now_ms,
 		const struct knts_master_key *k =
 			&mk->slot[(mk->current + 2 + i) & MK_SLOT_MASK];
 
-		mk_hex(k->key, k->len, hex);
+		knts_keyfile_hex(k->key, k->len, hex);
 		if (nks1)
 			n = snprintf(buf + len, cap - len, "%08X %s %u\n", k->id,
 				     hex, k->alg);
