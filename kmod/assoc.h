@@ -56,6 +56,8 @@ enum knts_assoc_req_state {
 struct knts_assoc_req {
 	u8 uid[KNTS_ASSOC_UID_LEN];
 	u8 tx[KNTS_NTP_TS_LEN];		/* transmit timestamp = reply origin */
+	/* receive timestamp: the origin of an interleaved reply, if not 0 */
+	u8 rx[KNTS_NTP_TS_LEN];
 	__be16 lport;			/* the request's source port */
 	u8 state;			/* enum knts_assoc_req_state */
 };
