@@ -102,6 +102,12 @@ struct knts_assoc_table {
 	siphash_key_t seed;
 	struct mutex *lock;	/* the namespace's configuration lock */
 	unsigned int n;		/* the hooks read it without the lock */
+	/*
+	 * Changes with every insert, replacement and removal, and is never
+	 * 0: a dump resumes by index, so it tells the reader when the table
+	 * changed between two parts (nl_dump_check_consistent()).
+	 */
+	unsigned int gen;
 };
 
 void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock);
