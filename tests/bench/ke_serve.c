@@ -5,12 +5,13 @@
  * per second on the host without knts loaded (docs/performance.md,
  * "NTS-KE handshakes"). A throw-away P-256 certificate, no rate limit.
  *
- *   ke_serve PORT WORKERS [rsa]  serve until SIGINT/SIGTERM, then print
- *                                the exchanges each worker answered
+ *   ke_serve PORT WORKERS [rsa|rsa4096]  serve until SIGINT/SIGTERM, then
+ *                        print the exchanges each worker answered
  *
- * rsa: an RSA-2048 certificate instead of P-256. Its signature costs the
- * server about ten times what checking it costs a client, so the server,
- * not the load generator on the same two cores, is what runs out of CPU.
+ * rsa, rsa4096: an RSA-2048 or RSA-4096 certificate instead of P-256. An
+ * RSA signature costs the server many times what checking it costs a
+ * client (RSA-4096: milliseconds against tens of microseconds), so the
+ * server, not the load generator on the same two cores, runs out of CPU.
  *
  * WORKERS 0 runs one ke_server alone (ntskd_ke_server_start(), the code
  * ntskd ran before ke-workers); built with -DKE_SERVE_ALONE (against an
@@ -52,8 +53,9 @@ int main(int argc, char **argv)
 	unsigned int i;
 #endif
 
-	if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "rsa"))) {
-		fprintf(stderr, "usage: ke_serve PORT WORKERS [rsa]\n");
+	if (argc != 3 && !(argc == 4 && (!strcmp(argv[3], "rsa") ||
+					   !strcmp(argv[3], "rsa4096")))) {
+		fprintf(stderr, "usage: ke_serve PORT WORKERS [rsa|rsa4096]\n");
 		return 2;
 	}
 	workers = (unsigned int)atoi(argv[2]);
@@ -62,7 +64,8 @@ int main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd),
 		 "openssl req -x509 -newkey %s -nodes "
 		 "-keyout %s/key.pem -out %s/cert.pem -days 1 -subj /CN=knts-bench >/dev/null 2>&1",
-		 argc == 4 ? "rsa:2048" : "ec -pkeyopt ec_paramgen_curve:prime256v1",
+		 argc == 3 ? "ec -pkeyopt ec_paramgen_curve:prime256v1" :
+		 !strcmp(argv[3], "rsa") ? "rsa:2048" : "rsa:4096",
 		 dir, dir);
 	if (system(cmd) || ntskd_mk_generate(&keys, 0))
 		return 1;
