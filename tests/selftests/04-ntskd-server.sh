@@ -221,8 +221,7 @@ cookie_ids() { # NS: key IDs of 12 answers' cookies, run at once, sorted, unique
 		printf "$REQ" | ip netns exec "$1" timeout 30 openssl s_client \
 			-connect 127.0.0.1:4460 -CAfile "$PKI/ca.crt" -quiet -alpn ntske/1 \
 			2>/dev/null | od -An -tx1 | tr -d ' \n' | grep -o '00050064........' &
-	done | cut -c9- | sort -u
-	wait
+	done | cut -c9- | sort -u	# the pipe ends when every client has
 }
 rot_stat() { ip netns exec "$rot" "$NTSCTL" ke-stats | awk -v n="$1" '$1 == n { print $2 }'; }
 ids=$(cookie_ids "$rot" | tr '\n' ' ')
