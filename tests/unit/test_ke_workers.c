@@ -36,6 +36,7 @@ static struct ntskd_config cfg;
 static struct ntskd_masterkeys keys;
 static struct ntskd_ke_workers *kw;
 static uint16_t port;
+static char logpath[300];
 
 static const char chrony_req[] = "800100020000 80040002000f 80000000";
 
@@ -185,29 +186,62 @@ static void clients_run_idle(struct clients *c)
 	pthread_join(t, NULL);
 }
 
+static uint64_t clients_left;
+
 static void on_clients_done(struct ntskd_io *io, int fd, uint32_t ev,
 			    void *arg)
 {
-	ntskd_loop_stop(loop);
+	uint64_t done;
+
+	if (read(fd, &done, sizeof(done)) == sizeof(done) &&
+	    done >= clients_left)
+		ntskd_loop_stop(loop);
+	else
+		clients_left -= done;
 }
 
-/* Run @c while this thread serves too (both workers). */
-static void clients_run_serving(struct clients *c)
+/*
+ * Run the @n client threads of @c while this thread serves too (both
+ * workers), until every one of them is done: a connection the first
+ * worker took must not wait for a loop that no longer runs.
+ */
+static void clients_run_serving(struct clients *c, unsigned int n)
 {
 	struct ntskd_io *io;
-	pthread_t t;
+	pthread_t t[4];
+	unsigned int i;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
-	c->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	io = ntskd_loop_add_fd(loop, c->efd, EPOLLIN, on_clients_done, NULL);
-	if (!io || pthread_create(&t, NULL, clients_main, c)) {
-		c->wrong = c->n;
-		return;
+	clients_left = n;
+	io = ntskd_loop_add_fd(loop, efd, EPOLLIN, on_clients_done, NULL);
+	for (i = 0; i < n && i < 4; i++) {
+		c[i].efd = efd;
+		if (!io || pthread_create(&t[i], NULL, clients_main, &c[i])) {
+			c[i].wrong = c[i].n;
+			return;
+		}
 	}
 	ntskd_loop_run(loop);
-	pthread_join(t, NULL);
+	for (i = 0; i < n && i < 4; i++) {
+		pthread_join(t[i], NULL);
+		c[i].efd = -1;
+	}
 	ntskd_io_remove(io);
-	close(c->efd);
-	c->efd = -1;
+	close(efd);
+}
+
+static int log_count(const char *needle)
+{
+	size_t len;
+	char *text, *p;
+	int n = 0;
+
+	fflush(stderr);
+	text = unit_slurp(logpath, &len);
+	for (p = text; p && (p = strstr(p, needle)); p++)
+		n++;
+	free(text);
+	return n;
 }
 
 static void stats(struct ntskd_ke_server_stats *sum,
@@ -281,17 +315,12 @@ static void test_both_workers(void)
 {
 	struct ntskd_ke_server_stats sum, per[2];
 	struct clients c[3];
-	pthread_t t[2];
 	unsigned int i, ok = 0;
 
 	stats(&sum, per);
 	for (i = 0; i < 3; i++)
 		clients_init(&c[i], 20);
-	for (i = 0; i < 2; i++)
-		EXPECT(!pthread_create(&t[i], NULL, clients_main, &c[i]));
-	clients_run_serving(&c[2]);
-	for (i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
+	clients_run_serving(c, 3);
 	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(c[i].wrong, 0);
 		ok += c[i].ok;
@@ -354,7 +383,7 @@ static void test_shared_rate_limit(void)
 	EXPECT_EQ(c.ok, 3);
 	/* then both: 1 left for the address, whichever worker takes it */
 	clients_init(&c, 6);
-	clients_run_serving(&c);
+	clients_run_serving(&c, 1);
 	EXPECT_EQ(c.ok, 1);
 	EXPECT_EQ(c.refused, 5);
 	stats(&sum, per);
@@ -362,6 +391,9 @@ static void test_shared_rate_limit(void)
 	EXPECT_EQ(sum.refused_rate, 5);
 	ntskd_ke_workers_stop(kw);
 	kw = first;
+	/* the totals at stop: one line, over both workers */
+	EXPECT_EQ(log_count("NTS-KE since start:"), 1);
+	EXPECT_EQ(log_count("NTS-KE since start: refused 5 over the rate"), 1);
 }
 
 static void test_stop_joins(void)
@@ -382,7 +414,7 @@ static void test_stop_joins(void)
 
 int main(void)
 {
-	char cmd[512], logpath[300];
+	char cmd[512];
 	int fails;
 
 	/* the TAP diagnostics of EXPECT go to the log, printed on failure */

@@ -1063,19 +1063,29 @@ int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
 	return 0;
 }
 
+void ntskd_ke_log_refusal_totals(const struct ntskd_ke_server_stats *st)
+{
+	if (st->refused_rate || st->refused_addr_conns || st->refused_full ||
+	    st->evicted || st->evicted_share)
+		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share",
+			 (unsigned long long)st->refused_rate,
+			 (unsigned long long)st->refused_addr_conns,
+			 (unsigned long long)st->refused_full,
+			 (unsigned long long)st->evicted,
+			 (unsigned long long)st->evicted_share);
+}
+
 void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 {
+	struct ntskd_ke_server_stats st;
+
 	if (!s)
 		return;
-	if (s->refused[KE_REF_RATE] || s->refused[KE_REF_ADDR] ||
-	    s->refused[KE_REF_FULL] || s->refused[KE_REF_EVICTED] ||
-	    s->refused[KE_REF_SHARE])
-		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share",
-			 (unsigned long long)s->refused[KE_REF_RATE],
-			 (unsigned long long)s->refused[KE_REF_ADDR],
-			 (unsigned long long)s->refused[KE_REF_FULL],
-			 (unsigned long long)s->refused[KE_REF_EVICTED],
-			 (unsigned long long)s->refused[KE_REF_SHARE]);
+	/* a worker's are part of the pool's sum (ke_workers.c) */
+	if (!s->shared) {
+		ke_fill_stats(s, &st);
+		ntskd_ke_log_refusal_totals(&st);
+	}
 	ntskd_timer_cancel(s->loop, &s->quiet);
 	ntskd_timer_cancel(s->loop, &s->cert_check);
 	ntskd_timer_cancel(s->loop, &s->summary);

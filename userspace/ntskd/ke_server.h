@@ -171,7 +171,13 @@ void ntskd_ke_server_check_cert(struct ntskd_ke_server *s);
  */
 void ntskd_ke_server_log_summary(struct ntskd_ke_server *s);
 
-/* Close listeners and connections. NULL is a no-op. */
+/* The "NTS-KE since start: refused ..." line, if anything was. */
+void ntskd_ke_log_refusal_totals(const struct ntskd_ke_server_stats *st);
+
+/*
+ * Close listeners and connections. NULL is a no-op. Logs the refusal
+ * totals, except for a worker of several (ke_workers.c logs their sum).
+ */
 void ntskd_ke_server_stop(struct ntskd_ke_server *s);
 
 #endif /* NTSKD_KE_SERVER_H */

@@ -242,6 +242,7 @@ void ntskd_ke_workers_stats(struct ntskd_ke_workers *w,
 
 void ntskd_ke_workers_stop(struct ntskd_ke_workers *w)
 {
+	struct ntskd_ke_server_stats sum = { 0 };
 	uint64_t one = 1;
 	unsigned int i;
 
@@ -257,6 +258,18 @@ void ntskd_ke_workers_stop(struct ntskd_ke_workers *w)
 				strerror(errno));
 		pthread_join(k->thread, NULL);
 		k->running = false;
+	}
+	/* every thread is done: the totals over all workers, once */
+	if (w->shared) {
+		struct ntskd_ke_server_stats st;
+
+		for (i = 0; i < w->n; i++) {
+			if (!w->wk[i].srv)
+				break;
+			ntskd_ke_server_stats(w->wk[i].srv, &st);
+			ke_add(&sum, &st);
+		}
+		ntskd_ke_log_refusal_totals(&sum);
 	}
 	/* the first stops last: the others' listeners are duplicates */
 	for (i = w->n; i-- > 0;) {
