@@ -164,7 +164,9 @@ UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/mas
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
 	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c userspace/ntskd/ke_fair.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
-	userspace/ntskd/loop.c userspace/ntskd/log.c
+	userspace/ntskd/loop.c userspace/ntskd/log.c userspace/ntskd/ke_shared.c
+# the workers on top of the server (threads: -pthread on the link)
+UNIT_EXTRA_test_ke_workers := $(UNIT_EXTRA_test_ke_server) userspace/ntskd/ke_workers.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
 UNIT_EXTRA_test_ke_ratelimit := userspace/ntskd/ke_ratelimit.c userspace/ntskd/ke_fair.c
 UNIT_EXTRA_test_ke_fair := userspace/ntskd/ke_fair.c userspace/ntskd/ke_ratelimit.c
@@ -182,11 +184,11 @@ UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
 	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair \
-	test_preflight test_ke_listen test_file_watch test_log test_privdrop
+	test_preflight test_ke_listen test_file_watch test_log test_privdrop test_ke_workers
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \
-		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS)
+		-Itests/unit -o $@ $< $(UNIT_EXTRA_$*) $(B)/libknts.a $(NL_LIBS) $(SSL_LIBS) -pthread
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libknts.a
 	@mkdir -p $(dir $@)
@@ -235,6 +237,11 @@ stress: module userspace tools test-tools
 $(B)/siv_bench: tests/bench/siv_bench.c userspace/lib/siv_openssl.c kmod/cookie.c
 	$(CC) -O2 -std=gnu11 -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(SHARED_CFLAGS) \
 		-o $@ $^ -lcrypto
+
+# ntskd's NTS-KE server code on 127.0.0.1 without the kernel, for the
+# handshakes-per-second figures (docs/performance.md; load: ke_abuse rate)
+$(B)/ke_serve: tests/bench/ke_serve.c $(UNIT_EXTRA_test_ke_workers) $(B)/libknts.a
+	$(CC) $(CFLAGS) -Iuserspace/ntskd -o $@ $^ $(NL_LIBS) $(SSL_LIBS) -pthread
 
 bench-siv: $(B)/siv_bench
 	$(B)/siv_bench

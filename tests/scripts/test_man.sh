@@ -55,7 +55,7 @@ done
 text=$(LC_ALL=C MANWIDTH=200 man -l docs/man/ntskd.conf.5 2>/dev/null | col -b)
 for d in "ke-listen ADDR [PORT]" "cert FILE" "key FILE" "keyfile FILE" "rotate SECONDS" \
 	"ntp-port PORT" "ntp-server NAME" "policy mixed|nts-only" \
-	"ke-rate-limit RATE [burst N] [max-conns N]" \
+	"ke-rate-limit RATE [burst N] [max-conns N]" "ke-max-conns N" "ke-workers N|auto" \
 	"server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...] [ntp ADDR] [owner USER] [plain-until-nts]" \
 	"owner USER|UID|auto|any" "refresh SECONDS"; do
 	grep -qxF "       $d" <<<"$text"

@@ -14,7 +14,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 48
+ktap_plan 51
 knts_load
 new_netns srv && new_netns cli && new_netns chr && new_netns rot
 veth_pair "$srv" "$cli"
@@ -186,7 +186,8 @@ wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
 cp "$LAB/chrkeys-dump/ntskeys" "$LAB/rot-keys"
 first=$(key_line "$LAB/rot-keys" 5)
 ntskd_start "$rot" kdrot "ke-listen 127.0.0.1" "cert $PKI/server.crt" "key $PKI/server.key" \
-	"keyfile $LAB/rot-keys" "rotate 3600" "ntp-port 11123" "policy nts-only" &&
+	"keyfile $LAB/rot-keys" "rotate 3600" "ntp-port 11123" "policy nts-only" \
+	"ke-workers 3" "ke-max-conns 64" "ke-rate-limit 100 burst 50 max-conns 20" &&
 	ntskd_logged kdrot "loaded the master keys: current key $first"
 ok $? "ntskd loads the ntskeys chrony 4.3 wrote (current $first)"
 ip netns exec "$rot" "$NTSCTL" show | grep -q 'port: 11123' &&
@@ -211,6 +212,30 @@ rotated() {
 check "rotation: the new keys saved to the keyfile and pushed to knts" \
 	wait_for 30 rotated
 check "the rotated keyfile is still NKS0 with mode 0600" keyfile_ok "$LAB/rot-keys"
+# ke-workers 3: exchanges at once reach several workers; every cookie of
+# every answer is sealed under the key the main thread rotated to (the
+# cookie's first 4 bytes are its key ID, after record header 0005 0064).
+cookie_ids() { # NS: key IDs of 12 answers' cookies, run at once, sorted, unique
+	local i
+	for i in $(seq 12); do
+		printf "$REQ" | ip netns exec "$1" timeout 30 openssl s_client \
+			-connect 127.0.0.1:4460 -CAfile "$PKI/ca.crt" -quiet -alpn ntske/1 \
+			2>/dev/null | od -An -tx1 | tr -d ' \n' | grep -o '00050064........' &
+	done | cut -c9- | sort -u	# the pipe ends when every client has
+}
+rot_stat() { ip netns exec "$rot" "$NTSCTL" ke-stats | awk -v n="$1" '$1 == n { print $2 }'; }
+ids=$(cookie_ids "$rot" | tr '\n' ' ')
+now=$(key_line "$LAB/rot-keys" 5)
+[ "$ids" = "${now,,} " ] && [ "$(rot_stat workers)" = 3 ] &&
+	[ "$(ls "/proc/$(ntskd_pid kdrot)/task" | wc -l)" -ge 3 ]
+ok $? "ke-workers 3: 12 answers at once, every cookie under the rotated key $now (IDs: $ids)"
+# ke-stats sums over the workers: 12 more exchanges, 96 more cookies
+ok0=$(rot_stat exchanges_ok) c0=$(rot_stat cookies_issued)
+cookie_ids "$rot" > /dev/null
+summed() { [ "$(rot_stat exchanges_ok)" -eq $((ok0 + 12)) ] &&
+	[ "$(rot_stat cookies_issued)" -eq $((c0 + 96)) ]; }
+wait_for 10 summed
+ok $? "ntsctl ke-stats sums the workers: exchanges_ok $ok0 -> $(rot_stat exchanges_ok), cookies $c0 -> $(rot_stat cookies_issued)"
 
 # 4. New keys behind the client's back: NAKs, then NTS-KE again.
 naks=$(knts_stat_text "$srv" srv_nak_sent)
@@ -323,10 +348,21 @@ least_priv "$(ntskd_pid kd)" 0
 ok $? "ntskd started as root without 'user': CAP_NET_ADMIN alone, no_new_privs, seccomp ($(status_of "$(ntskd_pid kd)" CapEff))"
 new_netns up
 ntskd_start "$up" kdu "ke-listen 127.0.0.1" "cert $PKI/server.crt" "key $PKI/server.key" \
-	"keyfile $LAB/kdu-keys" "user nobody"
+	"keyfile $LAB/kdu-keys" "user nobody" "ke-workers 2"
 pid=$(ntskd_pid kdu)
 least_priv "$pid" 65534
 ok $? "ntskd with 'user nobody': uid 65534, CAP_NET_ADMIN alone, no_new_privs, seccomp"
+# the NTS-KE worker threads start after the drop: each is as poor
+all_least_priv() {
+	local t n=0
+	for t in /proc/"$pid"/task/*; do
+		least_priv "$pid/task/${t##*/}" 65534 || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
+}
+all_least_priv
+ok $? "... every thread too ($(ls /proc/"$pid"/task | wc -l) threads with ke-workers 2)"
 diag "$(grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs|Seccomp)' "/proc/$pid/status")"
 n=$(ke_bytes "$up" 127.0.0.1:4460 -alpn ntske/1)
 [ "$n" -eq 848 ] && ntskd_logged kdu "privileges dropped: uid 65534"

@@ -14,6 +14,11 @@
  *   good [SECONDS]        a full exchange (8 cookies); retried for SECONDS
  *   burst N               N exchanges back to back: how many were served,
  *                         how many closed before the TLS handshake
+ *   rate SECONDS [PROCS]  full exchanges as fast as PROCS processes
+ *                         (default 2) can run them, each one after the
+ *                         other, for SECONDS: exchanges per second (each
+ *                         closes at End of Message, as chrony does)
+ *                         (docs/performance.md, "NTS-KE handshakes")
  *   hold N SECONDS [tls]  keep N connections open (TLS handshake done with
  *                         "tls", else silent TCP), reopening each one the
  *                         server closes, for SECONDS
@@ -46,6 +51,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -299,6 +305,82 @@ static int mode_burst(SSL_CTX *ctx, unsigned int n)
 	printf("burst: %u connections: %u served, %u closed before TLS, %u other\n",
 	       n, served, pre, other);
 	return 0;
+}
+
+/*
+ * One exchange as chrony's client does it: read until the answer is
+ * complete (End of Message), then close_notify and close, without
+ * waiting for the server's close. 1 good (8 cookies), 0 not.
+ */
+static int exchange_eom(SSL_CTX *ctx)
+{
+	static const uint16_t offered[] = { 15 };
+	uint8_t resp[8192];
+	struct knts_ke_response r;
+	struct exch x;
+	size_t n = 0;
+	int got, ok = 0;
+
+	if (exch_open(&x, ctx) == 1 &&
+	    SSL_write(x.ssl, chrony_req, sizeof(chrony_req)) ==
+	    (int)sizeof(chrony_req)) {
+		while (n < sizeof(resp) &&
+		       (got = SSL_read(x.ssl, resp + n,
+				       (int)(sizeof(resp) - n))) > 0) {
+			n += (size_t)got;
+			if (!knts_ke_parse_response(resp, n, offered, 1, &r)) {
+				ok = r.n_cookies == 8;
+				SSL_shutdown(x.ssl);
+				break;
+			}
+		}
+	}
+	exch_close(&x);
+	return ok;
+}
+
+/*
+ * Exchanges per second: PROCS processes (not threads: OpenSSL's locks
+ * would be measured, not the server) each run exchanges back to back
+ * until SECONDS pass, and report through a pipe.
+ */
+static int mode_rate(SSL_CTX *ctx, unsigned int seconds, unsigned int procs)
+{
+	uint64_t t0, end, counts[2], ok = 0, failed = 0;
+	unsigned int i;
+	int p[2];
+
+	if (!seconds || !procs || procs > 256 || pipe(p))
+		return 2;
+	t0 = now_ms();
+	end = t0 + (uint64_t)seconds * 1000;
+	for (i = 0; i < procs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 2;
+		if (pid)
+			continue;
+		close(p[0]);
+		counts[0] = counts[1] = 0;
+		while (now_ms() < end)
+			counts[exchange_eom(ctx) == 1 ? 0 : 1]++;
+		_exit(write(p[1], counts, sizeof(counts)) == sizeof(counts) ?
+		      0 : 1);
+	}
+	close(p[1]);
+	while (read(p[0], counts, sizeof(counts)) == sizeof(counts)) {
+		ok += counts[0];
+		failed += counts[1];
+	}
+	close(p[0]);
+	while (wait(NULL) > 0)
+		;
+	printf("rate: %llu exchanges in %.1f s from %u processes: %.0f/s, %llu failed\n",
+	       (unsigned long long)ok, (double)(now_ms() - t0) / 1000, procs,
+	       (double)ok * 1000 / (double)(now_ms() - t0),
+	       (unsigned long long)failed);
+	return ok ? 0 : 1;
 }
 
 /* Send @req after the handshake; the Error code expected (or -1 with
@@ -786,7 +868,7 @@ gone:
 static void usage(void)
 {
 	fprintf(stderr, "usage: ke_abuse [--src ADDR] [--deadline MS] [--ca FILE] HOST PORT MODE [ARGS]\n"
-		"modes: good [S], burst N, hold N S [tls], slow-hello [N], slow-request,\n"
+		"modes: good [S], burst N, rate S [PROCS], hold N S [tls], slow-hello [N], slow-request,\n"
 		"       oversized, malformed CASE, tls12, wrong-alpn, no-alpn, garbage-pre\n");
 	exit(2);
 }
@@ -832,6 +914,9 @@ int main(int argc, char **argv)
 		rc = mode_good(ctx, arg_uint(argc, argv, i, 0));
 	else if (!strcmp(mode, "burst"))
 		rc = mode_burst(ctx, arg_uint(argc, argv, i, 10));
+	else if (!strcmp(mode, "rate"))
+		rc = mode_rate(ctx, arg_uint(argc, argv, i, 5),
+			       arg_uint(argc, argv, i + 1, 2));
 	else if (!strcmp(mode, "hold") && argc - i >= 2)
 		rc = mode_hold(arg_uint(argc, argv, i, 0), arg_uint(argc, argv, i + 1, 0),
 			       argc - i >= 3 && !strcmp(argv[i + 2], "tls"));

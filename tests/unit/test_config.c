@@ -315,6 +315,35 @@ static void test_client_role(void)
 	EXPECT_ERR("client-state\n", "t.conf:1: usage: client-state FILE");
 }
 
+/* ke-workers N|auto, ke-max-conns N */
+static void test_ke_workers(void)
+{
+	EXPECT_EQ(parse("cert /c\nkey /k\n"), 0);
+	EXPECT_EQ(cfg.ke_workers, 0);		/* auto */
+	EXPECT_EQ(cfg.ke_max_conns, 128);
+	EXPECT_EQ(parse("cert /c\nkey /k\nke-workers 4\nke-max-conns 1024\n"), 0);
+	EXPECT_EQ(cfg.ke_workers, 4);
+	EXPECT_EQ(cfg.ke_max_conns, 1024);
+	EXPECT_EQ(parse("cert /c\nkey /k\nke-workers auto\n"), 0);
+	EXPECT_EQ(cfg.ke_workers, 0);
+	EXPECT_ERR("cert /c\nkey /k\nke-workers 0\n",
+		   "t.conf:3: ke-workers '0' is not a number from 1 to 64");
+	EXPECT_ERR("cert /c\nkey /k\nke-workers 65\n",
+		   "t.conf:3: ke-workers '65' is not a number from 1 to 64");
+	EXPECT_ERR("cert /c\nkey /k\nke-workers\n",
+		   "t.conf:3: usage: ke-workers N|auto");
+	EXPECT_ERR("cert /c\nkey /k\nke-workers 2\nke-workers 2\n",
+		   "t.conf:4: 'ke-workers' given twice (first on line 3)");
+	EXPECT_ERR("cert /c\nkey /k\nke-max-conns 1025\n",
+		   "t.conf:3: ke-max-conns '1025' is not a number from 1 to 1024");
+	EXPECT_ERR("cert /c\nkey /k\nke-max-conns 8 9\n",
+		   "t.conf:3: usage: ke-max-conns N");
+	EXPECT_ERR("ke-workers 2\n",
+		   "t.conf:1: 'ke-workers' needs 'cert' and 'key' (the NTS-KE server)");
+	EXPECT_ERR("ke-max-conns 2\n",
+		   "t.conf:1: 'ke-max-conns' needs 'cert' and 'key' (the NTS-KE server)");
+}
+
 /* ke-rate-limit RATE [burst N] [max-conns N] */
 static void test_ke_rate_limit(void)
 {
@@ -436,6 +465,7 @@ int main(void)
 	RUN(test_load);
 	RUN(test_client_role);
 	RUN(test_ke_rate_limit);
+	RUN(test_ke_workers);
 	ntskd_config_free(&cfg);
 	return unit_done();
 }

@@ -82,7 +82,8 @@ static void prom_ke(const char *name, long long v, void *arg)
 {
 	/* levels, not counts: gauges */
 	bool gauge = !strcmp(name, "conns_open") ||
-		     !strcmp(name, "cert_days_left");
+		     !strcmp(name, "cert_days_left") ||
+		     !strcmp(name, "workers");
 
 	printf("# TYPE ntskd_ke_%s%s %s\nntskd_ke_%s%s %lld\n", name,
 	       gauge ? "" : "_total", gauge ? "gauge" : "counter", name,

@@ -30,6 +30,7 @@ struct conf_parser {
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
 	unsigned int seen_ke_rate, seen_owner;
 	unsigned int seen_user;
+	unsigned int seen_ke_max_conns, seen_ke_workers;
 };
 
 struct conf_words {
@@ -449,6 +450,31 @@ static int conf_ke_rate(struct conf_parser *p, const struct conf_words *ws)
 	return 0;
 }
 
+/* ke-max-conns N: the connection cap over all NTS-KE workers */
+static int conf_ke_max_conns(struct conf_parser *p,
+			     const struct conf_words *ws)
+{
+	if (conf_nargs(p, ws, 1, 1, "ke-max-conns N") ||
+	    conf_once(p, &p->seen_ke_max_conns, "ke-max-conns"))
+		return -1;
+	return conf_uint(p, ws, 1, 1, NTSKD_KE_MAX_CONNS_MAX, "ke-max-conns",
+			 &p->c->ke_max_conns);
+}
+
+/* ke-workers N|auto */
+static int conf_ke_workers(struct conf_parser *p, const struct conf_words *ws)
+{
+	if (conf_nargs(p, ws, 1, 1, "ke-workers N|auto") ||
+	    conf_once(p, &p->seen_ke_workers, "ke-workers"))
+		return -1;
+	if (conf_is(ws->w[1], ws->len[1], "auto")) {
+		p->c->ke_workers = 0;
+		return 0;
+	}
+	return conf_uint(p, ws, 1, 1, NTSKD_KE_WORKERS_MAX, "ke-workers",
+			 &p->c->ke_workers);
+}
+
 static int conf_path(struct conf_parser *p, const struct conf_words *ws,
 		     unsigned int *seen, char *dst, const char *directive)
 {
@@ -518,6 +544,10 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 	}
 	if (conf_is(d, dl, "ke-rate-limit"))
 		return conf_ke_rate(p, ws);
+	if (conf_is(d, dl, "ke-max-conns"))
+		return conf_ke_max_conns(p, ws);
+	if (conf_is(d, dl, "ke-workers"))
+		return conf_ke_workers(p, ws);
 	if (conf_is(d, dl, "server"))
 		return conf_server(p, ws);
 	if (conf_is(d, dl, "refresh")) {
@@ -603,6 +633,12 @@ static int conf_check(struct conf_parser *p)
 	if (p->seen_ke_rate && !p->seen_cert)
 		return conf_error_at(p, p->seen_ke_rate,
 				     "'ke-rate-limit' needs 'cert' and 'key' (the NTS-KE server)");
+	if (p->seen_ke_max_conns && !p->seen_cert)
+		return conf_error_at(p, p->seen_ke_max_conns,
+				     "'ke-max-conns' needs 'cert' and 'key' (the NTS-KE server)");
+	if (p->seen_ke_workers && !p->seen_cert)
+		return conf_error_at(p, p->seen_ke_workers,
+				     "'ke-workers' needs 'cert' and 'key' (the NTS-KE server)");
 	/* safe by default: a server without the line is rate-limited too */
 	if (p->seen_cert && !p->seen_ke_rate)
 		c->ke_rate_milli = NTSKD_KE_RATE_DEFAULT_MILLI;
@@ -618,6 +654,7 @@ void ntskd_config_init(struct ntskd_config *c)
 	c->policy = KNTS_POLICY_MIXED;
 	c->ke_burst = NTSKD_KE_BURST_DEFAULT;
 	c->ke_addr_conns = NTSKD_KE_ADDR_CONNS_DEFAULT;
+	c->ke_max_conns = 128;	/* NTSKD_KE_MAX_CONNS (ke_server.h) */
 	c->refresh = NTSKD_REFRESH_DEFAULT;
 	c->ke_retry = NTSKD_KE_RETRY_DEFAULT;
 	c->ke_retry_max = NTSKD_KE_RETRY_MAX_DEFAULT;

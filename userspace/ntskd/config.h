@@ -30,6 +30,13 @@
  *                           parser, not by ntskd_config_init(): a config
  *                           built in code has no limit unless it sets
  *                           one). "ke-rate-limit off": no limit.
+ *   ke-max-conns N          NTS-KE connections in progress at once, over
+ *                           all workers (1 to 1024, default 128); at the
+ *                           cap ke_fair.h decides who is closed
+ *   ke-workers N|auto       NTS-KE worker threads, each with its own
+ *                           SO_REUSEPORT listeners (1 to 64); auto
+ *                           (default): one per CPU ntskd may run on, at
+ *                           most NTSKD_KE_WORKERS_AUTO_MAX (ke_workers.h)
  *
  * Either role:
  *   user NAME               started as root: run as NAME once listeners,
@@ -105,6 +112,10 @@
 #define NTSKD_KE_BURST_MAX	10000u
 #define NTSKD_KE_ADDR_CONNS_DEFAULT	8u
 #define NTSKD_KE_ADDR_CONNS_MAX	1024u
+/* ke-max-conns (the default is NTSKD_KE_MAX_CONNS, ke_server.h) */
+#define NTSKD_KE_MAX_CONNS_MAX	1024u
+/* ke-workers; 0 in the config means auto */
+#define NTSKD_KE_WORKERS_MAX	64u
 
 struct ntskd_listen {
 	int family;		/* AF_INET or AF_INET6 */
@@ -142,6 +153,8 @@ struct ntskd_config {
 	uint32_t ke_rate_milli;			/* 0 = no per-address limit */
 	uint32_t ke_burst;
 	uint32_t ke_addr_conns;
+	uint32_t ke_max_conns;			/* over all workers */
+	uint32_t ke_workers;			/* 0 = auto */
 
 	struct ntskd_server_conf *servers;	/* n_servers entries, heap */
 	unsigned int n_servers;

@@ -2,6 +2,9 @@
 /* NTS-KE listening sockets (see ke_listen.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,16 @@
  * ones evicted).
  */
 #define KE_ACCEPT_BATCH		16
+/*
+ * Every NTS-KE worker (ke_workers.h) watches the same listening sockets
+ * in its own epoll: EPOLLEXCLUSIVE wakes one worker that is waiting, not
+ * all of them, and a worker busy with handshakes is not woken at all, so
+ * connections go to whoever is idle. (SO_REUSEPORT would hash them to a
+ * fixed socket, busy or not, and would let a second ntskd started by
+ * mistake under the same user quietly take half of them.) An exclusive
+ * watch cannot be modified, so pausing removes and re-adds it.
+ */
+#define KE_LISTEN_EVENTS	(EPOLLIN | EPOLLEXCLUSIVE)
 
 struct ke_listener {
 	struct ntskd_ke_listeners *ls;
@@ -69,11 +82,17 @@ static bool ke_addr_any(int family, const void *addr)
 	return ((const struct in_addr *)addr)->s_addr == htonl(INADDR_ANY);
 }
 
+static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
+			   void *arg);
+
 static void listener_resume(struct ntskd_timer *t, void *arg)
 {
 	struct ke_listener *l = arg;
 
-	ntskd_io_set_events(l->io, EPOLLIN);
+	l->io = ntskd_loop_add_fd(l->ls->loop, l->fd, KE_LISTEN_EVENTS,
+				  listener_event, l);
+	if (!l->io)
+		ntskd_timer_arm(l->ls->loop, &l->pause, KE_ACCEPT_PAUSE_MS);
 }
 
 static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
@@ -85,7 +104,7 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 	char peer[NTSKD_PEER_LEN];
 	socklen_t sl;
 	unsigned int n;
-	int cfd;
+	int cfd, one = 1;
 
 	for (n = 0; n < KE_ACCEPT_BATCH; n++) {
 		sl = sizeof(ss);
@@ -98,10 +117,18 @@ static void listener_event(struct ntskd_io *io, int fd, uint32_t events,
 			/* out of fds or memory: stop accepting for a while */
 			log_err("NTS-KE listener %s: accept: %s; pausing %d ms",
 				l->name, strerror(errno), KE_ACCEPT_PAUSE_MS);
-			ntskd_io_set_events(l->io, 0);
+			ntskd_io_remove(l->io);
+			l->io = NULL;
 			ntskd_timer_arm(ls->loop, &l->pause, KE_ACCEPT_PAUSE_MS);
 			return;
 		}
+		/*
+		 * The answer and the close_notify are the last two writes;
+		 * with Nagle the second waited for the client's delayed ACK
+		 * (40 ms on Linux), holding the slot, and a client that
+		 * reads to the end of the session, that long
+		 */
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		ke_sockaddr_text((struct sockaddr *)&ss, peer, sizeof(peer));
 		ls->fn(cfd, (struct sockaddr *)&ss, peer, ls->arg);
 	}
@@ -164,7 +191,8 @@ static int listener_open(struct ntskd_ke_listeners *ls, int family,
 	l->ls = ls;
 	l->fd = fd;
 	ntskd_timer_init(&l->pause, listener_resume, l);
-	l->io = ntskd_loop_add_fd(ls->loop, fd, EPOLLIN, listener_event, l);
+	l->io = ntskd_loop_add_fd(ls->loop, fd, KE_LISTEN_EVENTS,
+				  listener_event, l);
 	if (!l->io)
 		goto fail;
 	ls->n++;
@@ -212,6 +240,46 @@ struct ntskd_ke_listeners *ntskd_ke_listen(struct ntskd_loop *loop,
 	}
 	return ls;
 fail:
+	ntskd_ke_listeners_close(ls);
+	return NULL;
+}
+
+struct ntskd_ke_listeners *ntskd_ke_listen_join(struct ntskd_loop *loop,
+						const struct ntskd_ke_listeners *src,
+						ntskd_ke_accept_fn fn, void *arg)
+{
+	struct ntskd_ke_listeners *ls = calloc(1, sizeof(*ls));
+	unsigned int i;
+
+	if (!ls) {
+		log_err("NTS-KE listeners: out of memory");
+		return NULL;
+	}
+	ls->loop = loop;
+	ls->fn = fn;
+	ls->arg = arg;
+	for (i = 0; i < src->n; i++) {
+		struct ke_listener *l = &ls->l[i];
+
+		*l = src->l[i];
+		l->ls = ls;
+		/* its own descriptor, so that each set closes what it owns */
+		l->fd = fcntl(src->l[i].fd, F_DUPFD_CLOEXEC, 0);
+		if (l->fd < 0)
+			goto fail;
+		ntskd_timer_init(&l->pause, listener_resume, l);
+		l->io = ntskd_loop_add_fd(loop, l->fd, KE_LISTEN_EVENTS,
+					  listener_event, l);
+		if (!l->io) {
+			close(l->fd);
+			goto fail;
+		}
+		ls->n++;
+	}
+	return ls;
+fail:
+	log_err("NTS-KE listener %s for a worker: %s", src->l[i].name,
+		strerror(errno));
 	ntskd_ke_listeners_close(ls);
 	return NULL;
 }

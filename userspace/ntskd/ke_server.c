@@ -8,6 +8,7 @@
  * between, so no connection ever blocks another.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "ke_record.h"
 #include "ke_response.h"
 #include "ke_server.h"
+#include "ke_shared.h"
 #include "ke_tls.h"
 #include "log.h"
 
@@ -49,7 +51,7 @@
 enum ke_refusal {
 	KE_REF_RATE,		/* ke-rate-limit: bucket empty */
 	KE_REF_ADDR,		/* ke-rate-limit: max-conns from the address */
-	KE_REF_FULL,		/* NTSKD_KE_MAX_CONNS, none old enough to evict */
+	KE_REF_FULL,		/* the cap, none old enough to evict */
 	KE_REF_EVICTED,		/* a silent connection closed for a new one */
 	KE_REF_SHARE,		/* closed: its address held the most (ke_fair.h) */
 	KE_REF_N,
@@ -110,10 +112,21 @@ struct ntskd_ke_server {
 	unsigned int n_conns;
 	unsigned int timeout_ms;
 	struct ntskd_ke_rl *rl;		/* NULL: no ke-rate-limit */
+	bool rl_owned;			/* else shared->rl, under rl_lock */
 	uint8_t group_key[16];		/* hashes address groups */
-	/* ke_make_room()'s view of the connections, kept off the stack */
-	struct ntskd_ke_fair_conn fair[NTSKD_KE_MAX_CONNS];
-	struct ke_conn *fair_conn[NTSKD_KE_MAX_CONNS];
+	unsigned int max_conns;		/* this server's share of the cap */
+	/* ke_make_room()'s view of the connections (max_conns each) */
+	struct ntskd_ke_fair_conn *fair;
+	struct ke_conn **fair_conn;
+	/* a worker of several (ke_workers.h); NULL when alone */
+	struct ntskd_ke_shared *shared;
+	unsigned int worker;
+	struct ntskd_masterkeys own_keys;	/* copy of shared->keys */
+	uint64_t keys_gen, ctx_gen;
+	/* the counters as the main thread reads them (ke-stats) */
+	pthread_mutex_t pub_lock;
+	struct ntskd_ke_server_stats pub;
+	char label[24];			/* " (worker N)" in summaries */
 	/* what ntskd_ke_server_stats() reports, and the log's budget */
 	uint64_t refused[KE_REF_N];
 	uint64_t window_refused[KE_REF_N];
@@ -176,8 +189,8 @@ void ntskd_ke_server_log_summary(struct ntskd_ke_server *s)
 		       (o->internal - p->internal);
 
 	if (o->ok != p->ok || failed || odd)
-		log_info("NTS-KE summary: %llu exchanges (AEAD 15/16/17: %llu/%llu/%llu), %llu cookies; %llu requests answered without cookies, %llu connections failed (TLS %llu, early close %llu, timeout %llu); details with -d, counters in ntsctl ke-stats",
-			 (unsigned long long)(o->ok - p->ok),
+		log_info("NTS-KE summary%s: %llu exchanges (AEAD 15/16/17: %llu/%llu/%llu), %llu cookies; %llu requests answered without cookies, %llu connections failed (TLS %llu, early close %llu, timeout %llu); details with -d, counters in ntsctl ke-stats",
+			 s->label, (unsigned long long)(o->ok - p->ok),
 			 (unsigned long long)(o->aead[0] - p->aead[0]),
 			 (unsigned long long)(o->aead[1] - p->aead[1]),
 			 (unsigned long long)(o->aead[2] - p->aead[2]),
@@ -243,6 +256,55 @@ static void ke_refuse(struct ntskd_ke_server *s, enum ke_refusal why,
 			 ke_refusal_text[why], KE_LOG_WINDOW_MS / 1000);
 }
 
+/* ---- state shared between workers -------------------------------- */
+
+static void ke_rl_release(struct ntskd_ke_server *s, int slot)
+{
+	if (!s->rl || slot == NTSKD_KE_RL_UNTRACKED)
+		return;
+	if (s->rl_owned) {
+		ntskd_ke_rl_release(s->rl, slot);
+		return;
+	}
+	pthread_mutex_lock(&s->shared->rl_lock);
+	ntskd_ke_rl_release(s->rl, slot);
+	pthread_mutex_unlock(&s->shared->rl_lock);
+}
+
+static enum ntskd_ke_rl_verdict ke_rl_admit(struct ntskd_ke_server *s,
+					    const struct sockaddr *sa,
+					    int *slot)
+{
+	enum ntskd_ke_rl_verdict v;
+
+	if (s->rl_owned)
+		return ntskd_ke_rl_admit(s->rl, sa, ntskd_now_ms(), slot);
+	pthread_mutex_lock(&s->shared->rl_lock);
+	v = ntskd_ke_rl_admit(s->rl, sa, ntskd_now_ms(), slot);
+	pthread_mutex_unlock(&s->shared->rl_lock);
+	return v;
+}
+
+static void ke_fill_stats(const struct ntskd_ke_server *s,
+			  struct ntskd_ke_server_stats *st);
+
+/*
+ * Make this worker's counters visible to the main thread: after every
+ * callback that may have changed them (an uncontended lock and a copy of
+ * 200 bytes, against a TLS handshake per connection).
+ */
+static void ke_publish(struct ntskd_ke_server *s)
+{
+	struct ntskd_ke_server_stats st;
+
+	if (!s->shared)
+		return;
+	ke_fill_stats(s, &st);
+	pthread_mutex_lock(&s->pub_lock);
+	s->pub = st;
+	pthread_mutex_unlock(&s->pub_lock);
+}
+
 /* ---- connections --------------------------------------------------- */
 
 static void conn_close(struct ke_conn *c)
@@ -253,7 +315,7 @@ static void conn_close(struct ke_conn *c)
 	ntskd_io_remove(c->io);
 	SSL_free(c->ssl);
 	close(c->fd);
-	ntskd_ke_rl_release(s->rl, c->rl_slot);
+	ke_rl_release(s, c->rl_slot);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -367,8 +429,25 @@ static void conn_answer(struct ke_conn *c, int framed)
 		o.error_code = knts_ke_reason_to_error(framed);
 		n = knts_ke_build_error(c->out, sizeof(c->out), o.error_code);
 	} else {
-		n = ntskd_ke_answer(c->ssl, c->in, c->in_len, c->srv->cfg,
-				    c->srv->keys, c->out, sizeof(c->out), &o);
+		struct ntskd_ke_server *s = c->srv;
+
+		/* the keys the main thread published last, before every answer */
+		if (s->shared)
+			ntskd_ke_shared_sync_keys(s->shared, &s->own_keys,
+						  &s->keys_gen);
+		if (s->shared && !s->keys_gen) {
+			/* never mint under keys nobody published (fail closed) */
+			memset(&o, 0, sizeof(o));
+			o.internal = "no master keys published to this worker";
+			o.error_sent = true;
+			o.error_code = KNTS_KE_ERR_INTERNAL;
+			n = knts_ke_build_error(c->out, sizeof(c->out),
+						o.error_code);
+		} else {
+			n = ntskd_ke_answer(c->ssl, c->in, c->in_len, s->cfg,
+					    s->keys, c->out, sizeof(c->out),
+					    &o);
+		}
 	}
 	conn_log_answer(c, &o);
 	c->out_len = n > 0 ? (size_t)n : 0;
@@ -542,15 +621,18 @@ static void conn_step(struct ke_conn *c)
 static void conn_event(struct ntskd_io *io, int fd, uint32_t events, void *arg)
 {
 	struct ke_conn *c = arg;
+	struct ntskd_ke_server *s = c->srv;
 
 	if (events & EPOLLIN)
 		c->heard_ms = ntskd_now_ms();
 	conn_step(c);
+	ke_publish(s);
 }
 
 static void conn_timeout(struct ntskd_timer *t, void *arg)
 {
 	struct ke_conn *c = arg;
+	struct ntskd_ke_server *s = c->srv;
 
 	if (c->state == KE_SHUTDOWN) {
 		log_debug("NTS-KE with %s: no close_notify from the client; closing",
@@ -562,10 +644,11 @@ static void conn_timeout(struct ntskd_timer *t, void *arg)
 			 c->in_len);
 	}
 	conn_close(c);
+	ke_publish(s);
 }
 
 /*
- * At NTSKD_KE_MAX_CONNS: make room for a newcomer from @group by closing
+ * At the cap (max_conns): make room for a newcomer from @group by closing
  * a connection that ke_fair.h's rules pick, or refuse it. A connection of
  * an address holding two more than the newcomer's is closed whatever it
  * does, so one address cannot keep clients from any other out; within
@@ -582,9 +665,9 @@ static bool ke_make_room(struct ntskd_ke_server *s,
 	bool fair;
 	int v;
 
-	if (s->n_conns < NTSKD_KE_MAX_CONNS)
+	if (s->n_conns < s->max_conns)
 		return true;
-	for (c = s->conns; c && n < NTSKD_KE_MAX_CONNS; c = c->next, n++) {
+	for (c = s->conns; c && n < s->max_conns; c = c->next, n++) {
 		s->fair[n].group = &c->group;
 		s->fair[n].heard_ms = c->heard_ms;
 		s->fair_conn[n] = c;
@@ -609,14 +692,14 @@ static void ke_adopt(struct ntskd_ke_server *s, int fd,
 
 	ntskd_ke_group_of(sa, s->group_key, &group);
 	if (!ke_make_room(s, &group, peer)) {
-		ntskd_ke_rl_release(s->rl, rl_slot);
+		ke_rl_release(s, rl_slot);
 		close(fd);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		log_err("NTS-KE with %s refused: out of memory", peer);
-		ntskd_ke_rl_release(s->rl, rl_slot);
+		ke_rl_release(s, rl_slot);
 		close(fd);
 		return;
 	}
@@ -626,6 +709,9 @@ static void ke_adopt(struct ntskd_ke_server *s, int fd,
 	c->group = group;
 	c->heard_ms = ntskd_now_ms();
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	/* a certificate reloaded by the main thread: new connections use it */
+	if (s->shared)
+		ntskd_ke_shared_sync_ctx(s->shared, &s->ctx, &s->ctx_gen);
 	c->ssl = SSL_new(s->ctx);
 	if (!c->ssl || !SSL_set_fd(c->ssl, fd)) {
 		log_err("NTS-KE with %s refused: cannot create the TLS session",
@@ -653,7 +739,7 @@ static void ke_adopt(struct ntskd_ke_server *s, int fd,
 	conn_step(c);
 	return;
 fail:
-	ntskd_ke_rl_release(s->rl, rl_slot);
+	ke_rl_release(s, rl_slot);
 	SSL_free(c->ssl);
 	close(fd);
 	free(c);
@@ -663,6 +749,7 @@ void ntskd_ke_server_adopt(struct ntskd_ke_server *s, int fd,
 			   const char *peer)
 {
 	ke_adopt(s, fd, NULL, peer, NTSKD_KE_RL_UNTRACKED);
+	ke_publish(s);
 }
 
 /* From the listeners: the per-address check first, before any TLS. */
@@ -673,20 +760,22 @@ static void ke_accepted(int fd, const struct sockaddr *sa, const char *peer,
 	int slot = NTSKD_KE_RL_UNTRACKED;
 
 	if (s->rl) {
-		switch (ntskd_ke_rl_admit(s->rl, sa, ntskd_now_ms(), &slot)) {
+		switch (ke_rl_admit(s, sa, &slot)) {
 		case NTSKD_KE_RL_RATE:
 			ke_refuse(s, KE_REF_RATE, peer);
 			close(fd);
-			return;
+			goto out;
 		case NTSKD_KE_RL_CONNS:
 			ke_refuse(s, KE_REF_ADDR, peer);
 			close(fd);
-			return;
+			goto out;
 		default:
 			break;
 		}
 	}
 	ke_adopt(s, fd, sa, peer, slot);
+out:
+	ke_publish(s);
 }
 
 /* ---- the server ----------------------------------------------------- */
@@ -743,12 +832,31 @@ static SSL_CTX *ke_load_ctx(struct ntskd_ke_server *s)
 	return ctx;
 }
 
-struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
-					    const struct ntskd_config *cfg,
-					    const struct ntskd_masterkeys *keys)
+/* Room for ke_make_room()'s view of @max connections. 0 or -1. */
+static int ke_size_fair(struct ntskd_ke_server *s, unsigned int max)
+{
+	struct ntskd_ke_fair_conn *fair = calloc(max, sizeof(*fair));
+	struct ke_conn **fc = calloc(max, sizeof(*fc));
+
+	if (!fair || !fc) {
+		free(fair);
+		free(fc);
+		return -1;
+	}
+	free(s->fair);
+	free(s->fair_conn);
+	s->fair = fair;
+	s->fair_conn = fc;
+	s->max_conns = max;
+	return 0;
+}
+
+/* What every server has, alone or a worker: no TLS context yet. */
+static struct ntskd_ke_server *ke_alloc(struct ntskd_loop *loop,
+					const struct ntskd_config *cfg,
+					unsigned int max_conns)
 {
 	struct ntskd_ke_server *s = calloc(1, sizeof(*s));
-	const char *keylog = getenv("SSLKEYLOGFILE");
 
 	if (!s) {
 		log_err("NTS-KE server: out of memory");
@@ -756,22 +864,52 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 	}
 	s->loop = loop;
 	s->cfg = cfg;
-	s->keys = keys;
 	s->timeout_ms = NTSKD_KE_TIMEOUT_MS;
+	pthread_mutex_init(&s->pub_lock, NULL);
+	if (ke_size_fair(s, max_conns)) {
+		log_err("NTS-KE server: out of memory");
+		goto fail;
+	}
 	if (RAND_bytes(s->group_key, sizeof(s->group_key)) != 1) {
 		log_err("NTS-KE server: no random bytes for the address hash");
-		free(s);
-		return NULL;
+		goto fail;
 	}
 	ntskd_timer_init(&s->quiet, ke_quiet_tick, s);
+	ntskd_timer_init(&s->cert_check, ke_cert_tick, s);
+	ntskd_timer_init(&s->summary, ke_summary_tick, s);
+	ntskd_timer_arm(loop, &s->summary, KE_SUMMARY_MS);
+	return s;
+fail:
+	free(s->fair);
+	free(s->fair_conn);
+	pthread_mutex_destroy(&s->pub_lock);
+	free(s);
+	return NULL;
+}
+
+static unsigned int ke_cap(const struct ntskd_config *cfg)
+{
+	return cfg->ke_max_conns ? cfg->ke_max_conns : NTSKD_KE_MAX_CONNS;
+}
+
+struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
+					    const struct ntskd_config *cfg,
+					    const struct ntskd_masterkeys *keys)
+{
+	struct ntskd_ke_server *s = ke_alloc(loop, cfg, ke_cap(cfg));
+	const char *keylog = getenv("SSLKEYLOGFILE");
+
+	if (!s)
+		return NULL;
+	s->keys = keys;
 	if (cfg->ke_rate_milli) {
 		s->rl = ntskd_ke_rl_new(cfg->ke_rate_milli, cfg->ke_burst,
 					cfg->ke_addr_conns, NULL);
 		if (!s->rl) {
 			log_err("NTS-KE server: cannot set up ke-rate-limit");
-			free(s);
-			return NULL;
+			goto fail;
 		}
+		s->rl_owned = true;
 		log_info("NTS-KE rate limit per address (IPv6: per /64): %u.%03u/s, burst %u, %u open at once",
 			 cfg->ke_rate_milli / 1000, cfg->ke_rate_milli % 1000,
 			 cfg->ke_burst, cfg->ke_addr_conns);
@@ -782,23 +920,70 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 		s->keylog = keylog;
 	}
 	s->ctx = ke_load_ctx(s);
-	if (!s->ctx) {
-		ntskd_ke_rl_free(s->rl);
-		free(s);
-		return NULL;
-	}
+	if (!s->ctx)
+		goto fail;
 	ke_note_cert(s, s->ctx);
 	ntskd_ke_server_check_cert(s);
-	ntskd_timer_init(&s->cert_check, ke_cert_tick, s);
 	ntskd_timer_arm(loop, &s->cert_check, NTSKD_CERT_CHECK_MS);
-	ntskd_timer_init(&s->summary, ke_summary_tick, s);
-	ntskd_timer_arm(loop, &s->summary, KE_SUMMARY_MS);
 	return s;
+fail:
+	ntskd_ke_server_stop(s);
+	return NULL;
+}
+
+struct ntskd_ke_shared *ntskd_ke_server_share(struct ntskd_ke_server *s,
+					      unsigned int max_conns)
+{
+	struct ntskd_ke_shared *sh;
+
+	if (ke_size_fair(s, max_conns))
+		return NULL;
+	sh = ntskd_ke_shared_new(s->ctx, s->rl);
+	if (!sh)
+		return NULL;
+	s->rl_owned = false;
+	s->shared = sh;
+	s->ctx_gen = sh->ctx_gen;
+	s->keys = &s->own_keys;
+	return sh;
+}
+
+struct ntskd_ke_server *ntskd_ke_server_new_worker(struct ntskd_loop *loop,
+						   const struct ntskd_config *cfg,
+						   struct ntskd_ke_shared *sh,
+						   unsigned int worker,
+						   unsigned int max_conns)
+{
+	struct ntskd_ke_server *s = ke_alloc(loop, cfg, max_conns);
+
+	if (!s)
+		return NULL;
+	s->shared = sh;
+	s->worker = worker;
+	s->rl = sh->rl;
+	s->keys = &s->own_keys;
+	snprintf(s->label, sizeof(s->label), " (worker %u)", worker);
+	ntskd_ke_shared_sync_ctx(sh, &s->ctx, &s->ctx_gen);
+	ntskd_ke_shared_sync_keys(sh, &s->own_keys, &s->keys_gen);
+	return s;
+}
+
+void ntskd_ke_server_set_label(struct ntskd_ke_server *s, const char *label)
+{
+	snprintf(s->label, sizeof(s->label), "%s", label);
 }
 
 int ntskd_ke_server_listen(struct ntskd_ke_server *s)
 {
 	s->listeners = ntskd_ke_listen(s->loop, s->cfg, ke_accepted, s);
+	return s->listeners ? 0 : -1;
+}
+
+int ntskd_ke_server_listen_join(struct ntskd_ke_server *s,
+				const struct ntskd_ke_server *first)
+{
+	s->listeners = ntskd_ke_listen_join(s->loop, first->listeners,
+					    ke_accepted, s);
 	return s->listeners ? 0 : -1;
 }
 
@@ -820,8 +1005,8 @@ unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s)
 	return s->n_conns;
 }
 
-void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
-			   struct ntskd_ke_server_stats *st)
+static void ke_fill_stats(const struct ntskd_ke_server *s,
+			  struct ntskd_ke_server_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->conns = s->n_conns;
@@ -830,10 +1015,25 @@ void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
 	st->refused_full = s->refused[KE_REF_FULL];
 	st->evicted = s->refused[KE_REF_EVICTED];
 	st->evicted_share = s->refused[KE_REF_SHARE];
-	if (s->rl)
+	/* the shared table's count is the pool's to report (ke_workers.c) */
+	if (s->rl && s->rl_owned)
 		st->rate_untracked = ntskd_ke_rl_stats(s->rl)->untracked;
 	st->out = s->out;
 	st->cert_warnings = s->cert_warnings;
+}
+
+void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
+			   struct ntskd_ke_server_stats *st)
+{
+	ke_fill_stats(s, st);
+}
+
+void ntskd_ke_server_stats_published(struct ntskd_ke_server *s,
+				     struct ntskd_ke_server_stats *st)
+{
+	pthread_mutex_lock(&s->pub_lock);
+	*st = s->pub;
+	pthread_mutex_unlock(&s->pub_lock);
 }
 
 void ntskd_ke_server_set_timeout(struct ntskd_ke_server *s, unsigned int ms)
@@ -852,25 +1052,40 @@ int ntskd_ke_server_reload_tls(struct ntskd_ke_server *s)
 	/* sessions in progress hold a reference to the old context */
 	SSL_CTX_free(s->ctx);
 	s->ctx = ctx;
+	if (s->shared) {
+		/* the other workers take it at their next connection */
+		ntskd_ke_shared_set_ctx(s->shared, ctx);
+		s->ctx_gen = s->shared->ctx_gen;
+	}
 	ke_note_cert(s, ctx);
 	log_info("reloaded cert %s and key %s", s->cfg->cert, s->cfg->key);
 	ntskd_ke_server_check_cert(s);
 	return 0;
 }
 
+void ntskd_ke_log_refusal_totals(const struct ntskd_ke_server_stats *st)
+{
+	if (st->refused_rate || st->refused_addr_conns || st->refused_full ||
+	    st->evicted || st->evicted_share)
+		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share",
+			 (unsigned long long)st->refused_rate,
+			 (unsigned long long)st->refused_addr_conns,
+			 (unsigned long long)st->refused_full,
+			 (unsigned long long)st->evicted,
+			 (unsigned long long)st->evicted_share);
+}
+
 void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 {
+	struct ntskd_ke_server_stats st;
+
 	if (!s)
 		return;
-	if (s->refused[KE_REF_RATE] || s->refused[KE_REF_ADDR] ||
-	    s->refused[KE_REF_FULL] || s->refused[KE_REF_EVICTED] ||
-	    s->refused[KE_REF_SHARE])
-		log_info("NTS-KE since start: refused %llu over the rate, %llu at max-conns, %llu with the server full; evicted %llu silent, %llu for a fair share",
-			 (unsigned long long)s->refused[KE_REF_RATE],
-			 (unsigned long long)s->refused[KE_REF_ADDR],
-			 (unsigned long long)s->refused[KE_REF_FULL],
-			 (unsigned long long)s->refused[KE_REF_EVICTED],
-			 (unsigned long long)s->refused[KE_REF_SHARE]);
+	/* a worker's are part of the pool's sum (ke_workers.c) */
+	if (!s->shared) {
+		ke_fill_stats(s, &st);
+		ntskd_ke_log_refusal_totals(&st);
+	}
 	ntskd_timer_cancel(s->loop, &s->quiet);
 	ntskd_timer_cancel(s->loop, &s->cert_check);
 	ntskd_timer_cancel(s->loop, &s->summary);
@@ -878,7 +1093,12 @@ void ntskd_ke_server_stop(struct ntskd_ke_server *s)
 	while (s->conns)
 		conn_close(s->conns);
 	ntskd_ke_listeners_close(s->listeners);
-	ntskd_ke_rl_free(s->rl);
+	if (s->rl_owned)
+		ntskd_ke_rl_free(s->rl);
 	SSL_CTX_free(s->ctx);
+	free(s->fair);
+	free(s->fair_conn);
+	ntskd_mk_wipe(&s->own_keys);
+	pthread_mutex_destroy(&s->pub_lock);
 	free(s);
 }

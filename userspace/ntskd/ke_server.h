@@ -12,7 +12,8 @@
  * so a finished exchange frees its slot at once. Requests are limited
  * to KNTS_KE_REQ_LIMIT bytes; bad ones get an Error record.
  *
- * At most NTSKD_KE_MAX_CONNS connections are in progress; at the cap a
+ * At most ke-max-conns (default NTSKD_KE_MAX_CONNS) connections are in
+ * progress (with several workers, each has its share); at the cap a
  * newcomer takes the place of a connection from the address holding the
  * most of them, or of one silent for a fifth of the deadline, by the
  * max-min fair rules of ke_fair.h; otherwise it is closed at once (both
@@ -36,9 +37,10 @@
 #include "masterkeys.h"
 
 #define NTSKD_KE_TIMEOUT_MS	5000	/* whole exchange, from accept */
-#define NTSKD_KE_MAX_CONNS	128	/* at once; then evict or refuse */
+#define NTSKD_KE_MAX_CONNS	128	/* default ke-max-conns */
 
 struct ntskd_ke_server;
+struct ntskd_ke_shared;
 
 /*
  * Load the certificate and key of @cfg; no listener yet. @cfg and @keys
@@ -49,8 +51,36 @@ struct ntskd_ke_server *ntskd_ke_server_new(struct ntskd_loop *loop,
 					    const struct ntskd_config *cfg,
 					    const struct ntskd_masterkeys *keys);
 
+/*
+ * Make @s the first of several workers (ke_workers.h): its TLS context and
+ * rate limit table become the returned shared state, its master keys are
+ * from now on what ntskd_ke_shared_set_keys() publishes (none until then:
+ * requests get Error 2, internal error), and it holds @max_conns
+ * connections at most. NULL when out of memory (@s unchanged).
+ */
+struct ntskd_ke_shared *ntskd_ke_server_share(struct ntskd_ke_server *s,
+					      unsigned int max_conns);
+
+/*
+ * Another worker on @loop (its own thread): TLS context, keys and rate
+ * limit from @sh, at most @max_conns connections, no certificate timer
+ * (the first worker's). NULL after logging why.
+ */
+struct ntskd_ke_server *ntskd_ke_server_new_worker(struct ntskd_loop *loop,
+						   const struct ntskd_config *cfg,
+						   struct ntskd_ke_shared *sh,
+						   unsigned int worker,
+						   unsigned int max_conns);
+
+/* " (worker 0)": added to the summary line. */
+void ntskd_ke_server_set_label(struct ntskd_ke_server *s, const char *label);
+
 /* Open the listeners (ke_listen.h) for cfg. 0 or -1 (logged). */
 int ntskd_ke_server_listen(struct ntskd_ke_server *s);
+
+/* Accept from @first's listeners too (another worker). 0 or -1 (logged). */
+int ntskd_ke_server_listen_join(struct ntskd_ke_server *s,
+				const struct ntskd_ke_server *first);
 
 /* new + listen; NULL after logging why. */
 struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
@@ -60,7 +90,7 @@ struct ntskd_ke_server *ntskd_ke_server_start(struct ntskd_loop *loop,
 /*
  * Serve one connected, non-blocking stream socket (taken over: closed when
  * done) as if accepted from @peer (no per-address check, and no address:
- * all adopted sockets are one group for ke_fair.h); at NTSKD_KE_MAX_CONNS
+ * all adopted sockets are one group for ke_fair.h); at the cap
  * one is evicted or this one refused (above).
  * Used by the listeners and by tests.
  */
@@ -88,7 +118,7 @@ struct ntskd_ke_server_stats {
 	unsigned int conns;		/* in progress now */
 	uint64_t refused_rate;		/* ke-rate-limit RATE/burst */
 	uint64_t refused_addr_conns;	/* ke-rate-limit max-conns */
-	uint64_t refused_full;		/* NTSKD_KE_MAX_CONNS, none evictable */
+	uint64_t refused_full;		/* at the cap, none evictable */
 	uint64_t evicted;		/* silent ones closed to make room */
 	uint64_t evicted_share;		/* closed: their address held the most */
 	uint64_t rate_untracked;	/* admitted: rate table bucket busy */
@@ -98,6 +128,14 @@ struct ntskd_ke_server_stats {
 
 void ntskd_ke_server_stats(const struct ntskd_ke_server *s,
 			   struct ntskd_ke_server_stats *st);
+
+/*
+ * The same, from another thread than the worker's: as of the end of its
+ * last event (workers publish after each one). Shared workers only. The
+ * rate limit table's rate_untracked is not in it (the pool's to report).
+ */
+void ntskd_ke_server_stats_published(struct ntskd_ke_server *s,
+				     struct ntskd_ke_server_stats *st);
 
 /* Connections in progress. */
 unsigned int ntskd_ke_server_conns(const struct ntskd_ke_server *s);
@@ -133,7 +171,13 @@ void ntskd_ke_server_check_cert(struct ntskd_ke_server *s);
  */
 void ntskd_ke_server_log_summary(struct ntskd_ke_server *s);
 
-/* Close listeners and connections. NULL is a no-op. */
+/* The "NTS-KE since start: refused ..." line, if anything was. */
+void ntskd_ke_log_refusal_totals(const struct ntskd_ke_server_stats *st);
+
+/*
+ * Close listeners and connections. NULL is a no-op. Logs the refusal
+ * totals, except for a worker of several (ke_workers.c logs their sum).
+ */
 void ntskd_ke_server_stop(struct ntskd_ke_server *s);
 
 #endif /* NTSKD_KE_SERVER_H */

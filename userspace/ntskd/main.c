@@ -319,6 +319,9 @@ int main(int argc, char **argv)
 	/* all that needs privilege is open: keep CAP_NET_ADMIN alone */
 	if (ntskd_drop_privileges(d.cfg.user))
 		goto out;
+	/* the NTS-KE worker threads inherit the dropped privileges */
+	if (d.server && ntskd_server_role_run_workers(d.server))
+		goto out;
 	log_info("ntskd " KNTS_VERSION " running (config %s)", conf);
 	if (!foreground) {
 		detach(ready_fd);

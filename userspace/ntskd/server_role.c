@@ -8,6 +8,7 @@
 #include "file_watch.h"
 #include "genl_watch.h"
 #include "ke_server.h"
+#include "ke_workers.h"
 #include "log.h"
 #include "masterkeys.h"
 #include "nl.h"
@@ -35,7 +36,8 @@ struct ntskd_server_role {
 	struct ntskd_loop *loop;
 	const struct ntskd_config *cfg;
 	struct ntskd_masterkeys keys;
-	struct ntskd_ke_server *ke;
+	struct ntskd_ke_workers *workers;
+	struct ntskd_ke_server *ke;	/* the first worker: certificate */
 	struct ntskd_timer rotation;
 	struct ntskd_file_watch *cert_watch;
 	struct ntskd_genl_watch *family_watch;
@@ -147,6 +149,8 @@ static void role_rotate(struct ntskd_timer *t, void *arg)
 	role_save(r, &next, now);
 	r->rotations++;
 	r->keys = next;
+	/* every worker mints under the new key from its next answer on */
+	ntskd_ke_workers_set_keys(r->workers, &r->keys);
 	ntskd_mk_wipe(&next);
 	role_log_keys("rotated the master keys", &r->keys, now);
 	role_schedule(r, now);
@@ -326,12 +330,15 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	ntskd_timer_init(&r->rotation, role_rotate, r);
 	ntskd_timer_init(&r->audit, role_audit, r);
 	/* a bad certificate must fail the start before the kernel is touched */
-	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
-	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
+	r->workers = ntskd_ke_workers_new(loop, cfg);
+	if (!r->workers || role_load_keys(r, now) ||
+	    role_push(r, &r->keys, true))
 		goto fail;
+	r->ke = ntskd_ke_workers_first(r->workers);
+	ntskd_ke_workers_set_keys(r->workers, &r->keys);
 	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
 		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
-	if (ntskd_ke_server_listen(r->ke))
+	if (ntskd_ke_workers_listen(r->workers))
 		goto fail;
 	{
 		const char *files[] = { cfg->cert, cfg->key };
@@ -353,6 +360,11 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 fail:
 	ntskd_server_role_stop(r);
 	return NULL;
+}
+
+int ntskd_server_role_run_workers(struct ntskd_server_role *r)
+{
+	return ntskd_ke_workers_run(r->workers);
 }
 
 void ntskd_server_role_rotate_now(struct ntskd_server_role *r)
@@ -381,6 +393,7 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 		log_info("%s is unchanged", r->cfg->keyfile);
 	} else if (ret >= 0) {
 		r->keys = mk;
+		ntskd_ke_workers_set_keys(r->workers, &r->keys);
 		role_log_keys("loaded new master keys", &r->keys, now);
 		if (ret > 0 && r->cfg->rotate)
 			role_save(r, &r->keys, now);
@@ -406,7 +419,7 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 	ntskd_timer_cancel(r->loop, &r->audit);
 	ntskd_genl_watch_free(r->family_watch);
 	ntskd_file_watch_free(r->cert_watch);
-	ntskd_ke_server_stop(r->ke);
+	ntskd_ke_workers_stop(r->workers);
 	ntskd_mk_wipe(&r->keys);
 	free(r);
 }
@@ -429,7 +442,7 @@ void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
 	int64_t left = 0;
 	size_t i, n;
 
-	ntskd_ke_server_stats(r->ke, &st);
+	ntskd_ke_workers_stats(r->workers, &st, NULL);
 	ntskd_ke_server_cert_left(r->ke, &left);
 	{
 		const struct role_stat tab[] = {
@@ -459,6 +472,7 @@ void ntskd_server_role_ke_stats(const struct ntskd_server_role *r,
 			{ "reload_failures", (int64_t)r->reload_failures },
 			{ "cert_expiry_warnings", (int64_t)st.cert_warnings },
 			{ "cert_days_left", role_days(left) },
+			{ "workers", ntskd_ke_workers_count(r->workers) },
 		};
 
 		n = (size_t)snprintf(reply, len, "ok");

@@ -25,6 +25,12 @@ struct ntskd_server_role;
 /* NULL after logging why; @cfg must outlive the role. */
 struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 						  const struct ntskd_config *cfg);
+/*
+ * Start the NTS-KE worker threads (ke_workers.h); called once privileges
+ * are dropped, so that they inherit that. 0 or -1 (logged).
+ */
+int ntskd_server_role_run_workers(struct ntskd_server_role *r);
+
 /* SIGHUP */
 void ntskd_server_role_reload(struct ntskd_server_role *r);
 /* Stop serving; the kernel keeps its keys and settings. NULL is a no-op. */
