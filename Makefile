@@ -159,6 +159,7 @@ $(B)/ntsload: $(NTSLOAD_SRCS:%.c=$(B)/%.o) $(B)/libknts.a
 UNIT_EXTRA_test_ntsload := userspace/tools/ntsload/pool.c userspace/tools/ntsload/hist.c
 UNIT_EXTRA_test_config := userspace/ntskd/config.c
 UNIT_EXTRA_test_masterkeys := userspace/ntskd/masterkeys.c
+UNIT_EXTRA_test_keyfile_follow := userspace/ntskd/keyfile_follow.c userspace/ntskd/masterkeys.c
 UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c \
 	userspace/ntskd/config.c
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
@@ -179,12 +180,14 @@ UNIT_EXTRA_test_file_watch := userspace/ntskd/file_watch.c userspace/ntskd/loop.
 UNIT_EXTRA_test_log := userspace/ntskd/log.c
 UNIT_EXTRA_test_privdrop := userspace/ntskd/privdrop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.c \
+	userspace/ntskd/keyfile_follow.c \
 	userspace/ntskd/masterkeys.c userspace/ntskd/config.c userspace/ntskd/log.c
 # Tests of ntskd's files see the system's kernel headers, as ntskd does,
 # rather than the shim.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
 	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair \
-	test_preflight test_ke_listen test_file_watch test_log test_privdrop test_ke_workers
+	test_preflight test_ke_listen test_file_watch test_log test_privdrop test_ke_workers \
+	test_keyfile_follow
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \

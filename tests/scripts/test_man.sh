@@ -57,7 +57,7 @@ for d in "ke-listen ADDR [PORT]" "cert FILE" "key FILE" "keyfile FILE" "rotate S
 	"ntp-port PORT" "ntp-server NAME" "policy mixed|nts-only" \
 	"ke-rate-limit RATE [burst N] [max-conns N]" "ke-max-conns N" "ke-workers N|auto" \
 	"server HOST [ke-port PORT] [ca FILE] [noverify] [aead ID,...] [ntp ADDR] [owner USER] [plain-until-nts]" \
-	"owner USER|UID|auto|any" "refresh SECONDS"; do
+	"owner USER|UID|auto|any" "refresh SECONDS" "keyfile-follow FILE"; do
 	grep -qxF "       $d" <<<"$text"
 	ok $? "ntskd.conf.5 documents '$d'"
 	grep -qF "# $d" packaging/ntskd.conf

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$REPO" || exit 1
 NTSKD=${NTSKD:-build/ntskd}
+NTSCTL=${NTSCTL:-build/ntsctl}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
@@ -53,5 +54,31 @@ run -t -c packaging/ntskd.conf
 expect "the example config (all commented out): nothing to do, exit 78" 78 "nothing to do"
 grep -qx "RestartPreventExitStatus=78" packaging/systemd/ntskd.service
 ok $? "ntskd.service does not restart after exit 78"
+
+# keyfile-follow (issue 16): chrony's ntskeys, checked by -t like a keyfile
+mkdir -p "$T/chrony"
+fconf() { printf '%s\n' "ke-listen 127.0.0.1 14460" "cert $T/cert.pem" "key $T/key.pem" "$@" > "$T/f.conf"; }
+fconf "keyfile-follow $T/chrony/ntskeys"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow, file not there yet: OK (the role will wait, closed)" 0 \
+	"configuration OK" "$T/chrony/ntskeys does not exist yet: the server role will wait for it, closed"
+printf 'NKS0\n15 0.0\n' > "$T/chrony/ntskeys"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow, a file chrony would not write: exit 78" 78 "$T/chrony/ntskeys"
+"$NTSCTL" keygen "$T/chrony/ntskeys" >/dev/null
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow, a good file: OK" 0 "configuration OK"
+fconf "keyfile-follow $T/nodir/ntskeys"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow in a directory that is not there: exit 78" 78 "its directory $T/nodir is not there"
+fconf "keyfile-follow $T/chrony/ntskeys" "keyfile $T/ntskeys"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow with keyfile: exit 78, says why" 78 "'keyfile-follow' and 'keyfile' (line 5) exclude each other"
+fconf "keyfile-follow $T/chrony/ntskeys" "rotate 86400"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow with rotate: exit 78, says why" 78 "'keyfile-follow' and 'rotate' (line 5) exclude each other"
+printf '%s\n' "keyfile-follow $T/chrony/ntskeys" > "$T/f.conf"
+run -t -c "$T/f.conf"
+expect "-t keyfile-follow without cert and key: exit 78" 78 "'keyfile-follow' needs 'cert' and 'key'"
 
 done_testing

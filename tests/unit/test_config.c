@@ -453,6 +453,34 @@ static void test_fail_closed_owner(void)
 	EXPECT_ERR("server a owner\n", "t.conf:1: 'owner' needs a value");
 }
 
+/* keyfile-follow: chrony's keys, so no keyfile or rotation of our own */
+static void test_keyfile_follow(void)
+{
+	EXPECT_EQ(parse("cert /c\nkey /k\nkeyfile-follow /var/lib/chrony/ntskeys\n"), 0);
+	EXPECT(ntskd_config_follows(&cfg));
+	EXPECT(!strcmp(cfg.keyfile_follow, "/var/lib/chrony/ntskeys"));
+	EXPECT_EQ(cfg.rotate, 0);
+	EXPECT_EQ(cfg.keyfile[0], 0);
+	EXPECT(ntskd_config_server_role(&cfg));
+	/* the defaults do not follow */
+	EXPECT_EQ(parse("cert /c\nkey /k\n"), 0);
+	EXPECT(!ntskd_config_follows(&cfg));
+	EXPECT(!strcmp(cfg.keyfile, "/var/lib/knts/ntskeys"));
+	EXPECT_ERR("cert /c\nkey /k\nkeyfile /a\nkeyfile-follow /b\n",
+		   "t.conf:4: 'keyfile-follow' and 'keyfile' (line 3) exclude each other: the followed file is the keyfile, and ntskd never writes it");
+	EXPECT_ERR("keyfile-follow /b\ncert /c\nkey /k\nrotate 0\n",
+		   "t.conf:1: 'keyfile-follow' and 'rotate' (line 4) exclude each other: the keys are rotated by the server that writes the followed file");
+	EXPECT_ERR("keyfile-follow /b\nrotate 86400\ncert /c\nkey /k\n",
+		   "t.conf:1: 'keyfile-follow' and 'rotate' (line 2) exclude each other: the keys are rotated by the server that writes the followed file");
+	EXPECT_ERR("keyfile-follow /b\n",
+		   "t.conf:1: 'keyfile-follow' needs 'cert' and 'key' (the server role)");
+	EXPECT_ERR("keyfile-follow\n", "t.conf:1: usage: keyfile-follow FILE");
+	EXPECT_ERR("keyfile-follow /a /b\n",
+		   "t.conf:1: usage: keyfile-follow FILE");
+	EXPECT_ERR("keyfile-follow /a\nkeyfile-follow /b\n",
+		   "t.conf:2: 'keyfile-follow' given twice (first on line 1)");
+}
+
 int main(void)
 {
 	ntskd_config_init(&cfg);
@@ -466,6 +494,7 @@ int main(void)
 	RUN(test_client_role);
 	RUN(test_ke_rate_limit);
 	RUN(test_ke_workers);
+	RUN(test_keyfile_follow);
 	ntskd_config_free(&cfg);
 	return unit_done();
 }

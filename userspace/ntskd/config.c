@@ -29,7 +29,7 @@ struct conf_parser {
 	unsigned int seen_ntp_port, seen_ntp_server, seen_policy;
 	unsigned int seen_refresh, seen_ke_retry, seen_client_state;
 	unsigned int seen_ke_rate, seen_owner;
-	unsigned int seen_user;
+	unsigned int seen_user, seen_follow;
 	unsigned int seen_ke_max_conns, seen_ke_workers;
 };
 
@@ -501,6 +501,9 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 		return conf_path(p, ws, &p->seen_key, c->key, "key");
 	if (conf_is(d, dl, "keyfile"))
 		return conf_path(p, ws, &p->seen_keyfile, c->keyfile, "keyfile");
+	if (conf_is(d, dl, "keyfile-follow"))
+		return conf_path(p, ws, &p->seen_follow, c->keyfile_follow,
+				 "keyfile-follow");
 	if (conf_is(d, dl, "rotate")) {
 		if (conf_nargs(p, ws, 1, 1, "rotate SECONDS") ||
 		    conf_once(p, &p->seen_rotate, "rotate") ||
@@ -639,6 +642,26 @@ static int conf_check(struct conf_parser *p)
 	if (p->seen_ke_workers && !p->seen_cert)
 		return conf_error_at(p, p->seen_ke_workers,
 				     "'ke-workers' needs 'cert' and 'key' (the NTS-KE server)");
+	/*
+	 * Followed keys are made and rotated by the server that writes the
+	 * file (chrony); a keyfile of our own or a rotation period would
+	 * mean two sources of keys for one kernel.
+	 */
+	if (p->seen_follow && p->seen_keyfile)
+		return conf_error_at(p, p->seen_follow,
+				     "'keyfile-follow' and 'keyfile' (line %u) exclude each other: the followed file is the keyfile, and ntskd never writes it",
+				     p->seen_keyfile);
+	if (p->seen_follow && p->seen_rotate)
+		return conf_error_at(p, p->seen_follow,
+				     "'keyfile-follow' and 'rotate' (line %u) exclude each other: the keys are rotated by the server that writes the followed file",
+				     p->seen_rotate);
+	if (p->seen_follow && !p->seen_cert)
+		return conf_error_at(p, p->seen_follow,
+				     "'keyfile-follow' needs 'cert' and 'key' (the server role)");
+	if (p->seen_follow) {
+		c->keyfile[0] = '\0';
+		c->rotate = 0;
+	}
 	/* safe by default: a server without the line is rate-limited too */
 	if (p->seen_cert && !p->seen_ke_rate)
 		c->ke_rate_milli = NTSKD_KE_RATE_DEFAULT_MILLI;

@@ -16,6 +16,11 @@
  *                           3600; 0 = never
  *                           (the keyfile is managed elsewhere: SIGHUP
  *                           re-reads it)
+ *   keyfile-follow FILE     take the master keys from FILE, the ntskeys a
+ *                           rotating chrony writes, whenever it changes
+ *                           (inotify; keyfile_follow.h); ntskd never
+ *                           rotates or writes them. Excludes keyfile and
+ *                           rotate.
  *   ntp-port PORT           local NTP server's UDP port, default 123
  *   ntp-server NAME         NTPv4 Server record (6) sent to clients
  *   policy mixed|nts-only   kernel policy for plain NTP, default mixed
@@ -146,7 +151,8 @@ struct ntskd_config {
 	char cert[NTSKD_PATH_MAX];		/* "" = not set */
 	char key[NTSKD_PATH_MAX];
 	char keyfile[NTSKD_PATH_MAX];
-	uint32_t rotate;
+	char keyfile_follow[NTSKD_PATH_MAX];	/* "" = not set */
+	uint32_t rotate;			/* 0 with keyfile_follow */
 	uint16_t ntp_port;
 	char ntp_server[NTSKD_NAME_MAX + 1];	/* "" = no record 6 */
 	uint8_t policy;				/* enum knts_policy */
@@ -189,6 +195,12 @@ void ntskd_config_free(struct ntskd_config *c);
 static inline bool ntskd_config_server_role(const struct ntskd_config *c)
 {
 	return c->cert[0] && c->key[0];
+}
+
+/* true when the master keys follow another server's file. */
+static inline bool ntskd_config_follows(const struct ntskd_config *c)
+{
+	return c->keyfile_follow[0] != '\0';
 }
 
 /* true when the client role is configured (server lines given). */

@@ -217,6 +217,7 @@ static int absolutize_all(struct ntskd_config *c)
 	if (absolutize(c->cert, sizeof(c->cert)) ||
 	    absolutize(c->key, sizeof(c->key)) ||
 	    absolutize(c->keyfile, sizeof(c->keyfile)) ||
+	    absolutize(c->keyfile_follow, sizeof(c->keyfile_follow)) ||
 	    absolutize(c->client_state, sizeof(c->client_state)))
 		return -1;
 	for (i = 0; i < c->n_servers; i++)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Configuration checks before start and for ntskd -t (see preflight.h). */
 #include <errno.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "ke_tls.h"
+#include "keyfile_follow.h"
 #include "log.h"
 #include "masterkeys.h"
 #include "preflight.h"
@@ -38,6 +40,41 @@ int ntskd_check_secret_file(const char *path, const char *what)
 	return 1;
 }
 
+/*
+ * keyfile-follow: the file's directory must exist (it is watched); a file
+ * that is there must be what chrony writes. A missing one is only a
+ * warning: the role starts closed and waits for it (server_role.c).
+ */
+static int preflight_follow(const char *path)
+{
+	struct ntskd_masterkeys mk;
+	char dir[NTSKD_PATH_MAX], err[1024];
+	struct stat st;
+	int ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (stat(dirname(dir), &st) || !S_ISDIR(st.st_mode)) {
+		log_err("keyfile-follow %s: its directory %s is not there, so it cannot be watched",
+			path, dir);
+		return -1;
+	}
+	ntskd_check_secret_file(path, "keyfile-follow");
+	switch (ntskd_follow_read(NULL, path, 0, &mk, err, sizeof(err))) {
+	case NTSKD_FOLLOW_MISSING:
+		log_warn("keyfile-follow %s does not exist yet: the server role will wait for it, closed (every NTS request gets a NAK)",
+			 path);
+		break;
+	case NTSKD_FOLLOW_BAD:
+		log_err("keyfile-follow %s", err);
+		ret = -1;
+		break;
+	default:
+		break;
+	}
+	ntskd_mk_wipe(&mk);
+	return ret;
+}
+
 static int preflight_server(const struct ntskd_config *c)
 {
 	struct ntskd_masterkeys mk = { 0 };
@@ -52,6 +89,8 @@ static int preflight_server(const struct ntskd_config *c)
 	}
 	SSL_CTX_free(ctx);
 	ntskd_check_secret_file(c->key, "key");
+	if (ntskd_config_follows(c))
+		return preflight_follow(c->keyfile_follow);
 	ntskd_check_secret_file(c->keyfile, "keyfile");
 	/* a missing keyfile is created at start; a broken one is an error */
 	ret = ntskd_mk_load(&mk, c->keyfile, 0, err, sizeof(err));

@@ -9,6 +9,7 @@
 #include "genl_watch.h"
 #include "ke_server.h"
 #include "ke_workers.h"
+#include "keyfile_follow.h"
 #include "log.h"
 #include "masterkeys.h"
 #include "nl.h"
@@ -31,6 +32,13 @@
 /* after the family came back, until the module takes the push */
 #define ROLE_FAST_AUDIT_MS	1000
 #define ROLE_FAST_AUDITS	10
+/*
+ * keyfile-follow: quiet time after the followed file changed, then read
+ * it (chrony renames a complete file into place, so this is short), and
+ * how soon a set of keys the kernel did not take is pushed again.
+ */
+#define ROLE_FOLLOW_SETTLE_MS	200
+#define ROLE_FOLLOW_RETRY_MS	5000
 
 struct ntskd_server_role {
 	struct ntskd_loop *loop;
@@ -40,6 +48,11 @@ struct ntskd_server_role {
 	struct ntskd_ke_server *ke;	/* the first worker: certificate */
 	struct ntskd_timer rotation;
 	struct ntskd_file_watch *cert_watch;
+	struct ntskd_file_watch *follow_watch;	/* keyfile-follow */
+	struct ntskd_timer follow_retry;
+	bool have_keys;		/* false only while a followed file is awaited */
+	bool listening;		/* the NTS-KE listeners are open */
+	bool run_workers;	/* main asked for the worker threads */
 	struct ntskd_genl_watch *family_watch;
 	struct ntskd_timer audit;
 	bool kernel_missing;	/* logged once per absence */
@@ -59,7 +72,10 @@ static int64_t role_now(void)
 	return (int64_t)ntskd_now_ms();
 }
 
-/* Push @mk and (with @settings) the role's port and policy to knts. */
+/*
+ * Push @mk and (with @settings) the role's port and policy to knts; @mk
+ * NULL: the settings alone (no keys yet: every NTS request gets a NAK).
+ */
 static int role_push(const struct ntskd_server_role *r,
 		     const struct ntskd_masterkeys *mk, bool settings)
 {
@@ -72,12 +88,18 @@ static int role_push(const struct ntskd_server_role *r,
 		log_err("knts: %s", knts_nl_strerror(err));
 		return err;
 	}
-	/* keys first: an enabled role without them NAKs every request */
-	log_debug("knts: KEYS_SET %08X %08X %08X %08X, current %08X",
-		  mk->slot[0].id, mk->slot[1].id, mk->slot[2].id,
-		  mk->slot[3].id, ntskd_mk_current(mk)->id);
-	err = knts_nl_keys_set(nl, mk->slot, NTSKD_MK_SLOTS,
-			       ntskd_mk_current(mk)->id);
+	/*
+	 * keys first: an enabled role without them NAKs every request,
+	 * which is what a role waiting for its followed file should do
+	 */
+	err = 0;
+	if (mk) {
+		log_debug("knts: KEYS_SET %08X %08X %08X %08X, current %08X",
+			  mk->slot[0].id, mk->slot[1].id, mk->slot[2].id,
+			  mk->slot[3].id, ntskd_mk_current(mk)->id);
+		err = knts_nl_keys_set(nl, mk->slot, NTSKD_MK_SLOTS,
+				       ntskd_mk_current(mk)->id);
+	}
 	if (!err && settings) {
 		what = "enable the server role";
 		log_debug("knts: SERVER_SET enable, port %u, policy %s",
@@ -161,8 +183,134 @@ retry:
 	ntskd_timer_arm(r->loop, &r->rotation, ROLE_RETRY_MS);
 }
 
+/* The keys for the kernel, NULL while a followed file is awaited. */
+static const struct ntskd_masterkeys *role_keys(const struct ntskd_server_role *r)
+{
+	return r->have_keys ? &r->keys : NULL;
+}
+
+/* The file the keys come from, for messages. */
+static const char *role_keyfile(const struct ntskd_server_role *r)
+{
+	return ntskd_config_follows(r->cfg) ? r->cfg->keyfile_follow :
+					      r->cfg->keyfile;
+}
+
+/*
+ * Open the NTS-KE listeners once there are keys to seal cookies with:
+ * before that, a client would get cookies that nothing accepts.
+ */
+static int role_listen(struct ntskd_server_role *r)
+{
+	if (r->listening || !r->have_keys)
+		return 0;
+	if (ntskd_ke_workers_listen(r->workers))
+		return -1;
+	r->listening = true;
+	/* the threads were due already, but waited for the listeners */
+	return r->run_workers ? ntskd_ke_workers_run(r->workers) : 0;
+}
+
+/*
+ * keyfile-follow: read the followed file and, when it holds other keys
+ * than those in use, push them to the kernel and take them. Whatever goes
+ * wrong, the keys in use stay, in the kernel and for NTS-KE.
+ */
+static void role_follow_apply(struct ntskd_server_role *r, const char *why)
+{
+	const char *path = r->cfg->keyfile_follow;
+	struct ntskd_masterkeys next;
+	int64_t now = role_now();
+	bool had = r->have_keys;
+	uint32_t was = had ? ntskd_mk_current(&r->keys)->id : 0;
+	char err[1024], what[NTSKD_PATH_MAX + 64];
+
+	ntskd_timer_cancel(r->loop, &r->follow_retry);
+	switch (ntskd_follow_read(role_keys(r), path, now, &next, err,
+				  sizeof(err))) {
+	case NTSKD_FOLLOW_SAME:
+		log_debug("%s (%s): the keys in use", path, why);
+		break;
+	case NTSKD_FOLLOW_MISSING:
+		if (had)
+			log_warn("%s is gone (%s): keeping current key %08X until it is back",
+				 path, why, was);
+		else
+			log_warn("%s does not exist yet: the server role stays closed (every NTS request gets a NAK, no NTS-KE) until it does",
+				 path);
+		break;
+	case NTSKD_FOLLOW_BAD:
+		r->rotation_failures++;
+		if (had)
+			log_err("%s; keeping the keys in use (current key %08X)",
+				err, was);
+		else
+			log_err("%s; the server role stays closed until the file is good",
+				err);
+		break;
+	case NTSKD_FOLLOW_NEW:
+		/* the kernel first: NTS-KE must not hand out cookies it lacks */
+		if (role_push(r, &next, true)) {
+			r->rotation_failures++;
+			log_err("knts did not take the keys of %s: keeping the keys in use, trying again in %d s",
+				path, ROLE_FOLLOW_RETRY_MS / 1000);
+			ntskd_timer_arm(r->loop, &r->follow_retry,
+					ROLE_FOLLOW_RETRY_MS);
+			break;
+		}
+		if (had)
+			r->rotations++;
+		r->keys = next;
+		r->have_keys = true;
+		/* every worker mints under the new key from its next answer on */
+		ntskd_ke_workers_set_keys(r->workers, &r->keys);
+		snprintf(what, sizeof(what), "%s keys of %s",
+			 had ? "followed a rotation: new" : "loaded the followed",
+			 path);
+		role_log_keys(what, &r->keys, now);
+		if (role_listen(r))
+			log_err("NTS-KE stays off (the listeners did not open); knts serves NTP with the followed keys");
+		break;
+	}
+	ntskd_mk_wipe(&next);
+}
+
+/* The followed file changed on disk (chrony rotated, or someone wrote it). */
+static void role_follow_changed(void *arg)
+{
+	role_follow_apply(arg, "changed");
+}
+
+static void role_follow_again(struct ntskd_timer *t, void *arg)
+{
+	role_follow_apply(arg, "retry");
+}
+
+/*
+ * keyfile-follow at start: watch the file's directory first (no change
+ * between the read and the watch is missed), then read it. A file that is
+ * missing, or bad (preflight refused it, so it went bad since), leaves the
+ * role closed until a good one appears. 0 or -1 (no inotify: keys that
+ * never follow would go stale under the clients).
+ */
+static int role_follow_start(struct ntskd_server_role *r)
+{
+	const char *files[] = { r->cfg->keyfile_follow };
+
+	r->follow_watch = ntskd_file_watch_new(r->loop, files, 1,
+					       ROLE_FOLLOW_SETTLE_MS,
+					       role_follow_changed, r);
+	if (!r->follow_watch) {
+		log_err("keyfile-follow %s: cannot watch its directory for changes",
+			r->cfg->keyfile_follow);
+		return -1;
+	}
+	role_follow_apply(r, "start");
+	return 0;
+}
+
 /* Load the keyfile at start, or create it. 0 or -1 (logged). */
-static int role_load_keys(struct ntskd_server_role *r, int64_t now)
+static int role_load_own_keys(struct ntskd_server_role *r, int64_t now)
 {
 	const char *path = r->cfg->keyfile;
 	char err[1024];
@@ -198,6 +346,16 @@ static int role_load_keys(struct ntskd_server_role *r, int64_t now)
 	return 0;
 }
 
+static int role_load_keys(struct ntskd_server_role *r, int64_t now)
+{
+	if (ntskd_config_follows(r->cfg))
+		return role_follow_start(r);
+	if (role_load_own_keys(r, now))
+		return -1;
+	r->have_keys = true;
+	return 0;
+}
+
 /*
  * The certificate or key changed on disk (a renewal): load them, as SIGHUP
  * would, but not the keyfile. Connections in progress keep the old ones.
@@ -223,7 +381,14 @@ static const char *role_differs(const struct ntskd_server_role *r,
 {
 	unsigned int i, j;
 
-	*reset = !st->enabled || !st->n_keys;
+	*reset = !st->enabled || (r->have_keys && !st->n_keys);
+	/* awaiting a followed file: only the role's settings are ours */
+	if (!r->have_keys && !st->enabled)
+		return "the server role is off";
+	if (!r->have_keys)
+		return st->port != r->cfg->ntp_port ||
+		       st->policy != r->cfg->policy ?
+		       "another port or policy" : NULL;
 	if (!st->n_keys)
 		return "no master keys";
 	if (!st->enabled)
@@ -298,10 +463,10 @@ static void role_audit(struct ntskd_timer *t, void *arg)
 	log_warn("knts: the kernel's server role is not what ntskd set (%s; module reloaded?): pushing the keys and settings again",
 		 why);
 	r->resyncs++;
-	if (!role_push(r, &r->keys, true)) {
+	if (!role_push(r, role_keys(r), true)) {
 		log_info("knts server role restored: NTP port %u, policy %s, current key %08X",
 			 r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
-			 ntskd_mk_current(&r->keys)->id);
+			 r->have_keys ? ntskd_mk_current(&r->keys)->id : 0);
 		r->fast_audits = 0;
 	}
 }
@@ -329,16 +494,20 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->cfg = cfg;
 	ntskd_timer_init(&r->rotation, role_rotate, r);
 	ntskd_timer_init(&r->audit, role_audit, r);
+	ntskd_timer_init(&r->follow_retry, role_follow_again, r);
 	/* a bad certificate must fail the start before the kernel is touched */
 	r->workers = ntskd_ke_workers_new(loop, cfg);
-	if (!r->workers || role_load_keys(r, now) ||
-	    role_push(r, &r->keys, true))
+	if (!r->workers)
 		goto fail;
 	r->ke = ntskd_ke_workers_first(r->workers);
-	ntskd_ke_workers_set_keys(r->workers, &r->keys);
+	if (role_load_keys(r, now) || role_push(r, role_keys(r), true))
+		goto fail;
+	if (r->have_keys)
+		ntskd_ke_workers_set_keys(r->workers, &r->keys);
 	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
-		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
-	if (ntskd_ke_workers_listen(r->workers))
+		 cfg->ntp_port, role_policy[cfg->policy & 1],
+		 r->have_keys ? NTSKD_MK_SLOTS : 0);
+	if (role_listen(r))
 		goto fail;
 	{
 		const char *files[] = { cfg->cert, cfg->key };
@@ -351,7 +520,10 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->family_watch = ntskd_genl_watch_new(loop, KNTS_FAMILY_NAME,
 					       role_family_back, r);
 	ntskd_timer_arm(loop, &r->audit, ROLE_AUDIT_MS);
-	if (cfg->rotate)
+	if (ntskd_config_follows(cfg))
+		log_info("the master keys follow %s (keyfile-follow): re-read whenever it changes",
+			 cfg->keyfile_follow);
+	else if (cfg->rotate)
 		role_schedule(r, now);
 	else
 		log_info("key rotation off (rotate 0): SIGHUP re-reads %s",
@@ -364,11 +536,18 @@ fail:
 
 int ntskd_server_role_run_workers(struct ntskd_server_role *r)
 {
-	return ntskd_ke_workers_run(r->workers);
+	r->run_workers = true;
+	/* no listeners yet (a followed file awaited): role_listen starts them */
+	return r->listening ? ntskd_ke_workers_run(r->workers) : 0;
 }
 
 void ntskd_server_role_rotate_now(struct ntskd_server_role *r)
 {
+	if (ntskd_config_follows(r->cfg)) {
+		log_info("SIGUSR2: the master keys follow %s: rotate them where they are made (chrony's ntsrotate)",
+			 r->cfg->keyfile_follow);
+		return;
+	}
 	log_info("SIGUSR2: rotating the master keys now");
 	ntskd_timer_cancel(r->loop, &r->rotation);
 	role_rotate(&r->rotation, r);
@@ -381,12 +560,16 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 	char err[1024];
 	int ret;
 
-	log_info("SIGHUP: reloading cert, key and %s", r->cfg->keyfile);
+	log_info("SIGHUP: reloading cert, key and %s", role_keyfile(r));
 	r->yielding = false;
 	r->changed_last = false;
 	r->reloads++;
 	if (ntskd_ke_server_reload_tls(r->ke))
 		r->reload_failures++;
+	if (ntskd_config_follows(r->cfg)) {
+		role_follow_apply(r, "SIGHUP");
+		goto push;
+	}
 
 	ret = ntskd_mk_load(&mk, r->cfg->keyfile, now, err, sizeof(err));
 	if (ret >= 0 && ntskd_mk_equal(&mk, &r->keys)) {
@@ -405,10 +588,11 @@ void ntskd_server_role_reload(struct ntskd_server_role *r)
 		log_err("%s; keeping the keys in use", err);
 	}
 	ntskd_mk_wipe(&mk);
+push:
 	/* resynchronise the kernel, e.g. after a module reload */
-	if (!role_push(r, &r->keys, true))
+	if (!role_push(r, role_keys(r), true))
 		log_info("pushed current key %08X and the role settings to knts",
-			 ntskd_mk_current(&r->keys)->id);
+			 r->have_keys ? ntskd_mk_current(&r->keys)->id : 0);
 }
 
 void ntskd_server_role_stop(struct ntskd_server_role *r)
@@ -417,6 +601,8 @@ void ntskd_server_role_stop(struct ntskd_server_role *r)
 		return;
 	ntskd_timer_cancel(r->loop, &r->rotation);
 	ntskd_timer_cancel(r->loop, &r->audit);
+	ntskd_timer_cancel(r->loop, &r->follow_retry);
+	ntskd_file_watch_free(r->follow_watch);
 	ntskd_genl_watch_free(r->family_watch);
 	ntskd_file_watch_free(r->cert_watch);
 	ntskd_ke_workers_stop(r->workers);
