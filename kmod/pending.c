@@ -86,7 +86,7 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 	struct knts_pending *p;
 	unsigned int i;
 
-	/* The module parameter is not trusted to stay in 32 bits. */
+	/* The netlink policy bounds it too; the table must not rely on that. */
 	slots = roundup_pow_of_two(clamp_t(unsigned int, slots,
 					   KNTS_PENDING_PROBES,
 					   KNTS_PENDING_MAX_SLOTS));

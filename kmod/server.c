@@ -312,7 +312,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	e->uid_len = req.uid_len;
 	memcpy(e->uid, pl + req.uid_off, req.uid_len);
 	/* The oldest entry of a full window made room: counted, not fatal. */
-	if (knts_pending_put(kn->pending, e))
+	if (knts_pending_put(rcu_dereference(kn->pending), e))
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
 	/* The daemon sees plain NTP: the header, nothing after it. */
 	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {
@@ -356,7 +356,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
-	if (!knts_pending_take(kn->pending, &key, e))
+	if (!knts_pending_take(rcu_dereference(kn->pending), &key, e))
 		return NF_ACCEPT;
 
 	ret = NF_DROP;

@@ -27,12 +27,27 @@
  * KNTS_CMD_SERVER_SET (do): configure the server role of this namespace.
  *   request:  KNTS_A_SERVER_ENABLE (u8, 0/1), optional KNTS_A_SERVER_PORT
  *             (u16, host order, default 123), optional
- *             KNTS_A_SERVER_POLICY (u8, enum knts_policy, default mixed).
+ *             KNTS_A_SERVER_POLICY (u8, enum knts_policy, default mixed);
+ *             port and policy apply only with ENABLE 1.
+ *             Optional settings, kept across disable and enable until
+ *             changed (a new namespace starts with the defaults below):
+ *             KNTS_A_SERVER_PENDING_SLOTS (u32, KNTS_PENDING_SLOTS_MIN..
+ *             _MAX, default 1024; rounded up to a power of two), the
+ *             in-flight request table; changed while the role is enabled,
+ *             the table is replaced by an empty one of the new size (the
+ *             replies to requests in flight go out unsigned: the clients
+ *             drop them and ask again). KNTS_A_SERVER_NAK_RATE (u32,
+ *             KNTS_NAK_RATE_MIN.._MAX, default 1000): most NTS NAKs sent
+ *             per second; takes effect at once.
+ *             Without ENABLE, the request changes only these settings and
+ *             needs one of them.
  *   Enabling needs master keys to be useful but not to succeed: without
  *   keys every NTS request is answered with an NTS NAK.
  *
  * KNTS_CMD_SERVER_GET (do)
  *   reply:    KNTS_A_SERVER_ENABLE, KNTS_A_SERVER_PORT, KNTS_A_SERVER_POLICY,
+ *             KNTS_A_SERVER_PENDING_SLOTS (as set, before rounding),
+ *             KNTS_A_SERVER_NAK_RATE,
  *             KNTS_A_KEYS { KNTS_A_KEY { KNTS_A_KEY_ID, KNTS_A_KEY_AGE } ... }
  *             KNTS_A_KEY_CURRENT. Never key bytes.
  *
@@ -96,6 +111,15 @@
  *   event type per second): address, port, KNTS_A_EVENT (enum
  *   knts_event_type), KNTS_A_ASSOC_COOKIES_HELD.
  *
+ * KNTS_CMD_CLIENT_SET (do): settings of this namespace's client role.
+ *   request:  KNTS_A_CLIENT_IDLE_SECS (u32, 0..KNTS_CLIENT_IDLE_MAX,
+ *             default 3600): report KNTS_EVENT_IDLE for an association
+ *             that sent no request for this long; 0: never. Takes effect
+ *             at once, with or without associations.
+ *
+ * KNTS_CMD_CLIENT_GET (do)
+ *   reply:    KNTS_A_CLIENT_IDLE_SECS.
+ *
  * Attribute numbers, command numbers and counter numbers are append-only.
  */
 #ifndef _UAPI_LINUX_KNTS_H
@@ -123,6 +147,19 @@ enum knts_aead {
 	KNTS_AEAD_AES_SIV_CMAC_512 = 17,
 	KNTS_AEAD_AES_128_GCM_SIV = 30,		/* RFC 8452 */
 };
+
+/*
+ * Per-namespace settings of the roles: defaults (what a new namespace
+ * starts with) and the ranges the kernel accepts.
+ */
+#define KNTS_PENDING_SLOTS_DEFAULT	1024
+#define KNTS_PENDING_SLOTS_MIN		8
+#define KNTS_PENDING_SLOTS_MAX		1048576	/* 2^20 */
+#define KNTS_NAK_RATE_DEFAULT		1000
+#define KNTS_NAK_RATE_MIN		1
+#define KNTS_NAK_RATE_MAX		1000000
+#define KNTS_CLIENT_IDLE_DEFAULT	3600
+#define KNTS_CLIENT_IDLE_MAX		604800	/* a week */
 
 /* Client role. */
 #define KNTS_MAX_ASSOCS		64
@@ -161,6 +198,8 @@ enum knts_cmd {
 	KNTS_CMD_ASSOC_DEL,
 	KNTS_CMD_ASSOC_GET,
 	KNTS_CMD_EVENT,		/* notification only */
+	KNTS_CMD_CLIENT_SET,
+	KNTS_CMD_CLIENT_GET,
 
 	__KNTS_CMD_MAX,
 	KNTS_CMD_MAX = (__KNTS_CMD_MAX - 1)
@@ -197,6 +236,9 @@ enum knts_attr {
 	KNTS_A_ASSOC_CLOSED,	/* flag: no keys yet, drop everything */
 	KNTS_A_ASSOC_OWNER_UID,	/* u32: only this socket owner's requests */
 	KNTS_A_ASSOC_IFINDEX,	/* u32: interface of a link-local server */
+	KNTS_A_SERVER_PENDING_SLOTS,	/* u32: in-flight request table size */
+	KNTS_A_SERVER_NAK_RATE,	/* u32: most NTS NAKs per second */
+	KNTS_A_CLIENT_IDLE_SECS,	/* u32: idle event after; 0 never */
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = (__KNTS_A_MAX - 1)
