@@ -20,8 +20,8 @@
 #define ROLE_CERT_SETTLE_MS	2000
 /*
  * How often the kernel's server role is compared with what ntskd set: a
- * module reloaded (rmmod/modprobe, to change nak_rate) comes back with the
- * role off and no keys, while ntskd would go on handing out cookies that
+ * module reloaded (rmmod/modprobe, a DKMS upgrade) comes back with the
+ * role off, no keys and the default settings, while ntskd would go on handing out cookies that
  * nothing accepts. The family's appearance triggers the check at once
  * (after ROLE_FAMILY_SETTLE_MS); this catches what that misses.
  */
@@ -57,7 +57,10 @@ static int64_t role_now(void)
 	return (int64_t)ntskd_now_ms();
 }
 
-/* Push @mk and (with @settings) the role's port and policy to knts. */
+/*
+ * Push @mk and (with @settings) the role's port, policy, in-flight table
+ * size and NAK rate to knts.
+ */
 static int role_push(const struct ntskd_server_role *r,
 		     const struct ntskd_masterkeys *mk, bool settings)
 {
@@ -77,11 +80,17 @@ static int role_push(const struct ntskd_server_role *r,
 	err = knts_nl_keys_set(nl, mk->slot, NTSKD_MK_SLOTS,
 			       ntskd_mk_current(mk)->id);
 	if (!err && settings) {
+		struct knts_server_tune tune = {
+			.pending_slots = r->cfg->pending_slots,
+			.nak_rate = r->cfg->nak_rate,
+		};
+
 		what = "enable the server role";
-		log_debug("knts: SERVER_SET enable, port %u, policy %s",
-			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1]);
+		log_debug("knts: SERVER_SET enable, port %u, policy %s, pending-slots %u, nak-rate %u",
+			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
+			  tune.pending_slots, tune.nak_rate);
 		err = knts_nl_server_set(nl, true, r->cfg->ntp_port,
-					 r->cfg->policy);
+					 r->cfg->policy, &tune);
 	}
 	if (err)
 		log_err("knts: cannot %s: %s%s%s", what, knts_nl_strerror(err),
@@ -226,6 +235,9 @@ static const char *role_differs(const struct ntskd_server_role *r,
 		return "the server role is off";
 	if (st->port != r->cfg->ntp_port || st->policy != r->cfg->policy)
 		return "another port or policy";
+	if (st->tune.pending_slots != r->cfg->pending_slots ||
+	    st->tune.nak_rate != r->cfg->nak_rate)
+		return "another pending-slots or nak-rate";
 	if (!st->has_current || st->current_id != ntskd_mk_current(&r->keys)->id)
 		return "another current key";
 	if (st->n_keys != NTSKD_MK_SLOTS)
@@ -329,8 +341,9 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 	r->ke = ntskd_ke_server_new(loop, cfg, &r->keys);
 	if (!r->ke || role_load_keys(r, now) || role_push(r, &r->keys, true))
 		goto fail;
-	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
-		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS);
+	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys, pending-slots %u, nak-rate %u",
+		 cfg->ntp_port, role_policy[cfg->policy & 1], NTSKD_MK_SLOTS,
+		 cfg->pending_slots, cfg->nak_rate);
 	if (ntskd_ke_server_listen(r->ke))
 		goto fail;
 	{
