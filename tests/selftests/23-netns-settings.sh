@@ -27,7 +27,7 @@
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 
-ktap_plan 28
+ktap_plan 29
 knts_load
 
 # settings NS: "slots rate idle" as ntsctl show --json reports them
@@ -111,9 +111,11 @@ grep -q '^idle server 10.88.0.1 port 123' "$LAB/idle-a" && [ "$rc_a" -eq 0 ] &&
 	! grep -q '^idle' "$LAB/idle-b"
 ok $? "client idle time in effect per namespace: a reported idle ($(cat "$LAB/idle-a")), b nothing in 8 s"
 # a new idle time takes effect at once, not after a quarter of the old one
+# (the event comes once: set it only when the monitor has joined the group)
+joined() { ip netns exec "$b" awk '$2 == 16 && $4 != "00000000" { n++ } END { exit !n }' /proc/net/netlink; }
 ip netns exec "$b" "$NTSCTL" monitor --count 1 --timeout 15 > "$LAB/idle-b2" &
 mon_b=$!
-sleep 1
+wait_for 10 joined
 ip netns exec "$b" "$NTSCTL" client set idle 1
 wait "$mon_b"
 grep -q '^idle server 10.88.0.1 port 123' "$LAB/idle-b2"
@@ -165,6 +167,24 @@ rc=$?
 	grep -q 'idle after: 9 s' <<<"$out" && [ "$(settings "$b")" = "$before" ] &&
 	[ "$("$NTSCTL" --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["server"]["nak_rate"], d["client"]["idle_secs"])')" = "1000 3600" ]
 ok $? "the root of a user namespace sets its own network namespace's settings, no other (rc $rc)"
+
+# A table too big for the asker's memory cgroup fails the request cleanly
+# (-ENOMEM, the role stays off); it must not OOM-kill the asker or warn.
+cg=/sys/fs/cgroup/knts-23-$$
+if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null &&
+	{ grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
+	  echo +memory > /sys/fs/cgroup/cgroup.subtree_control; } 2>/dev/null &&
+	mkdir "$cg" 2>/dev/null && echo 64M > "$cg/memory.max"; then
+	at_exit "rmdir $cg"
+	new_netns m
+	out=$(sh -c "echo \$\$ > $cg/cgroup.procs && exec ip netns exec $m $NTSCTL server enable pending-slots 1048576" 2>&1)
+	rc=$?
+	[ "$rc" -eq 1 ] && grep -q 'cannot enable the server role' <<<"$out" &&
+		ip netns exec "$m" "$NTSCTL" show | grep -q 'server role: disabled' && dmesg_clean >/dev/null
+	ok $? "a 2^20-slot table in a 64 MiB memory cgroup: refused, not OOM-killed (exit $rc: $(head -c 120 <<<"$out"))"
+else
+	skip "a table too big for a memory cgroup: refused cleanly" "no memory cgroup controller"
+fi
 
 # 6. ntskd pushes its settings and keeps them
 make_pki knts-test 127.0.0.1
