@@ -128,6 +128,7 @@ static int bench_build_request(struct knts_bench *b)
 
 static int bench_setup(struct knts_bench *b)
 {
+	struct knts_pending *table;
 	struct knts_net *kn;
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
 	int ret;
@@ -167,8 +168,9 @@ static int bench_setup(struct knts_bench *b)
 	RCU_INIT_POINTER(kn->keys, b->ks);
 	kn->stats = knts_stats_alloc();
 	/* As many slots as the default: a batch fills them as little. */
-	kn->pending = knts_pending_alloc(BENCH_PENDING_SLOTS);
-	if (!kn->stats || !kn->pending)
+	table = knts_pending_alloc(BENCH_PENDING_SLOTS);
+	RCU_INIT_POINTER(kn->pending, table);
+	if (!kn->stats || !table)
 		return -ENOMEM;
 	return 0;
 }
@@ -177,7 +179,8 @@ static void bench_teardown(struct knts_bench *b)
 {
 	knts_bench_client_free(b);
 	if (b->kn) {
-		knts_pending_free(b->kn->pending);
+		/* Nothing runs the bench's namespace any more. */
+		knts_pending_free(rcu_dereference_protected(b->kn->pending, 1));
 		if (b->kn->stats)
 			knts_stats_free(b->kn->stats);
 		kfree(b->kn);

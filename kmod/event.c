@@ -7,18 +7,12 @@
  * the next request if it still holds).
  */
 #include <linux/jiffies.h>
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/workqueue.h>
 
 #include "assoc.h"
 #include "event.h"
 #include "knts.h"
-
-/* An association with no request for this long is reported idle. */
-static unsigned int client_idle_secs = 3600;
-module_param(client_idle_secs, uint, 0644);
-MODULE_PARM_DESC(client_idle_secs,
-		 "client role: report an association idle after this many seconds without a request (0: never)");
 
 #define KNTS_EVENT_INTERVAL	HZ
 
@@ -29,17 +23,20 @@ void knts_event_raise(struct knts_net *kn, struct knts_assoc *a,
 		mod_delayed_work(system_wq, &kn->event_work, 0);
 }
 
-/* How often to look for idle associations: a quarter of the idle time. */
-static unsigned long knts_event_period(void)
+/*
+ * How often to look for idle associations: a quarter of the idle time
+ * (kn->cli_idle_secs, KNTS_CMD_CLIENT_SET, bounded by its policy).
+ */
+static unsigned long knts_event_period(struct knts_net *kn)
 {
-	unsigned int idle = READ_ONCE(client_idle_secs);
+	unsigned int idle = READ_ONCE(kn->cli_idle_secs);
 
 	return clamp_t(unsigned int, idle / 4, 1, 60) * HZ;
 }
 
-static bool knts_event_idle(struct knts_assoc *a)
+static bool knts_event_idle(struct knts_net *kn, struct knts_assoc *a)
 {
-	unsigned long idle = READ_ONCE(client_idle_secs) * (unsigned long)HZ;
+	unsigned long idle = READ_ONCE(kn->cli_idle_secs) * (unsigned long)HZ;
 	bool fire = false;
 
 	spin_lock_bh(&a->lock);
@@ -66,7 +63,7 @@ static void knts_event_flush(struct knts_net *kn, struct knts_assoc *a)
 	unsigned int type;
 	u32 held;
 
-	if (knts_event_idle(a))
+	if (knts_event_idle(kn, a))
 		__set_bit(KNTS_EVENT_IDLE, &pending);
 	if (!pending)
 		return;
@@ -100,7 +97,7 @@ static void knts_event_work(struct work_struct *work)
 		knts_event_flush(kn, a);
 	if (kn->assocs.n)
 		queue_delayed_work(system_wq, &kn->event_work,
-				   knts_event_period());
+				   knts_event_period(kn));
 	mutex_unlock(&kn->lock);
 }
 
@@ -111,7 +108,16 @@ void knts_event_init(struct knts_net *kn)
 
 void knts_event_start(struct knts_net *kn)
 {
-	queue_delayed_work(system_wq, &kn->event_work, knts_event_period());
+	queue_delayed_work(system_wq, &kn->event_work, knts_event_period(kn));
+}
+
+/* A new idle time: look now, not a quarter of the old one later. */
+void knts_event_set_idle(struct knts_net *kn, u32 secs)
+{
+	lockdep_assert_held(&kn->lock);
+	WRITE_ONCE(kn->cli_idle_secs, secs);
+	if (kn->assocs.n)
+		mod_delayed_work(system_wq, &kn->event_work, 0);
 }
 
 void knts_event_stop(struct knts_net *kn)

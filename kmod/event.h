@@ -9,6 +9,7 @@
 #ifndef _KNTS_EVENT_H
 #define _KNTS_EVENT_H
 
+#include <linux/types.h>
 #include <uapi/linux/knts.h>
 
 struct knts_net;
@@ -22,5 +23,7 @@ void knts_event_raise(struct knts_net *kn, struct knts_assoc *a,
 void knts_event_init(struct knts_net *kn);
 void knts_event_start(struct knts_net *kn);
 void knts_event_stop(struct knts_net *kn);
+/* KNTS_CMD_CLIENT_SET: report associations idle after @secs (0: never). */
+void knts_event_set_idle(struct knts_net *kn, u32 secs);
 
 #endif /* _KNTS_EVENT_H */

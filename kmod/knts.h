@@ -26,7 +26,9 @@ struct knts_net {
 
 	/* server role; the hooks read these locklessly */
 	struct knts_keyset __rcu *keys;
-	struct knts_pending *pending;	/* allocated while enabled */
+	struct knts_pending __rcu *pending;	/* allocated while enabled */
+	u32 srv_pending_slots;		/* size of the next table, as set */
+	u32 srv_nak_rate;		/* NAKs per second, as set */
 	u16 srv_port;
 	u8 srv_policy;
 	bool srv_enabled;		/* published after pending */
@@ -36,6 +38,7 @@ struct knts_net {
 	/* client role: active while there are associations */
 	struct knts_assoc_table assocs;
 	struct delayed_work event_work;
+	u32 cli_idle_secs;		/* idle event after; 0: never */
 
 	bool hooks_on;			/* either role active */
 };
@@ -57,6 +60,8 @@ int knts_hooks_sync(struct knts_net *kn);
 
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy);
 void knts_server_disable(struct knts_net *kn);
+int knts_server_set_slots(struct knts_net *kn, u32 slots);
+void knts_server_set_nak_rate(struct knts_net *kn, u32 rate);
 
 struct knts_assoc_id;
 /* Multicast one KNTS_CMD_EVENT in @net; process context. */

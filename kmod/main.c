@@ -17,15 +17,12 @@
 
 unsigned int knts_net_id __read_mostly;
 
-/* In-flight requests remembered per namespace (server role). */
-static unsigned int pending_slots = 1024;
-module_param(pending_slots, uint, 0444);
-MODULE_PARM_DESC(pending_slots, "server role: in-flight request slots per namespace");
-
-/* NTS NAKs per second per namespace; forged requests cost nothing to send. */
-static unsigned int nak_rate = 1000;
-module_param(nak_rate, uint, 0444);
-MODULE_PARM_DESC(nak_rate, "server role: most NTS NAKs sent per second per namespace");
+/*
+ * No module parameters: the table size, the NAK rate and the client's
+ * idle time are settings of each namespace's roles (KNTS_CMD_SERVER_SET,
+ * KNTS_CMD_CLIENT_SET), so that a container's owner tunes its own and
+ * nothing needs a module reload.
+ */
 
 /*
  * The hooks stay registered while either role needs them: unregistering
@@ -51,8 +48,15 @@ int knts_hooks_sync(struct knts_net *kn)
 	return 0;
 }
 
+static struct knts_pending *knts_server_table(struct knts_net *kn)
+{
+	return rcu_dereference_protected(kn->pending,
+					 lockdep_is_held(&kn->lock));
+}
+
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 {
+	struct knts_pending *p;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -60,17 +64,18 @@ int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 	WRITE_ONCE(kn->srv_policy, policy);
 	if (kn->srv_enabled)
 		return 0;
-	kn->pending = knts_pending_alloc(pending_slots);
-	if (!kn->pending)
+	p = knts_pending_alloc(kn->srv_pending_slots);
+	if (!p)
 		return -ENOMEM;
+	rcu_assign_pointer(kn->pending, p);
 	/* Hooks that see the role enabled must see its table too. */
 	smp_store_release(&kn->srv_enabled, true);
 	err = knts_hooks_sync(kn);
 	if (err) {
 		WRITE_ONCE(kn->srv_enabled, false);
 		synchronize_net();
-		knts_pending_free(kn->pending);
-		kn->pending = NULL;
+		RCU_INIT_POINTER(kn->pending, NULL);
+		knts_pending_free(p);
 		return err;
 	}
 	return 0;
@@ -89,8 +94,47 @@ void knts_server_disable(struct knts_net *kn)
 	knts_hooks_sync(kn);
 	if (kn->hooks_on)
 		synchronize_net();
-	knts_pending_free(kn->pending);
-	kn->pending = NULL;
+	knts_pending_free(knts_server_table(kn));
+	RCU_INIT_POINTER(kn->pending, NULL);
+}
+
+/*
+ * A new size takes effect at once: while the role is enabled, the table
+ * is replaced by an empty one. Its entries are lost, so the replies to
+ * the requests in flight go out unsigned and their clients ask again;
+ * refusing (-EBUSY) would instead force a disable, which loses more.
+ */
+int knts_server_set_slots(struct knts_net *kn, u32 slots)
+{
+	struct knts_pending *p, *old;
+
+	lockdep_assert_held(&kn->lock);
+	if (slots == kn->srv_pending_slots)
+		return 0;
+	if (kn->srv_enabled) {
+		p = knts_pending_alloc(slots);
+		if (!p)
+			return -ENOMEM;
+		old = knts_server_table(kn);
+		rcu_assign_pointer(kn->pending, p);
+		/* Hooks that still hold the old table are done after this. */
+		synchronize_net();
+		knts_pending_free(old);
+	}
+	kn->srv_pending_slots = slots;
+	return 0;
+}
+
+/* The namespace's NAK budget; ___ratelimit() reads burst once a call. */
+void knts_server_set_nak_rate(struct knts_net *kn, u32 rate)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&kn->lock);
+	raw_spin_lock_irqsave(&kn->nak_limit.lock, flags);
+	WRITE_ONCE(kn->nak_limit.burst, rate);
+	raw_spin_unlock_irqrestore(&kn->nak_limit.lock, flags);
+	kn->srv_nak_rate = rate;
 }
 
 static int __net_init knts_net_init(struct net *net)
@@ -100,7 +144,10 @@ static int __net_init knts_net_init(struct net *net)
 	kn->net = net;
 	mutex_init(&kn->lock);
 	kn->srv_port = 123;
-	ratelimit_state_init(&kn->nak_limit, HZ, nak_rate);
+	kn->srv_pending_slots = KNTS_PENDING_SLOTS_DEFAULT;
+	kn->srv_nak_rate = KNTS_NAK_RATE_DEFAULT;
+	kn->cli_idle_secs = KNTS_CLIENT_IDLE_DEFAULT;
+	ratelimit_state_init(&kn->nak_limit, HZ, KNTS_NAK_RATE_DEFAULT);
 	ratelimit_set_flags(&kn->nak_limit, RATELIMIT_MSG_ON_RELEASE);
 	knts_nak_src_init(&kn->nak_src);
 	knts_assoc_table_init(&kn->assocs, &kn->lock);

@@ -10,6 +10,21 @@
 
 #include <uapi/linux/knts.h>
 
+/* Integer value ranges */
+static struct netlink_range_validation knts_a_server_pending_slots_range = {
+	.min	= 8ULL,
+	.max	= 1048576ULL,
+};
+
+static struct netlink_range_validation knts_a_server_nak_rate_range = {
+	.min	= 1ULL,
+	.max	= 1000000ULL,
+};
+
+static struct netlink_range_validation knts_a_client_idle_secs_range = {
+	.max	= 604800ULL,
+};
+
 /* Common nested types */
 const struct nla_policy knts_cookies_nl_policy[KNTS_A_COOKIE + 1] = {
 	[KNTS_A_COOKIE] = { .type = NLA_BINARY, },
@@ -31,10 +46,12 @@ const struct nla_policy knts_stats_get_nl_policy[KNTS_A_UNSPEC + 1] = {
 };
 
 /* KNTS_CMD_SERVER_SET - do */
-const struct nla_policy knts_server_set_nl_policy[KNTS_A_SERVER_POLICY + 1] = {
+const struct nla_policy knts_server_set_nl_policy[KNTS_A_SERVER_NAK_RATE + 1] = {
 	[KNTS_A_SERVER_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KNTS_A_SERVER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KNTS_A_SERVER_POLICY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KNTS_A_SERVER_PENDING_SLOTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knts_a_server_pending_slots_range),
+	[KNTS_A_SERVER_NAK_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &knts_a_server_nak_rate_range),
 };
 
 /* KNTS_CMD_SERVER_GET - do */
@@ -86,8 +103,17 @@ const struct nla_policy knts_assoc_get_nl_policy[KNTS_A_ASSOC_IFINDEX + 1] = {
 	[KNTS_A_ASSOC_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+/* KNTS_CMD_CLIENT_SET - do */
+const struct nla_policy knts_client_set_nl_policy[KNTS_A_CLIENT_IDLE_SECS + 1] = {
+	[KNTS_A_CLIENT_IDLE_SECS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knts_a_client_idle_secs_range),
+};
+
+/* KNTS_CMD_CLIENT_GET - do */
+const struct nla_policy knts_client_get_nl_policy[KNTS_A_UNSPEC + 1] = {
+};
+
 /* Ops table for knts */
-const struct genl_ops knts_nl_ops[8] = {
+const struct genl_ops knts_nl_ops[10] = {
 	{
 		.cmd		= KNTS_CMD_STATS_GET,
 		.doit		= knts_nl_stats_get_doit,
@@ -99,7 +125,7 @@ const struct genl_ops knts_nl_ops[8] = {
 		.cmd		= KNTS_CMD_SERVER_SET,
 		.doit		= knts_nl_server_set_doit,
 		.policy		= knts_server_set_nl_policy,
-		.maxattr	= KNTS_A_SERVER_POLICY,
+		.maxattr	= KNTS_A_SERVER_NAK_RATE,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -143,6 +169,20 @@ const struct genl_ops knts_nl_ops[8] = {
 		.dumpit		= knts_nl_assoc_get_dumpit,
 		.policy		= knts_assoc_get_nl_policy,
 		.maxattr	= KNTS_A_ASSOC_IFINDEX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= KNTS_CMD_CLIENT_SET,
+		.doit		= knts_nl_client_set_doit,
+		.policy		= knts_client_set_nl_policy,
+		.maxattr	= KNTS_A_CLIENT_IDLE_SECS,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= KNTS_CMD_CLIENT_GET,
+		.doit		= knts_nl_client_get_doit,
+		.policy		= knts_client_get_nl_policy,
+		.maxattr	= KNTS_A_UNSPEC,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -18,7 +18,7 @@ extern const struct nla_policy knts_keys_nl_policy[KNTS_A_KEY + 1];
 
 extern const struct nla_policy knts_stats_get_nl_policy[KNTS_A_UNSPEC + 1];
 
-extern const struct nla_policy knts_server_set_nl_policy[KNTS_A_SERVER_POLICY + 1];
+extern const struct nla_policy knts_server_set_nl_policy[KNTS_A_SERVER_NAK_RATE + 1];
 
 extern const struct nla_policy knts_server_get_nl_policy[KNTS_A_UNSPEC + 1];
 
@@ -32,8 +32,12 @@ extern const struct nla_policy knts_assoc_del_nl_policy[KNTS_A_ASSOC_IFINDEX + 1
 
 extern const struct nla_policy knts_assoc_get_nl_policy[KNTS_A_ASSOC_IFINDEX + 1];
 
+extern const struct nla_policy knts_client_set_nl_policy[KNTS_A_CLIENT_IDLE_SECS + 1];
+
+extern const struct nla_policy knts_client_get_nl_policy[KNTS_A_UNSPEC + 1];
+
 /* Ops table for knts */
-extern const struct genl_ops knts_nl_ops[8];
+extern const struct genl_ops knts_nl_ops[10];
 
 int knts_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int knts_nl_server_set_doit(struct sk_buff *skb, struct genl_info *info);
@@ -44,6 +48,8 @@ int knts_nl_assoc_cookies_add_doit(struct sk_buff *skb, struct genl_info *info);
 int knts_nl_assoc_del_doit(struct sk_buff *skb, struct genl_info *info);
 int knts_nl_assoc_get_doit(struct sk_buff *skb, struct genl_info *info);
 int knts_nl_assoc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int knts_nl_client_set_doit(struct sk_buff *skb, struct genl_info *info);
+int knts_nl_client_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	KNTS_NLGRP_EVENTS,

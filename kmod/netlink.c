@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "cookie.h"
+#include "event.h"
 #include "knts.h"
 #include "netlink.h"
 
@@ -71,29 +72,67 @@ fail:
 	return err;
 }
 
+/* KNTS_CMD_SERVER_SET without ENABLE changes the settings alone. */
+static int knts_nl_server_check(struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+
+	if (tb[KNTS_A_SERVER_ENABLE])
+		return 0;
+	if (!tb[KNTS_A_SERVER_PENDING_SLOTS] && !tb[KNTS_A_SERVER_NAK_RATE]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "give enable, pending slots or NAK rate");
+		return -EINVAL;
+	}
+	if (tb[KNTS_A_SERVER_PORT] || tb[KNTS_A_SERVER_POLICY]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "port and policy are set with enable");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int knts_nl_server_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct nlattr **tb = info->attrs;
-	u16 port = 123;
 	u8 policy = KNTS_POLICY_MIXED;
-	int err = 0;
+	struct nlattr *a;
+	u16 port = 123;
+	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_SERVER_ENABLE))
-		return -EINVAL;
+	err = knts_nl_server_check(info);
+	if (err)
+		return err;
 	if (tb[KNTS_A_SERVER_PORT])
 		port = nla_get_u16(tb[KNTS_A_SERVER_PORT]);
 	if (tb[KNTS_A_SERVER_POLICY])
 		policy = nla_get_u8(tb[KNTS_A_SERVER_POLICY]);
 
 	mutex_lock(&kn->lock);
+	/* The size first: enabling then allocates the table once. */
+	a = tb[KNTS_A_SERVER_PENDING_SLOTS];
+	if (a) {
+		err = knts_server_set_slots(kn, nla_get_u32(a));
+		if (err) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "no memory for a table of that size");
+			goto out;
+		}
+	}
+	a = tb[KNTS_A_SERVER_NAK_RATE];
+	if (a)
+		knts_server_set_nak_rate(kn, nla_get_u32(a));
+	if (!tb[KNTS_A_SERVER_ENABLE])
+		goto out;
 	if (nla_get_u8(tb[KNTS_A_SERVER_ENABLE]))
 		err = knts_server_enable(kn, port, policy);
 	else
 		knts_server_disable(kn);
-	mutex_unlock(&kn->lock);
 	if (err)
 		NL_SET_ERR_MSG_MOD(info->extack, "cannot enable the server role");
+out:
+	mutex_unlock(&kn->lock);
 	return err;
 }
 
@@ -138,6 +177,9 @@ int knts_nl_server_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, kn->srv_enabled) ||
 	    nla_put_u16(msg, KNTS_A_SERVER_PORT, kn->srv_port) ||
 	    nla_put_u8(msg, KNTS_A_SERVER_POLICY, kn->srv_policy) ||
+	    nla_put_u32(msg, KNTS_A_SERVER_PENDING_SLOTS,
+			kn->srv_pending_slots) ||
+	    nla_put_u32(msg, KNTS_A_SERVER_NAK_RATE, kn->srv_nak_rate) ||
 	    (ks && knts_nl_put_keys(msg, ks))) {
 		mutex_unlock(&kn->lock);
 		goto nla_put_failure;
@@ -249,6 +291,40 @@ int knts_nl_keys_set_doit(struct sk_buff *skb, struct genl_info *info)
 fail:
 	knts_keyset_free(ks);
 	return err;
+}
+
+int knts_nl_client_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_net *kn = knts_pernet(genl_info_net(info));
+
+	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_CLIENT_IDLE_SECS)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the idle time is missing");
+		return -EINVAL;
+	}
+	mutex_lock(&kn->lock);
+	knts_event_set_idle(kn, nla_get_u32(info->attrs[KNTS_A_CLIENT_IDLE_SECS]));
+	mutex_unlock(&kn->lock);
+	return 0;
+}
+
+int knts_nl_client_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_net *kn = knts_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &knts_genl_family, 0,
+				KNTS_CMD_CLIENT_GET);
+	if (!hdr || nla_put_u32(msg, KNTS_A_CLIENT_IDLE_SECS,
+				READ_ONCE(kn->cli_idle_secs))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 /* Not the generated group: this one says who may join (compat.h). */

@@ -85,16 +85,27 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 {
 	struct knts_pending *p;
 	unsigned int i;
+	size_t size;
+	gfp_t gfp;
 
-	/* The module parameter is not trusted to stay in 32 bits. */
+	/* The netlink policy bounds it too; the table must not rely on that. */
 	slots = roundup_pow_of_two(clamp_t(unsigned int, slots,
 					   KNTS_PENDING_PROBES,
 					   KNTS_PENDING_MAX_SLOTS));
 	/*
-	 * A user namespace owner may enable the server role in each network
-	 * namespace it creates: charge the table to its memory cgroup.
+	 * A user namespace owner may enable the server role, with a table
+	 * of up to 2^20 slots (1.6 GiB), in each network namespace it
+	 * creates: charge the table to its memory cgroup, and let a size
+	 * that does not fit fail quietly (-ENOMEM to the netlink request)
+	 * rather than wake the OOM killer. Only beyond kmalloc's reach: for
+	 * smaller tables, __GFP_RETRY_MAYFAIL would make kvzalloc()'s
+	 * kmalloc attempt retry hard.
 	 */
-	p = kvzalloc(struct_size(p, slots, slots), GFP_KERNEL_ACCOUNT);
+	size = struct_size(p, slots, slots);
+	gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	if (size > KMALLOC_MAX_SIZE)
+		gfp |= __GFP_RETRY_MAYFAIL;
+	p = kvzalloc(size, gfp);
 	if (!p)
 		return NULL;
 	knts_objcount_inc(tables);

@@ -36,12 +36,17 @@ comp "${subs% }" ""
 comp "server show stats" s
 comp "--json" --j
 comp "stats" --json st
-comp "--help disable enable" server ""
-comp "policy port" server enable ""
+comp "--help disable enable set" server ""
+comp "nak-rate pending-slots policy port" server enable ""
 comp "mixed nts-only" server enable policy ""
-comp "policy" server enable port 123 ""
-comp "" server enable port 123 policy nts-only ""
+comp "nak-rate pending-slots policy" server enable port 123 ""
+comp "nak-rate pending-slots" server enable port 123 policy nts-only ""
+comp "" server enable port 123 policy nts-only pending-slots 8 nak-rate 5 ""
+comp "nak-rate pending-slots" server set ""
+comp "pending-slots" server set nak-rate 20 ""
 comp "" server disable ""
+comp "--help set" client ""
+comp "idle" client set ""
 comp "load-keys" help lo
 comp "--help --json" stats ""
 comp "--help" refresh --h
@@ -53,6 +58,6 @@ chmod +x "$TMP/ntsctl"
 NTSCTL=$TMP/ntsctl LABEL="subcommands of a newer ntsctl (from its help)" comp "monitor show" ""
 # Without a runnable ntsctl, the built-in list.
 NTSCTL=/nonexistent/ntsctl LABEL="no runnable ntsctl: built-in list" \
-	comp "help keygen load-keys monitor refresh server show stats" ""
+	comp "client help keygen load-keys monitor refresh server show stats" ""
 
 done_testing

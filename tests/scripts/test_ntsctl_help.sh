@@ -21,7 +21,7 @@ run help
 expect "ntsctl help: subcommands and exit codes" 0 "Usage: ntsctl" "load-keys FILE" \
 	"Exit codes: 0 success, 1 failure, 2 usage error" "3 knts module not loaded" \
 	"4 permission denied (needs CAP_NET_ADMIN)"
-for s in show stats server load-keys; do
+for s in show stats server client load-keys; do
 	run help "$s"
 	expect "ntsctl help $s: usage, long help, exit codes" 0 "Usage: ntsctl $s" "Exit codes:"
 	help_out=$OUT
@@ -34,6 +34,18 @@ for s in show stats server load-keys; do
 done
 run help server
 expect "server help explains port and both policies" 0 "port PORT" "policy mixed" "policy nts-only"
+expect "server help explains the per-namespace settings" 0 "pending-slots N" "nak-rate N" \
+	"8 to 1048576" "1 to 1000000" "set      change pending-slots and nak-rate"
+run help client
+expect "client help explains the idle time" 0 "Usage: ntsctl client set idle SECONDS" "0 to 604800"
+# Values out of the kernel's range are refused before any netlink (exit 2).
+for args in "server set" "server set nak-rate 0" "server set nak-rate 1000001" \
+	"server set pending-slots 7" "server set pending-slots 1048577" "server set port 123" \
+	"server enable nak-rate x" "client set idle 604801" "client set idle -1" "client set" \
+	"client idle 5"; do
+	run $args
+	expect "ntsctl $args: usage error" 2 "Usage: ntsctl"
+done
 run help load-keys
 expect "load-keys help names the accepted key files" 0 "NKS0 or NKS1" "algorithm 15"
 run --json help stats

@@ -303,8 +303,8 @@ ok $? "ntsctl stats --prometheus: valid text format, knts and ntskd counters"
 grep -qx "ntskd_up 1" <<<"$prom"
 ok $? "... ntskd_up 1 while ntskd answers"
 
-# 8. The module reloaded under load (rmmod; modprobe, as to change
-# nak_rate): ntskd sees the family come back, or its audit sees the role
+# 8. The module reloaded under load (rmmod; modprobe, as a DKMS upgrade
+# does): ntskd sees the family come back, or its audit sees the role
 # off, and pushes its keys and settings again; the chrony client, with the
 # cookies it already holds, is authenticated again.
 LOAD=$PROJECT/build/ntsload

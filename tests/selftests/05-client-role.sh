@@ -22,7 +22,6 @@ PKT=$SELFTEST_DIR/ntspkt.py
 
 ktap_plan 68
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1 fd77::1 10.78.0.1 10.79.0.4
 make_nks0 "$LAB/k1"
 make_nks0 "$LAB/k2"
@@ -318,13 +317,12 @@ ip netns exec "$full" "$KNTS_ASSOC" add 10.88.1.7 port 4123 keyfile "$LAB/k1" co
 	state "$LAB/jar.state"
 [ "$(jar)" -eq 8 ]
 ok $? "the jar holds at most 8 cookies (5 + 8 = $(jar))"
-echo 2 > /sys/module/knts/parameters/client_idle_secs
 new_netns idle
+ip netns exec "$idle" "$NTSCTL" client set idle 2
 ip netns exec "$idle" "$KNTS_ASSOC" set 10.88.0.1 keyfile "$LAB/k1" cookies 1
 out=$(ip netns exec "$idle" "$NTSCTL" monitor --count 1 --timeout 20)
 grep -q '^idle server 10.88.0.1 port 123' <<<"$out"
 ok $? "an association without requests is reported idle: $out"
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 phase "done"
 check "no WARN/BUG in the kernel log" dmesg_clean
 ktap_finish

@@ -23,7 +23,6 @@ NTPLIB=$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp
 
 ktap_plan 71
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1 fd77::1 10.76.0.1 10.78.0.1 10.79.0.2 10.80.0.2 DNS:ntsa4.test
 CA=$LAB/pki/ca.crt
 # chrony_nts NS NAME ADDR... [-- LINE...]: chrony 4.3 as an NTS server on

@@ -34,7 +34,7 @@ knts_unload
 # 16 times over in its 2 s lifetime, as a faster flood would outrun the
 # default 1024 on real hardware.
 modprobe -q cmac 2>/dev/null; modprobe -q ctr 2>/dev/null
-insmod "$KNTS_KO" pending_slots=256
+insmod "$KNTS_KO"
 new_netns srv && new_netns cli
 veth_pair "$srv" "$cli"
 for a in 10.77.0.1/24 10.77.0.3/24 fd77::1/64 fd77::3/64; do addr_add "$srv" kv0 "$a"; done
@@ -44,9 +44,10 @@ ip -n "$srv" route add 10.78.0.0/16 via 10.77.0.2
 ip -n "$srv" -6 route add fd78::/64 via fd77::2
 make_pki knts-test 10.77.0.3
 make_nks0 "$LAB/ntskeys"
-ip netns exec "$srv" "$NTSCTL" server enable port 123 policy nts-only >/dev/null &&
-	ip netns exec "$srv" "$NTSCTL" load-keys "$LAB/ntskeys" >/dev/null
-ok $? "server role on, keys loaded"
+ip netns exec "$srv" "$NTSCTL" server enable port 123 policy nts-only pending-slots 256 >/dev/null &&
+	ip netns exec "$srv" "$NTSCTL" load-keys "$LAB/ntskeys" >/dev/null &&
+	ip netns exec "$srv" "$NTSCTL" show | grep -q 'pending slots: 256'
+ok $? "server role on with 256 pending slots, keys loaded"
 
 stat() { knts_stat "$srv" "$1"; }
 settle_mem() { sleep 3; sync; echo 3 > /proc/sys/vm/drop_caches; }

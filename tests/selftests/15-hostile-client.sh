@@ -22,8 +22,6 @@ rounds=${HOSTILE_CLIENT_ROUNDS:-4}
 
 ktap_plan 8
 knts_load
-# No idle reports during the run: the daemon asks all the time anyway.
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 robust_lab
 make_nks0 "$LAB/ntskeys"
 slab0=$(slab_kb)
@@ -64,6 +62,5 @@ check "associations removed" sh -c \
 	"ip netns exec '$cli' '$KNTS_ASSOC' del 10.77.0.1 && ip netns exec '$cli' '$KNTS_ASSOC' del fd77::1"
 slab1=$(slab_kb)
 diag "slab (unreclaimable): $slab0 kB before, $slab1 kB after"
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 check "no WARN/BUG/Oops in the kernel log" dmesg_clean
 ktap_finish

@@ -31,7 +31,6 @@ knts_unload
 settle_mem
 slab0=$(slab_kb)
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 
 # lab S-VAR C-VAR [ntskd]: a server namespace (knts server role, keys,
 # ntp_sink answering what knts verified) and a client one. With "ntskd"

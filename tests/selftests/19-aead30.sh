@@ -32,7 +32,6 @@ command -v chronyd >/dev/null || skip_all "chrony not installed"
 
 ktap_plan 21
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.74.0.2 10.73.0.1 10.72.0.1
 field() { assoc_field "$cli" "$1" "$2"; }
 

@@ -20,7 +20,6 @@ command -v setpriv >/dev/null || skip_all "setpriv (util-linux) not installed"
 
 ktap_plan 25
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_nks0 "$LAB/keys"
 PNTP="python3 $SELFTEST_DIR/plain_ntp.py"
 

@@ -22,7 +22,6 @@ command -v setpriv >/dev/null || skip_all "setpriv (util-linux) not installed"
 
 ktap_plan 18
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test 10.77.0.1
 CA=$LAB/pki/ca.crt
 PNTP="python3 $SELFTEST_DIR/plain_ntp.py"

@@ -28,6 +28,13 @@
  *                         part: unchanged, no part is flagged
  *                         NLM_F_DUMP_INTR; with an association removed
  *                         between two parts, the later parts are.
+ *   nl_abuse settings     the per-namespace settings (SERVER_SET pending
+ *                         slots and NAK rate, CLIENT_SET idle time): each
+ *                         bound is accepted, one past it is refused by the
+ *                         policy (ERANGE, with an extended ack), and so are
+ *                         wrong sizes and requests that set nothing. Leaves
+ *                         the upper bounds set. Run it where the server
+ *                         role is off (the largest table is 1.6 GiB).
  *
  * Keys sent by "fuzz" are built from the marker "KNTSKEY!", so any reply
  * holding those bytes is a leak. Raw sockets, no libnl on the send side:
@@ -454,6 +461,14 @@ static size_t valid_attrs(uint8_t cmd, uint8_t *p, size_t cap)
 	switch (cmd) {
 	case KNTS_CMD_SERVER_SET:
 		n += put_attr(p, cap, KNTS_A_SERVER_ENABLE, &one, 1);
+		id = KNTS_NAK_RATE_DEFAULT;
+		n += put_attr(p + n, cap - n, KNTS_A_SERVER_NAK_RATE, &id, 4);
+		id = KNTS_PENDING_SLOTS_DEFAULT;
+		n += put_attr(p + n, cap - n, KNTS_A_SERVER_PENDING_SLOTS, &id, 4);
+		break;
+	case KNTS_CMD_CLIENT_SET:
+		id = KNTS_CLIENT_IDLE_DEFAULT;
+		n += put_attr(p, cap, KNTS_A_CLIENT_IDLE_SECS, &id, 4);
 		break;
 	case KNTS_CMD_KEYS_SET:
 		secret(k, sizeof(k));
@@ -569,7 +584,8 @@ static int do_leak(const char *path)
 		memcpy(secrets[n_secrets++], kf.keys[i].key, 32);
 	knts_keyfile_wipe(&kf);
 	for (cmd = 0; cmd <= KNTS_CMD_MAX + 1; cmd++) {
-		if (cmd == KNTS_CMD_SERVER_SET || cmd == KNTS_CMD_KEYS_SET)
+		if (cmd == KNTS_CMD_SERVER_SET || cmd == KNTS_CMD_KEYS_SET ||
+		    cmd == KNTS_CMD_CLIENT_SET)
 			continue;	/* mutating: not a read */
 		for (dump = 0; dump <= 1; dump++) {
 			err = send_cmd(fd, cmd, dump, &extack);
@@ -837,6 +853,83 @@ static int do_dumpintr(void)
 	return 0;
 }
 
+/* One settings request: @cmd with attribute @type of @len bytes of @v. */
+struct setting_case {
+	uint8_t cmd;
+	uint16_t type;	/* 0: no attribute */
+	uint32_t v;
+	size_t len;
+	int want;	/* 0, or the -errno the kernel must answer */
+};
+
+static const struct setting_case setting_cases[] = {
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, KNTS_PENDING_SLOTS_MIN, 4, 0 },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_NAK_RATE, KNTS_NAK_RATE_MIN, 4, 0 },
+	{ KNTS_CMD_CLIENT_SET, KNTS_A_CLIENT_IDLE_SECS, 0, 4, 0 },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, KNTS_PENDING_SLOTS_MAX, 4, 0 },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_NAK_RATE, KNTS_NAK_RATE_MAX, 4, 0 },
+	{ KNTS_CMD_CLIENT_SET, KNTS_A_CLIENT_IDLE_SECS, KNTS_CLIENT_IDLE_MAX, 4, 0 },
+	/* from here on nothing may change what the last three set */
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, 0, 4, -ERANGE },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, KNTS_PENDING_SLOTS_MIN - 1, 4, -ERANGE },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, KNTS_PENDING_SLOTS_MAX + 1, 4, -ERANGE },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PENDING_SLOTS, 0xffffffff, 4, -ERANGE },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_NAK_RATE, 0, 4, -ERANGE },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_NAK_RATE, KNTS_NAK_RATE_MAX + 1, 4, -ERANGE },
+	{ KNTS_CMD_CLIENT_SET, KNTS_A_CLIENT_IDLE_SECS, KNTS_CLIENT_IDLE_MAX + 1, 4, -ERANGE },
+	{ KNTS_CMD_CLIENT_SET, KNTS_A_CLIENT_IDLE_SECS, 0xffffffff, 4, -ERANGE },
+	/* a u16 where a u32 belongs */
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_NAK_RATE, 100, 2, -ERANGE },
+	{ KNTS_CMD_CLIENT_SET, KNTS_A_CLIENT_IDLE_SECS, 100, 2, -ERANGE },
+	/* nothing to set; a port without enable */
+	{ KNTS_CMD_SERVER_SET, 0, 0, 0, -EINVAL },
+	{ KNTS_CMD_CLIENT_SET, 0, 0, 0, -EINVAL },
+	{ KNTS_CMD_SERVER_SET, KNTS_A_SERVER_PORT, 123, 2, -EINVAL },
+};
+
+static int do_settings(void)
+{
+	int fd = open_nl(), fails = 0, err, extack;
+	size_t i;
+
+	if (fd < 0)
+		return 1;
+	for (i = 0; i < sizeof(setting_cases) / sizeof(setting_cases[0]); i++) {
+		const struct setting_case *c = &setting_cases[i];
+		uint8_t msg[256];
+		struct nlmsghdr *h = (void *)msg;
+		struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
+		size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+		int good;
+
+		memset(msg, 0, sizeof(msg));
+		if (c->type)
+			len += put_attr(msg + len, sizeof(msg) - len, c->type,
+					&c->v, c->len);
+		h->nlmsg_len = (uint32_t)len;
+		h->nlmsg_type = (uint16_t)family;
+		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		h->nlmsg_seq = ++seq;
+		g->cmd = c->cmd;
+		g->version = KNTS_FAMILY_VERSION;
+		err = send(fd, msg, len, 0) < 0 ? -errno :
+		      collect(fd, h->nlmsg_seq, 0, &extack);
+		/* a refusal, whatever its errno, must say why; ERANGE exactly */
+		good = c->want ? err < 0 && extack &&
+				 (c->want != -ERANGE || err == -ERANGE || err == -EINVAL) :
+				 err == 0;
+		if (c->want == -ERANGE && c->len == 4 && err != -ERANGE)
+			good = 0;
+		printf("nl_abuse settings: cmd %u attr %u = %u (%zu bytes): %s%s, %s\n",
+		       c->cmd, c->type, c->v, c->len, err ? strerror(-err) : "accepted",
+		       err && extack ? " (with extack)" : "",
+		       good ? "as expected" : "WRONG");
+		fails += !good;
+	}
+	close(fd);
+	return fails || S.bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -858,7 +951,9 @@ int main(int argc, char **argv)
 		return do_policy();
 	if (!strcmp(argv[1], "dumpintr") && argc == 2)
 		return do_dumpintr();
+	if (!strcmp(argv[1], "settings") && argc == 2)
+		return do_settings();
 usage:
-	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | own | leak KEYFILE | policy | dumpintr\n");
+	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | own | leak KEYFILE | policy | dumpintr | settings\n");
 	return 2;
 }

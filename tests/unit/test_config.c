@@ -481,6 +481,59 @@ static void test_keyfile_follow(void)
 		   "t.conf:2: 'keyfile-follow' given twice (first on line 1)");
 }
 
+/* pending-slots, nak-rate, client-idle: knts's per-namespace settings */
+static void test_kernel_settings(void)
+{
+	EXPECT_EQ(parse(""), 0);
+	EXPECT_EQ(cfg.pending_slots, 1024);	/* the kernel's defaults */
+	EXPECT_EQ(cfg.nak_rate, 1000);
+	EXPECT_EQ(cfg.client_idle, 3600);
+	EXPECT_EQ(parse("cert /c\nkey /k\npending-slots 8192\nnak-rate 5000\n"
+			"server a\nclient-idle 0\n"), 0);
+	EXPECT_EQ(cfg.pending_slots, 8192);
+	EXPECT_EQ(cfg.nak_rate, 5000);
+	EXPECT_EQ(cfg.client_idle, 0);
+	/* the bounds are the kernel policy's */
+	EXPECT_EQ(parse("cert /c\nkey /k\npending-slots 8\nnak-rate 1\n"
+			"server a\nclient-idle 604800\n"), 0);
+	EXPECT_EQ(cfg.pending_slots, KNTS_PENDING_SLOTS_MIN);
+	EXPECT_EQ(cfg.nak_rate, KNTS_NAK_RATE_MIN);
+	EXPECT_EQ(cfg.client_idle, KNTS_CLIENT_IDLE_MAX);
+	EXPECT_EQ(parse("cert /c\nkey /k\npending-slots 1048576\nnak-rate 1000000\n"), 0);
+	EXPECT_EQ(cfg.pending_slots, KNTS_PENDING_SLOTS_MAX);
+	EXPECT_EQ(cfg.nak_rate, KNTS_NAK_RATE_MAX);
+	EXPECT_ERR("cert /c\nkey /k\npending-slots 7\n",
+		   "t.conf:3: pending-slots '7' is not a number from 8 to 1048576");
+	EXPECT_ERR("cert /c\nkey /k\npending-slots 1048577\n",
+		   "t.conf:3: pending-slots '1048577' is not a number from 8 to 1048576");
+	EXPECT_ERR("cert /c\nkey /k\nnak-rate 0\n",
+		   "t.conf:3: nak-rate '0' is not a number from 1 to 1000000");
+	EXPECT_ERR("cert /c\nkey /k\nnak-rate 1000001\n",
+		   "t.conf:3: nak-rate '1000001' is not a number from 1 to 1000000");
+	EXPECT_ERR("cert /c\nkey /k\nnak-rate -5\n",
+		   "t.conf:3: nak-rate '-5' is not a number from 1 to 1000000");
+	EXPECT_ERR("server a\nclient-idle 604801\n",
+		   "t.conf:2: client-idle '604801' is not a number from 0 to 604800");
+	EXPECT_ERR("server a\nclient-idle 1h\n",
+		   "t.conf:2: client-idle '1h' is not a number from 0 to 604800");
+	EXPECT_ERR("cert /c\nkey /k\nnak-rate\n", "t.conf:3: usage: nak-rate PER-SECOND");
+	EXPECT_ERR("cert /c\nkey /k\npending-slots 8 16\n", "t.conf:3: usage: pending-slots N");
+	EXPECT_ERR("server a\nclient-idle\n", "t.conf:2: usage: client-idle SECONDS");
+	EXPECT_ERR("cert /c\nkey /k\nnak-rate 5\nnak-rate 6\n",
+		   "t.conf:4: 'nak-rate' given twice (first on line 3)");
+	EXPECT_ERR("cert /c\nkey /k\npending-slots 8\npending-slots 8\n",
+		   "t.conf:4: 'pending-slots' given twice (first on line 3)");
+	EXPECT_ERR("server a\nclient-idle 5\nclient-idle 6\n",
+		   "t.conf:3: 'client-idle' given twice (first on line 2)");
+	/* each belongs to its role */
+	EXPECT_ERR("pending-slots 2048\n",
+		   "t.conf:1: 'pending-slots' needs 'cert' and 'key' (the server role)");
+	EXPECT_ERR("server a\nnak-rate 20\n",
+		   "t.conf:2: 'nak-rate' needs 'cert' and 'key' (the server role)");
+	EXPECT_ERR("cert /c\nkey /k\nclient-idle 60\n",
+		   "t.conf:3: 'client-idle' needs 'server' lines (the client role)");
+}
+
 int main(void)
 {
 	ntskd_config_init(&cfg);
@@ -495,6 +548,7 @@ int main(void)
 	RUN(test_ke_rate_limit);
 	RUN(test_ke_workers);
 	RUN(test_keyfile_follow);
+	RUN(test_kernel_settings);
 	ntskd_config_free(&cfg);
 	return unit_done();
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The server role's requests: KEYS_SET, SERVER_SET, SERVER_GET (see nl_server.h). */
+/*
+ * The roles' settings requests: KEYS_SET, SERVER_SET, SERVER_GET,
+ * CLIENT_SET, CLIENT_GET (see nl_server.h).
+ */
 #include <errno.h>
 #include <string.h>
 
@@ -56,28 +59,49 @@ int knts_nl_keys_set(struct knts_nl *nl, const struct knts_master_key *keys,
 }
 
 struct server_req {
+	bool has_enable;
 	uint8_t enable;
 	uint16_t port;
 	uint8_t policy;
+	struct knts_server_tune tune;
 };
 
 static int put_server(struct nl_msg *msg, void *arg)
 {
 	const struct server_req *c = arg;
 
-	if (nla_put_u8(msg, KNTS_A_SERVER_ENABLE, c->enable))
+	if (c->has_enable && nla_put_u8(msg, KNTS_A_SERVER_ENABLE, c->enable))
 		return -ENOMEM;
-	if (c->enable && (nla_put_u16(msg, KNTS_A_SERVER_PORT, c->port) ||
-			  nla_put_u8(msg, KNTS_A_SERVER_POLICY, c->policy)))
+	if (c->has_enable && c->enable &&
+	    (nla_put_u16(msg, KNTS_A_SERVER_PORT, c->port) ||
+	     nla_put_u8(msg, KNTS_A_SERVER_POLICY, c->policy)))
+		return -ENOMEM;
+	if (c->tune.pending_slots &&
+	    nla_put_u32(msg, KNTS_A_SERVER_PENDING_SLOTS, c->tune.pending_slots))
+		return -ENOMEM;
+	if (c->tune.nak_rate &&
+	    nla_put_u32(msg, KNTS_A_SERVER_NAK_RATE, c->tune.nak_rate))
 		return -ENOMEM;
 	return 0;
 }
 
 int knts_nl_server_set(struct knts_nl *nl, bool enable, uint16_t port,
-		       uint8_t policy)
+		       uint8_t policy, const struct knts_server_tune *tune)
 {
-	struct server_req c = { enable, port, policy };
+	struct server_req c = { true, enable, port, policy, { 0, 0 } };
 
+	if (tune)
+		c.tune = *tune;
+	return knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c,
+			       NULL, NULL);
+}
+
+int knts_nl_server_tune(struct knts_nl *nl, const struct knts_server_tune *tune)
+{
+	struct server_req c = { .tune = *tune };
+
+	if (!tune->pending_slots && !tune->nak_rate)
+		return -EINVAL;
 	return knts_nl_request(nl, KNTS_CMD_SERVER_SET, 0, put_server, &c,
 			       NULL, NULL);
 }
@@ -97,6 +121,11 @@ static int get_server(struct nlattr **tb, void *arg)
 	st->current_id = tb[KNTS_A_KEY_CURRENT] ?
 			 nla_get_u32(tb[KNTS_A_KEY_CURRENT]) : 0;
 	st->has_current = !!tb[KNTS_A_KEY_CURRENT];
+	if (tb[KNTS_A_SERVER_PENDING_SLOTS])
+		st->tune.pending_slots =
+			nla_get_u32(tb[KNTS_A_SERVER_PENDING_SLOTS]);
+	if (tb[KNTS_A_SERVER_NAK_RATE])
+		st->tune.nak_rate = nla_get_u32(tb[KNTS_A_SERVER_NAK_RATE]);
 	if (!tb[KNTS_A_KEYS])
 		return 0;
 	nla_for_each_nested(k, tb[KNTS_A_KEYS], rem) {
@@ -116,4 +145,33 @@ int knts_nl_server_get(struct knts_nl *nl, struct knts_server_state *st)
 	memset(st, 0, sizeof(*st));
 	return knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
 			       get_server, st);
+}
+
+static int put_client(struct nl_msg *msg, void *arg)
+{
+	const uint32_t *idle = arg;
+
+	return nla_put_u32(msg, KNTS_A_CLIENT_IDLE_SECS, *idle) ? -ENOMEM : 0;
+}
+
+int knts_nl_client_set(struct knts_nl *nl, uint32_t idle_secs)
+{
+	return knts_nl_request(nl, KNTS_CMD_CLIENT_SET, 0, put_client,
+			       &idle_secs, NULL, NULL);
+}
+
+static int get_client(struct nlattr **tb, void *arg)
+{
+	uint32_t *idle = arg;
+
+	if (!tb[KNTS_A_CLIENT_IDLE_SECS])
+		return -EPROTO;
+	*idle = nla_get_u32(tb[KNTS_A_CLIENT_IDLE_SECS]);
+	return 0;
+}
+
+int knts_nl_client_get(struct knts_nl *nl, uint32_t *idle_secs)
+{
+	return knts_nl_request(nl, KNTS_CMD_CLIENT_GET, 0, NULL, NULL,
+			       get_client, idle_secs);
 }

@@ -16,10 +16,11 @@ static const struct {
 } details[] = {
 	{ "show",
 	  "Shows this network namespace's knts configuration. Server role:\n"
-	  "enabled or not, the protected UDP port, the policy, and the master\n"
-	  "keys by ID and age (the current one marked); never key bytes.\n"
-	  "Client role: the associations (server, port, AEAD, cookies held,\n"
-	  "last NTS-KE, NAKs, good and bad replies).\n"
+	  "enabled or not, the protected UDP port, the policy, the pending\n"
+	  "slots and NAK rate, and the master keys by ID and age (the current\n"
+	  "one marked); never key bytes. Client role: its idle time, and the\n"
+	  "associations (server, port, AEAD, cookies held, last NTS-KE, NAKs,\n"
+	  "good and bad replies).\n"
 	  "  --json   machine-readable output\n" },
 	{ "stats",
 	  "Prints this network namespace's counters, summed over all CPUs.\n"
@@ -35,9 +36,23 @@ static const struct {
 	  "         port PORT      UDP port of the local NTP server (default 123)\n"
 	  "         policy mixed   plain NTP requests pass untouched (default)\n"
 	  "         policy nts-only  plain NTP requests are dropped\n"
+	  "         pending-slots N  in-flight request table, 8 to 1048576\n"
+	  "                        (rounded up to a power of two; default 1024)\n"
+	  "         nak-rate N     most NTS NAKs sent per second, 1 to 1000000\n"
+	  "                        (default 1000)\n"
 	  "         Without master keys (load-keys, ntskd) every NTS request\n"
 	  "         is answered with an NTS NAK.\n"
-	  "disable  switch it off; NTS requests then reach the daemon as is.\n" },
+	  "set      change pending-slots and nak-rate alone, enabled or not.\n"
+	  "         A new size empties the table: replies to requests in\n"
+	  "         flight go out unsigned and their clients ask again.\n"
+	  "disable  switch it off; NTS requests then reach the daemon as is.\n"
+	  "Settings hold per network namespace until changed or knts is\n"
+	  "unloaded; ntskd sets them from ntskd.conf (pending-slots, nak-rate).\n" },
+	{ "client",
+	  "set idle SECONDS  report an association idle (an event ntskd logs)\n"
+	  "         once its NTP client sent it nothing for SECONDS, 0 to 604800;\n"
+	  "         0: never (default 3600). Per network namespace; ntskd sets\n"
+	  "         it from ntskd.conf (client-idle).\n" },
 	{ "load-keys",
 	  "Replaces the master keys in one step with those of FILE, a chrony\n"
 	  "key file (NKS0 or NKS1) holding AES-SIV-CMAC-256 (algorithm 15) or\n"

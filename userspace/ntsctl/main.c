@@ -21,11 +21,13 @@ static int help_main(int argc, char **argv, const struct ntsctl_opts *o);
 
 static const struct subcommand subcommands[] = {
 	{ "show", ntsctl_show, "show [--json]",
-	  "show the server role (port, policy, key IDs) and the client associations" },
+	  "show the server role (port, policy, settings, key IDs), the client role's settings and associations" },
 	{ "stats", ntsctl_stats, "stats [--json|--prometheus]",
 	  "show this network namespace's knts counters" },
-	{ "server", ntsctl_server, "server enable|disable [port N] [policy P]",
-	  "turn the server role on (policy mixed or nts-only) or off" },
+	{ "server", ntsctl_server, "server enable|set|disable [KEYWORD VALUE]...",
+	  "turn the server role on or off; set port, policy, pending-slots, nak-rate" },
+	{ "client", ntsctl_client, "client set idle SECONDS",
+	  "set when the client role reports an association idle (0: never)" },
 	{ "load-keys", ntsctl_load_keys, "load-keys FILE",
 	  "load master keys from a chrony ntskeys file (NKS0/NKS1, algorithm 15 or 30)" },
 	{ "keygen", ntsctl_keygen, "keygen FILE [--aead 15|30]",

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes, documented in `ntsctl help`. */
@@ -23,6 +24,10 @@ int ntsctl_stats(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o);
 int ntsctl_load_keys(int argc, char **argv, const struct ntsctl_opts *o);
+int ntsctl_client(int argc, char **argv, const struct ntsctl_opts *o);
+/* server.c: a number in [@min, @max] named @what; false (said why) if not */
+bool ntsctl_parse_u32(const char *what, const char *s, uint32_t min,
+		      uint32_t max, uint32_t *out);
 int ntsctl_keygen(int argc, char **argv, const struct ntsctl_opts *o);
 
 int ntsctl_monitor(int argc, char **argv, const struct ntsctl_opts *o);
@@ -41,6 +46,8 @@ int ntsctl_ask_ntskd(const char *what, const char *req, char *reply,
 		     size_t len);
 
 struct knts_nl;
+/* client.c: the client role's settings, for `show` (JSON: a member). */
+int ntsctl_show_client(struct knts_nl *nl, const struct ntsctl_opts *o);
 /* The client role's associations, for `show` (JSON: a member to append). */
 int ntsctl_show_assocs(struct knts_nl *nl, const struct ntsctl_opts *o);
 struct nlattr;

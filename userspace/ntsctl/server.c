@@ -76,19 +76,26 @@ static int show_server(struct nlattr **tb, void *arg)
 			   nla_get_u32(tb[KNTS_A_KEY_CURRENT]) : 0;
 	struct nlattr *k, *kt[KNTS_A_KEY_MAX + 1];
 	int rem, n = 0;
+	uint32_t slots = tb[KNTS_A_SERVER_PENDING_SLOTS] ?
+			 nla_get_u32(tb[KNTS_A_SERVER_PENDING_SLOTS]) : 0;
+	uint32_t nak_rate = tb[KNTS_A_SERVER_NAK_RATE] ?
+			    nla_get_u32(tb[KNTS_A_SERVER_NAK_RATE]) : 0;
 
 	if (!tb[KNTS_A_SERVER_ENABLE] || !tb[KNTS_A_SERVER_PORT])
 		return -EPROTO;
 	if (o->json)
-		printf("{\n  \"server\": {\"enabled\": %s, \"port\": %u, \"policy\": \"%s\", \"keys\": [",
+		printf("{\n  \"server\": {\"enabled\": %s, \"port\": %u, \"policy\": \"%s\", "
+		       "\"pending_slots\": %" PRIu32 ", \"nak_rate\": %" PRIu32 ", \"keys\": [",
 		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "true" : "false",
 		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
-		       policy < 2 ? policies[policy] : "?");
+		       policy < 2 ? policies[policy] : "?", slots, nak_rate);
 	else
-		printf("server role: %s\n  port: %u\n  policy: %s\n  keys:%s\n",
+		printf("server role: %s\n  port: %u\n  policy: %s\n"
+		       "  pending slots: %" PRIu32 "\n  NAK rate: %" PRIu32 " per second\n"
+		       "  keys:%s\n",
 		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "enabled" : "disabled",
 		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
-		       policy < 2 ? policies[policy] : "?",
+		       policy < 2 ? policies[policy] : "?", slots, nak_rate,
 		       tb[KNTS_A_KEYS] ? "" : " none (every NTS request gets a NAK)");
 	if (tb[KNTS_A_KEYS]) {
 		nla_for_each_nested(k, tb[KNTS_A_KEYS], rem) {
@@ -133,6 +140,8 @@ int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o)
 	err = knts_nl_request(nl, KNTS_CMD_SERVER_GET, 0, NULL, NULL,
 			      show_server, &opts);
 	if (!err)
+		err = ntsctl_show_client(nl, &opts);
+	if (!err)
 		err = ntsctl_show_assocs(nl, &opts);
 	if (opts.json)
 		printf("\n}\n");
@@ -144,13 +153,69 @@ int ntsctl_show(int argc, char **argv, const struct ntsctl_opts *o)
 static int server_usage(void)
 {
 	fprintf(stderr, "Usage: ntsctl server enable [port PORT] [policy mixed|nts-only]\n"
+			"                            [pending-slots N] [nak-rate N]\n"
+			"       ntsctl server set [pending-slots N] [nak-rate N]\n"
 			"       ntsctl server disable\n");
 	return NTSCTL_USAGE;
+}
+
+/* A number in [min, max] for @what; false (said why) otherwise. */
+bool ntsctl_parse_u32(const char *what, const char *s, uint32_t min,
+		      uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) {
+		fprintf(stderr, "ntsctl: %s '%s' is not a number from %" PRIu32
+			" to %" PRIu32 "\n", what, s, min, max);
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* One "KEYWORD VALUE" pair of server enable/set; false: usage error. */
+static bool server_arg(const char *kw, const char *val, bool enable,
+		       uint16_t *port, uint8_t *policy,
+		       struct knts_server_tune *tune)
+{
+	uint32_t v;
+
+	if (!strcmp(kw, "pending-slots"))
+		return ntsctl_parse_u32(kw, val, KNTS_PENDING_SLOTS_MIN,
+					KNTS_PENDING_SLOTS_MAX,
+					&tune->pending_slots);
+	if (!strcmp(kw, "nak-rate"))
+		return ntsctl_parse_u32(kw, val, KNTS_NAK_RATE_MIN,
+					KNTS_NAK_RATE_MAX, &tune->nak_rate);
+	if (!enable)
+		return false;
+	if (!strcmp(kw, "port")) {
+		if (!ntsctl_parse_u32("port", val, 1, 65535, &v))
+			return false;
+		*port = (uint16_t)v;
+		return true;
+	}
+	if (!strcmp(kw, "policy")) {
+		if (!strcmp(val, "mixed"))
+			*policy = KNTS_POLICY_MIXED;
+		else if (!strcmp(val, "nts-only"))
+			*policy = KNTS_POLICY_NTS_ONLY;
+		else
+			return false;
+		return true;
+	}
+	return false;
 }
 
 int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
 {
 	uint8_t enable = 0, policy = KNTS_POLICY_MIXED;
+	struct knts_server_tune tune = { 0, 0 };
+	bool set_only = false;
 	uint16_t port = 123;
 	struct knts_nl *nl;
 	int err, rc, i;
@@ -159,36 +224,23 @@ int ntsctl_server(int argc, char **argv, const struct ntsctl_opts *o)
 		return server_usage();
 	if (!strcmp(argv[1], "enable"))
 		enable = 1;
+	else if (!strcmp(argv[1], "set"))
+		set_only = true;
 	else if (strcmp(argv[1], "disable") || argc != 2)
 		return server_usage();
-	for (i = 2; i + 1 < argc; i += 2) {
-		char *end;
-		unsigned long v;
-
-		if (!strcmp(argv[i], "port")) {
-			v = strtoul(argv[i + 1], &end, 10);
-			if (*end || !v || v > 65535) {
-				fprintf(stderr, "ntsctl: bad port '%s'\n", argv[i + 1]);
-				return NTSCTL_USAGE;
-			}
-			port = (uint16_t)v;
-		} else if (!strcmp(argv[i], "policy")) {
-			if (!strcmp(argv[i + 1], "mixed"))
-				policy = KNTS_POLICY_MIXED;
-			else if (!strcmp(argv[i + 1], "nts-only"))
-				policy = KNTS_POLICY_NTS_ONLY;
-			else
-				return server_usage();
-		} else {
+	for (i = 2; i + 1 < argc; i += 2)
+		if (!server_arg(argv[i], argv[i + 1], enable, &port, &policy,
+				&tune))
 			return server_usage();
-		}
-	}
-	if (i != argc)
+	if (i != argc || (set_only && !tune.pending_slots && !tune.nak_rate))
 		return server_usage();
 	nl = knts_nl_open(&err);
 	if (!nl)
 		return ntsctl_nl_fail("server", err, NULL);
-	err = knts_nl_server_set(nl, enable, port, policy);
+	if (set_only)
+		err = knts_nl_server_tune(nl, &tune);
+	else
+		err = knts_nl_server_set(nl, enable, port, policy, &tune);
 	rc = err ? ntsctl_nl_fail("server", err, knts_nl_errmsg(nl)) : NTSCTL_OK;
 	knts_nl_close(nl);
 	return rc;

@@ -18,6 +18,7 @@
 #include "events.h"
 #include "log.h"
 #include "nl_assoc.h"
+#include "nl_server.h"
 #include "resolve.h"
 
 /* After a NAK, a verified reply within this time means it was not ours. */
@@ -550,6 +551,35 @@ static int cr_events_open(struct ntskd_client_role *r)
 }
 
 /*
+ * The namespace's idle time (client-idle): set at start, and set again
+ * when the audit finds another (a module reload resets it to 3600).
+ * 0 or -errno (logged).
+ */
+static int cr_push_idle(struct ntskd_client_role *r, bool audit)
+{
+	struct knts_nl *nl = cr_nl(r);
+	uint32_t have;
+	int err;
+
+	if (!nl)
+		return -EIO;
+	if (audit) {
+		err = knts_nl_client_get(nl, &have);
+		if (!err && have == r->cfg->client_idle)
+			return 0;
+		if (!err)
+			log_warn("knts: the client role's idle time is %u s, not %u (module reloaded?): setting it again",
+				 have, r->cfg->client_idle);
+	}
+	err = knts_nl_client_set(nl, r->cfg->client_idle);
+	if (err)
+		log_err("knts: cannot set the client role's idle time to %u s: %s%s%s",
+			r->cfg->client_idle, knts_nl_strerror(err),
+			*cr_kmsg(r) ? ": " : "", cr_kmsg(r));
+	return err;
+}
+
+/*
  * Look at every association: one that has gone (module reloaded, or
  * removed by hand) or whose jar is empty gets NTS-KE, even if its event
  * was lost. The request socket is reopened first: after a module reload
@@ -600,6 +630,7 @@ static void cr_audit_now(struct ntskd_client_role *r)
 	/* gone without our doing: the module may have been reloaded */
 	if (gone || !r->events)
 		cr_events_open(r);
+	cr_push_idle(r, true);
 	free(d);
 }
 
@@ -827,7 +858,7 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 		log_err("cannot set up name resolution: %s", strerror(errno));
 		goto fail;
 	}
-	if (!cr_nl(r) || cr_events_open(r))
+	if (!cr_nl(r) || cr_push_idle(r, false) || cr_events_open(r))
 		goto fail;
 	for (i = 0; i < r->n; i++)
 		if (cr_server_init(r, &r->srv[i], &cfg->servers[i]))
@@ -835,8 +866,9 @@ struct ntskd_client_role *ntskd_client_role_start(struct ntskd_loop *loop,
 	ntskd_timer_arm(loop, &r->ready_max, CR_READY_MAX_MS);
 	cr_adopt(r);
 	ntskd_timer_arm(loop, &r->audit, CR_AUDIT_MS);
-	log_info("knts client role: %u NTS-KE servers, refresh every %u s, retries from %u s up to %u s",
-		 r->n, cfg->refresh, cfg->ke_retry, cfg->ke_retry_max);
+	log_info("knts client role: %u NTS-KE servers, refresh every %u s, retries from %u s up to %u s, idle after %u s",
+		 r->n, cfg->refresh, cfg->ke_retry, cfg->ke_retry_max,
+		 cfg->client_idle);
 	return r;
 fail:
 	ntskd_client_role_stop(r);

@@ -31,6 +31,7 @@ struct conf_parser {
 	unsigned int seen_ke_rate, seen_owner;
 	unsigned int seen_user, seen_follow;
 	unsigned int seen_ke_max_conns, seen_ke_workers;
+	unsigned int seen_pending_slots, seen_nak_rate, seen_client_idle;
 };
 
 struct conf_words {
@@ -486,6 +487,20 @@ static int conf_path(struct conf_parser *p, const struct conf_words *ws,
 	return conf_copy(p, ws, 1, dst, NTSKD_PATH_MAX, "path");
 }
 
+/* A once-only directive with one number in [min, max]: a kernel setting. */
+static int conf_setting(struct conf_parser *p, const struct conf_words *ws,
+			unsigned int *seen, const char *directive,
+			const char *arg, uint32_t min, uint32_t max,
+			uint32_t *out)
+{
+	char usage[64];
+
+	snprintf(usage, sizeof(usage), "%s %s", directive, arg);
+	if (conf_nargs(p, ws, 1, 1, usage) || conf_once(p, seen, directive))
+		return -1;
+	return conf_uint(p, ws, 1, min, max, directive, out);
+}
+
 static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 {
 	struct ntskd_config *c = p->c;
@@ -551,6 +566,18 @@ static int conf_directive(struct conf_parser *p, const struct conf_words *ws)
 		return conf_ke_max_conns(p, ws);
 	if (conf_is(d, dl, "ke-workers"))
 		return conf_ke_workers(p, ws);
+	if (conf_is(d, dl, "pending-slots"))
+		return conf_setting(p, ws, &p->seen_pending_slots,
+				    "pending-slots", "N", KNTS_PENDING_SLOTS_MIN,
+				    KNTS_PENDING_SLOTS_MAX, &c->pending_slots);
+	if (conf_is(d, dl, "nak-rate"))
+		return conf_setting(p, ws, &p->seen_nak_rate, "nak-rate",
+				    "PER-SECOND", KNTS_NAK_RATE_MIN,
+				    KNTS_NAK_RATE_MAX, &c->nak_rate);
+	if (conf_is(d, dl, "client-idle"))
+		return conf_setting(p, ws, &p->seen_client_idle, "client-idle",
+				    "SECONDS", 0, KNTS_CLIENT_IDLE_MAX,
+				    &c->client_idle);
 	if (conf_is(d, dl, "server"))
 		return conf_server(p, ws);
 	if (conf_is(d, dl, "refresh")) {
@@ -662,6 +689,15 @@ static int conf_check(struct conf_parser *p)
 		c->keyfile[0] = '\0';
 		c->rotate = 0;
 	}
+	if (p->seen_pending_slots && !p->seen_cert)
+		return conf_error_at(p, p->seen_pending_slots,
+				     "'pending-slots' needs 'cert' and 'key' (the server role)");
+	if (p->seen_nak_rate && !p->seen_cert)
+		return conf_error_at(p, p->seen_nak_rate,
+				     "'nak-rate' needs 'cert' and 'key' (the server role)");
+	if (p->seen_client_idle && !c->n_servers)
+		return conf_error_at(p, p->seen_client_idle,
+				     "'client-idle' needs 'server' lines (the client role)");
 	/* safe by default: a server without the line is rate-limited too */
 	if (p->seen_cert && !p->seen_ke_rate)
 		c->ke_rate_milli = NTSKD_KE_RATE_DEFAULT_MILLI;
@@ -675,6 +711,9 @@ void ntskd_config_init(struct ntskd_config *c)
 	c->rotate = NTSKD_ROTATE_DEFAULT;
 	c->ntp_port = NTSKD_NTP_PORT;
 	c->policy = KNTS_POLICY_MIXED;
+	c->pending_slots = KNTS_PENDING_SLOTS_DEFAULT;
+	c->nak_rate = KNTS_NAK_RATE_DEFAULT;
+	c->client_idle = KNTS_CLIENT_IDLE_DEFAULT;
 	c->ke_burst = NTSKD_KE_BURST_DEFAULT;
 	c->ke_addr_conns = NTSKD_KE_ADDR_CONNS_DEFAULT;
 	c->ke_max_conns = 128;	/* NTSKD_KE_MAX_CONNS (ke_server.h) */

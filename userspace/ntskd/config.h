@@ -38,10 +38,18 @@
  *   ke-max-conns N          NTS-KE connections in progress at once, over
  *                           all workers (1 to 1024, default 128); at the
  *                           cap ke_fair.h decides who is closed
- *   ke-workers N|auto       NTS-KE worker threads, each with its own
- *                           SO_REUSEPORT listeners (1 to 64); auto
+ *   ke-workers N|auto       NTS-KE worker threads, all accepting from the
+ *                           same listeners (1 to 64); auto
  *                           (default): one per CPU ntskd may run on, at
  *                           most NTSKD_KE_WORKERS_AUTO_MAX (ke_workers.h)
+ *   pending-slots N         knts's in-flight request table of this network
+ *                           namespace, 8 to 1048576 (rounded up to a power
+ *                           of two), default 1024
+ *   nak-rate PER-SECOND     most NTS NAKs knts sends per second in this
+ *                           namespace, 1 to 1000000, default 1000
+ *                           (both pushed with the server role: at start,
+ *                           rotation, SIGHUP and when the audit finds the
+ *                           kernel's differ)
  *
  * Either role:
  *   user NAME               started as root: run as NAME once listeners,
@@ -69,6 +77,10 @@
  *   ke-retry SECONDS [MAX]  first retry delay after a failed NTS-KE,
  *                           growing by 1.5 each time up to MAX; default
  *                           10 and 7200
+ *   client-idle SECONDS     knts reports an association idle when the NTP
+ *                           client sent it nothing for this long, 0 to
+ *                           604800, 0 = never, default 3600 (pushed at
+ *                           start and by the audit)
  *   client-state FILE       which association each server line installed
  *                           (survives ntskd restarts), default
  *                           /var/lib/knts/client-state
@@ -161,6 +173,8 @@ struct ntskd_config {
 	uint32_t ke_addr_conns;
 	uint32_t ke_max_conns;			/* over all workers */
 	uint32_t ke_workers;			/* 0 = auto */
+	uint32_t pending_slots;			/* knts SERVER_SET settings */
+	uint32_t nak_rate;
 
 	struct ntskd_server_conf *servers;	/* n_servers entries, heap */
 	unsigned int n_servers;
@@ -168,6 +182,7 @@ struct ntskd_config {
 	uint32_t ke_retry;			/* seconds, >= 1 */
 	uint32_t ke_retry_max;			/* seconds, >= ke_retry */
 	char client_state[NTSKD_PATH_MAX];
+	uint32_t client_idle;			/* knts CLIENT_SET, seconds */
 	char owner[NTSKD_USER_MAX + 1];		/* "auto" by default */
 	char user[NTSKD_NAME_MAX + 1];		/* "" = no user switch */
 };

@@ -22,8 +22,8 @@
 #define ROLE_CERT_SETTLE_MS	2000
 /*
  * How often the kernel's server role is compared with what ntskd set: a
- * module reloaded (rmmod/modprobe, to change nak_rate) comes back with the
- * role off and no keys, while ntskd would go on handing out cookies that
+ * module reloaded (rmmod/modprobe, a DKMS upgrade) comes back with the
+ * role off, no keys and the default settings, while ntskd would go on handing out cookies that
  * nothing accepts. The family's appearance triggers the check at once
  * (after ROLE_FAMILY_SETTLE_MS); this catches what that misses.
  */
@@ -73,8 +73,9 @@ static int64_t role_now(void)
 }
 
 /*
- * Push @mk and (with @settings) the role's port and policy to knts; @mk
- * NULL: the settings alone (no keys yet: every NTS request gets a NAK).
+ * Push @mk and (with @settings) the role's port, policy, in-flight table
+ * size and NAK rate to knts; @mk NULL: the settings alone (no keys yet:
+ * every NTS request gets a NAK).
  */
 static int role_push(const struct ntskd_server_role *r,
 		     const struct ntskd_masterkeys *mk, bool settings)
@@ -101,11 +102,17 @@ static int role_push(const struct ntskd_server_role *r,
 				       ntskd_mk_current(mk)->id);
 	}
 	if (!err && settings) {
+		struct knts_server_tune tune = {
+			.pending_slots = r->cfg->pending_slots,
+			.nak_rate = r->cfg->nak_rate,
+		};
+
 		what = "enable the server role";
-		log_debug("knts: SERVER_SET enable, port %u, policy %s",
-			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1]);
+		log_debug("knts: SERVER_SET enable, port %u, policy %s, pending-slots %u, nak-rate %u",
+			  r->cfg->ntp_port, role_policy[r->cfg->policy & 1],
+			  tune.pending_slots, tune.nak_rate);
 		err = knts_nl_server_set(nl, true, r->cfg->ntp_port,
-					 r->cfg->policy);
+					 r->cfg->policy, &tune);
 	}
 	if (err)
 		log_err("knts: cannot %s: %s%s%s", what, knts_nl_strerror(err),
@@ -395,6 +402,9 @@ static const char *role_differs(const struct ntskd_server_role *r,
 		return "the server role is off";
 	if (st->port != r->cfg->ntp_port || st->policy != r->cfg->policy)
 		return "another port or policy";
+	if (st->tune.pending_slots != r->cfg->pending_slots ||
+	    st->tune.nak_rate != r->cfg->nak_rate)
+		return "another pending-slots or nak-rate";
 	if (!st->has_current || st->current_id != ntskd_mk_current(&r->keys)->id)
 		return "another current key";
 	if (st->n_keys != NTSKD_MK_SLOTS)
@@ -504,9 +514,10 @@ struct ntskd_server_role *ntskd_server_role_start(struct ntskd_loop *loop,
 		goto fail;
 	if (r->have_keys)
 		ntskd_ke_workers_set_keys(r->workers, &r->keys);
-	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys",
+	log_info("knts server role enabled: NTP port %u, policy %s, %d master keys, pending-slots %u, nak-rate %u",
 		 cfg->ntp_port, role_policy[cfg->policy & 1],
-		 r->have_keys ? NTSKD_MK_SLOTS : 0);
+		 r->have_keys ? NTSKD_MK_SLOTS : 0, cfg->pending_slots,
+		 cfg->nak_rate);
 	if (role_listen(r))
 		goto fail;
 	{
