@@ -25,7 +25,7 @@ command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ "${KNTS_IN_VM:-}" = 1 ] || skip_all "edits /etc/hosts: only in the VM"
 
 NAME=ntp.knts.test
-ktap_plan 13
+ktap_plan 15
 knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test "DNS:$NAME"
@@ -122,6 +122,14 @@ rx=$(awk -F: '/NTP packets received/ { print $2 + 0 }' <<<"$st")
 au=$(awk -F: '/Authenticated NTP/ { print $2 + 0 }' <<<"$st")
 [ "$(keyed)" = "$C" ] && closed "$O" && [ "$rx" -ge 4 ] && [ "$rx" = "$au" ]
 ok $? "knts protects $C, $O stays closed; the chrony server got only NTS ($au authenticated of $rx)"
+done_n() { grep -c "server $NAME: NTS-KE with .* done" "$LAB/kd/ntskd.log"; }
+done_ge() { [ "$(done_n)" -ge "$1" ]; }
+n0=$(done_n)
+kill -USR1 "$(ntskd_pid kd)"
+check "a refresh (SIGUSR1): NTS-KE again" wait_for 60 done_ge $((n0 + 1))
+sleep 1
+[ "$(keyed)" = "$C" ] && closed "$O"
+ok $? "after the refresh $C keeps the keys and $O stays closed"
 dmesg_clean >/dev/null
 ok $? "no WARN, BUG or Oops"
 ktap_finish

@@ -413,7 +413,10 @@ static void cr_keep_guesses(struct cr_server *s, const struct knts_assoc_id *ntp
 	char a[INET6_ADDRSTRLEN];
 	int i = cr_guess_find(s, ntp);
 
-	s->guess[i] = s->guess[--s->n_guess];
+	bool moved = i >= 0;
+
+	if (moved)
+		s->guess[i] = s->guess[--s->n_guess];
 	/* the keyed association moves: its old address is a stand-in again */
 	if (s->has_assoc && !s->closed && !knts_assoc_id_equal(&s->assoc, ntp) &&
 	    s->n_guess < CR_GUESS_MAX && !cr_set_closed(s, &s->assoc))
@@ -421,7 +424,7 @@ static void cr_keep_guesses(struct cr_server *s, const struct knts_assoc_id *ntp
 	cr_guess_baseline(s);
 	if (s->n_guess)
 		ntskd_timer_arm(s->role->loop, &s->role->audit, CR_FOLLOW_MS);
-	for (i = 0; i < (int)s->n_guess; i++)
+	for (i = 0; moved && i < (int)s->n_guess; i++)
 		log_info("server %s: its address %s stays closed (NTP goes to the address NTS-KE reached); should the NTP client send there, NTS-KE follows it",
 			 s->name, cr_addr(&s->guess[i], a, sizeof(a)));
 }
@@ -559,7 +562,9 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 		return;
 	}
 	cr_resolve_stop(s);
-	if (s->n_guess && cr_guess_find(s, ntp) >= 0) {
+	/* a refresh to the same address, or a move among the name's */
+	if (s->n_guess && (cr_guess_find(s, ntp) >= 0 ||
+			   (s->has_assoc && knts_assoc_id_equal(&s->assoc, ntp)))) {
 		cr_keep_guesses(s, ntp);
 		/* the stand-ins and a moved keyed one are dealt with */
 		s->has_assoc = false;
