@@ -70,7 +70,8 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile \
+	netlink-gen netlink-gen-check
 
 all: module userspace tools
 
@@ -82,6 +83,8 @@ help:
 	@echo "make unit        userspace unit tests only"
 	@echo "make check-under-load  make check twice and test_ke_abuse 20 times with stress-ng on every core"
 	@echo "make style       checkpatch --strict and sparse on kmod/ and include/"
+	@echo "make netlink-gen regenerate the uapi header and kmod/netlink-gen.[ch] from docs/netlink/knts.yaml"
+	@echo "make netlink-gen-check  fail if they differ from what the spec generates (make check does)"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
@@ -373,6 +376,13 @@ dkms-check: module userspace
 
 compat-check:
 	scripts/compat-check $(TARGETS)
+
+# The netlink code from its spec, with the kernel's ynl-gen (make deps).
+netlink-gen:
+	scripts/netlink-gen
+
+netlink-gen-check:
+	scripts/netlink-gen --check
 
 # Optional (not in make check): Debian's newest 7.x kernel, in a trixie chroot.
 compat-check-7:

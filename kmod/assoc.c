@@ -24,6 +24,12 @@ void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock)
 	get_random_bytes(&t->seed, sizeof(t->seed));
 	t->lock = lock;
 	t->n = 0;
+	t->gen = 1;
+}
+
+static void knts_assoc_changed(struct knts_assoc_table *t)
+{
+	t->gen = t->gen + 1 ?: 1;
 }
 
 static struct hlist_head *knts_assoc_bucket(const struct knts_assoc_table *t,
@@ -136,12 +142,14 @@ int knts_assoc_insert(struct knts_assoc_table *t, struct knts_assoc *a)
 		spin_unlock_bh(&old->lock);
 		hlist_replace_rcu(&old->node, &a->node);
 		call_rcu(&old->rcu, knts_assoc_free_rcu);
+		knts_assoc_changed(t);
 		return 0;
 	}
 	if (t->n >= KNTS_MAX_ASSOCS)
 		return -ENOSPC;
 	hlist_add_head_rcu(&a->node, knts_assoc_bucket(t, &a->id));
 	WRITE_ONCE(t->n, t->n + 1);
+	knts_assoc_changed(t);
 	return 0;
 }
 
@@ -150,6 +158,7 @@ static void knts_assoc_unlink(struct knts_assoc_table *t, struct knts_assoc *a)
 	hlist_del_rcu(&a->node);
 	WRITE_ONCE(t->n, t->n - 1);
 	call_rcu(&a->rcu, knts_assoc_free_rcu);
+	knts_assoc_changed(t);
 }
 
 int knts_assoc_remove(struct knts_assoc_table *t,

@@ -56,6 +56,8 @@ enum knts_assoc_req_state {
 struct knts_assoc_req {
 	u8 uid[KNTS_ASSOC_UID_LEN];
 	u8 tx[KNTS_NTP_TS_LEN];		/* transmit timestamp = reply origin */
+	/* receive timestamp: the origin of an interleaved reply, if not 0 */
+	u8 rx[KNTS_NTP_TS_LEN];
 	__be16 lport;			/* the request's source port */
 	u8 state;			/* enum knts_assoc_req_state */
 };
@@ -100,6 +102,12 @@ struct knts_assoc_table {
 	siphash_key_t seed;
 	struct mutex *lock;	/* the namespace's configuration lock */
 	unsigned int n;		/* the hooks read it without the lock */
+	/*
+	 * Changes with every insert, replacement and removal, and is never
+	 * 0: a dump resumes by index, so it tells the reader when the table
+	 * changed between two parts (nl_dump_check_consistent()).
+	 */
+	unsigned int gen;
 };
 
 void knts_assoc_table_init(struct knts_assoc_table *t, struct mutex *lock);

@@ -149,7 +149,7 @@ struct knts_assoc *knts_client_match(struct knts_net *kn, struct sk_buff *skb,
  * number of placeholders to send, or -ENOENT when the jar is empty.
  */
 static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
-			 const u8 *uid, const u8 *tx, __be16 lport,
+			 const u8 *uid, const u8 *ntp, __be16 lport,
 			 struct knts_cli_scratch *s)
 {
 	struct knts_assoc_req *r;
@@ -168,7 +168,8 @@ static int knts_cli_take(struct knts_net *kn, struct knts_assoc *a,
 	r = &a->ring[a->ring_next];
 	a->ring_next = (a->ring_next + 1) % KNTS_ASSOC_RING;
 	memcpy(r->uid, uid, KNTS_ASSOC_UID_LEN);
-	memcpy(r->tx, tx, KNTS_NTP_TS_LEN);
+	memcpy(r->tx, ntp + KNTS_NTP_OFF_TX, KNTS_NTP_TS_LEN);
+	memcpy(r->rx, ntp + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
 	r->lport = lport;
 	r->state = KNTS_REQ_SENT;
 	a->ctr.requests++;
@@ -260,7 +261,7 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 		return NF_DROP;
 	}
 	get_random_bytes(uid, sizeof(uid));
-	n_ph = knts_cli_take(kn, a, uid, pl + KNTS_NTP_OFF_TX, u->sport, s);
+	n_ph = knts_cli_take(kn, a, uid, pl, u->sport, s);
 	if (n_ph < 0) {
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_NO_COOKIE);
 		knts_event_raise(kn, a, KNTS_EVENT_JAR_EMPTY);
@@ -282,11 +283,27 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 }
 
 /*
- * The ring slot of the request with this UID and transmit timestamp,
- * sent from local port @lport.
+ * Is @origin the origin a reply to @r may carry: the request's transmit
+ * timestamp (basic mode), or, in interleaved mode (chrony's xleave), its
+ * receive timestamp, which the server echoes instead. An all-zero receive
+ * timestamp is a basic-mode request's and matches nothing.
  */
-static int knts_cli_find(struct knts_assoc *a, const u8 *uid, const u8 *tx,
-			 __be16 lport, u8 *state)
+static bool knts_cli_origin_ok(const struct knts_assoc_req *r,
+			       const u8 *origin)
+{
+	static const u8 zero[KNTS_NTP_TS_LEN];
+
+	return !memcmp(r->tx, origin, KNTS_NTP_TS_LEN) ||
+	       (memcmp(r->rx, zero, KNTS_NTP_TS_LEN) &&
+		!memcmp(r->rx, origin, KNTS_NTP_TS_LEN));
+}
+
+/*
+ * The ring slot of the request with this UID and a matching origin
+ * (knts_cli_origin_ok), sent from local port @lport.
+ */
+static int knts_cli_find(struct knts_assoc *a, const u8 *uid,
+			 const u8 *origin, __be16 lport, u8 *state)
 {
 	int i;
 
@@ -296,7 +313,7 @@ static int knts_cli_find(struct knts_assoc *a, const u8 *uid, const u8 *tx,
 
 		if (r->state != KNTS_REQ_FREE && r->lport == lport &&
 		    !memcmp(r->uid, uid, KNTS_ASSOC_UID_LEN) &&
-		    !memcmp(r->tx, tx, KNTS_NTP_TS_LEN)) {
+		    knts_cli_origin_ok(r, origin)) {
 			*state = r->state;
 			return i;
 		}

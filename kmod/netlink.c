@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "knts" generic netlink family. Per-op policies, admin-only ops, and
- * nothing that could ever return key or cookie bytes.
+ * The "knts" generic netlink family: admin-only ops, and nothing that
+ * could ever return key or cookie bytes. The policies (one per command,
+ * nested ones for nests) and the op table are generated from
+ * docs/netlink/knts.yaml into netlink-gen.c; the family is written here
+ * (the spec says why).
  *
  * Who is an admin: CAP_NET_ADMIN over the requester's network namespace,
  * i.e. in the user namespace that owns it (GENL_UNS_ADMIN_PERM, as
@@ -37,7 +40,7 @@ static int knts_nl_put_counters(struct sk_buff *msg, int type, const u64 *v,
 	return 0;
 }
 
-static int knts_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct knts_stats_sum *sum;
@@ -68,7 +71,7 @@ fail:
 	return err;
 }
 
-static int knts_nl_server_set(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_server_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct nlattr **tb = info->attrs;
@@ -116,7 +119,7 @@ static int knts_nl_put_keys(struct sk_buff *msg, const struct knts_keyset *ks)
 			   ks->keys[ks->current_idx].id);
 }
 
-static int knts_nl_server_get(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_server_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	const struct knts_keyset *ks;
@@ -148,25 +151,26 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-static const struct nla_policy knts_nl_key_policy[KNTS_A_KEY_MAX + 1] = {
-	[KNTS_A_KEY_ID] = { .type = NLA_U32 },
-	[KNTS_A_KEY_SECRET] = { .type = NLA_BINARY,
-				.len = KNTS_MASTER_KEY_LEN },
-	[KNTS_A_KEY_AGE] = { .type = NLA_REJECT },
-	[KNTS_A_KEY_AEAD] = { .type = NLA_U16 },
-};
-
 /* Parse one KNTS_A_KEY into @mk; wipes the secret in the message. */
 static int knts_nl_parse_key(struct nlattr *nest, struct knts_master_key *mk,
 			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[KNTS_A_KEY_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(knts_key_nl_policy)];
 	int err, len;
 
-	err = nla_parse_nested(tb, KNTS_A_KEY_MAX, nest, knts_nl_key_policy,
-			       extack);
+	err = nla_parse_nested(tb, ARRAY_SIZE(knts_key_nl_policy) - 1, nest,
+			       knts_key_nl_policy, extack);
 	if (err)
 		return err;
+	/* The policy is the nest's, replies included: refuse what they hold. */
+	if (tb[KNTS_A_KEY_AGE]) {
+		if (tb[KNTS_A_KEY_SECRET])
+			memzero_explicit(nla_data(tb[KNTS_A_KEY_SECRET]),
+					 nla_len(tb[KNTS_A_KEY_SECRET]));
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNTS_A_KEY_AGE],
+				    "a key's age is read-only");
+		return -EINVAL;
+	}
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, KNTS_A_KEY_ID) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, KNTS_A_KEY_SECRET)) {
 		NL_SET_ERR_MSG_MOD(extack, "a key needs an ID and a secret");
@@ -188,7 +192,7 @@ static int knts_nl_parse_key(struct nlattr *nest, struct knts_master_key *mk,
 	return 0;
 }
 
-static int knts_nl_keys_set(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_keys_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
@@ -247,102 +251,25 @@ fail:
 	return err;
 }
 
-static const struct nla_policy knts_nl_policy[KNTS_A_MAX + 1] = {
-	[KNTS_A_STATS] = { .type = NLA_REJECT },
-	[KNTS_A_MALFORMED] = { .type = NLA_REJECT },
-	[KNTS_A_SERVER_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[KNTS_A_SERVER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[KNTS_A_SERVER_POLICY] = NLA_POLICY_MAX(NLA_U8, KNTS_POLICY_MAX),
-	[KNTS_A_KEYS] = { .type = NLA_NESTED },
-	[KNTS_A_KEY_CURRENT] = { .type = NLA_U32 },
-	[KNTS_A_ASSOC_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
-	[KNTS_A_ASSOC_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[KNTS_A_ASSOC_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	/* 15..30; nl_assoc.c refuses what has no key length (18..29). */
-	[KNTS_A_ASSOC_AEAD] = NLA_POLICY_RANGE(NLA_U16,
-					       KNTS_AEAD_AES_SIV_CMAC_256,
-					       KNTS_AEAD_AES_128_GCM_SIV),
-	/* 16 (AES-128-GCM-SIV) to 64 (AES-SIV-CMAC-512); nl_assoc.c: exact */
-	[KNTS_A_ASSOC_C2S] = NLA_POLICY_RANGE(NLA_BINARY, 16,
-					      KNTS_SIV_MAX_KEY_LEN),
-	[KNTS_A_ASSOC_S2C] = NLA_POLICY_RANGE(NLA_BINARY, 16,
-					      KNTS_SIV_MAX_KEY_LEN),
-	[KNTS_A_ASSOC_COOKIES] = { .type = NLA_NESTED },
-	/* What only the kernel reports. */
-	[KNTS_A_ASSOC_COOKIES_HELD] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_COOKIE_LEN] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_REQUESTS] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_REQ_DROPPED] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_REPLIES_GOOD] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_REPLIES_BAD] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_NAKS] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_AGE] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_LAST_REPLY] = { .type = NLA_REJECT },
-	[KNTS_A_EVENT] = { .type = NLA_REJECT },
-	[KNTS_A_ASSOC_CLOSED] = { .type = NLA_FLAG },
-	[KNTS_A_ASSOC_OWNER_UID] = { .type = NLA_U32 },
-	[KNTS_A_ASSOC_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+/* Not the generated group: this one says who may join (compat.h). */
+static const struct genl_multicast_group knts_nl_mcgrps_perm[] = {
+	[KNTS_NLGRP_EVENTS] = KNTS_GENL_MCGRP(KNTS_MCGRP_EVENTS),
 };
 
-static const struct genl_small_ops knts_nl_ops[] = {
-	{
-		.cmd = KNTS_CMD_STATS_GET,
-		.doit = knts_nl_stats_get,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_SERVER_SET,
-		.doit = knts_nl_server_set,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_SERVER_GET,
-		.doit = knts_nl_server_get,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_KEYS_SET,
-		.doit = knts_nl_keys_set,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_ASSOC_SET,
-		.doit = knts_nl_assoc_set,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_ASSOC_COOKIES_ADD,
-		.doit = knts_nl_assoc_cookies_add,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_ASSOC_DEL,
-		.doit = knts_nl_assoc_del,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = KNTS_CMD_ASSOC_GET,
-		.doit = knts_nl_assoc_get,
-		.dumpit = knts_nl_assoc_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
-static const struct genl_multicast_group knts_nl_mcgrps[] = {
-	[KNTS_NL_MCGRP_EVENTS] = KNTS_GENL_MCGRP(KNTS_MCGRP_EVENTS),
-};
-
+/*
+ * No family policy or maxattr: each op has its own (knts_nl_ops), and a
+ * family maxattr would stand in for the 0 of the ops that take no
+ * attributes while their empty policy stayed.
+ */
 struct genl_family knts_genl_family __ro_after_init = {
 	.name = KNTS_FAMILY_NAME,
 	.version = KNTS_FAMILY_VERSION,
-	.maxattr = KNTS_A_MAX,
-	.policy = knts_nl_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = knts_nl_ops,
-	.n_small_ops = ARRAY_SIZE(knts_nl_ops),
-	.mcgrps = knts_nl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(knts_nl_mcgrps),
+	.ops = knts_nl_ops,
+	.n_ops = ARRAY_SIZE(knts_nl_ops),
+	.mcgrps = knts_nl_mcgrps_perm,
+	.n_mcgrps = ARRAY_SIZE(knts_nl_mcgrps_perm),
 };
 
 /*
@@ -393,7 +320,7 @@ int knts_nl_notify(struct net *net, const struct knts_assoc_id *id,
 	mutex_lock(&knts_nl_notify_lock);
 	if (knts_nl_registered) {
 		err = genlmsg_multicast_netns(&knts_genl_family, net, msg, 0,
-					      KNTS_NL_MCGRP_EVENTS, GFP_KERNEL);
+					      KNTS_NLGRP_EVENTS, GFP_KERNEL);
 	} else {
 		nlmsg_free(msg);
 		err = -ESHUTDOWN;

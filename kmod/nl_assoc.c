@@ -259,7 +259,7 @@ static struct knts_assoc *knts_nl_build(struct genl_info *info,
 	return a;
 }
 
-int knts_nl_assoc_set(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_assoc_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct knts_assoc_id id;
@@ -293,7 +293,7 @@ int knts_nl_assoc_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int knts_nl_assoc_cookies_add(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_assoc_cookies_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
@@ -333,7 +333,7 @@ out:
 	return err;
 }
 
-int knts_nl_assoc_del(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_assoc_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct knts_assoc_id id;
@@ -378,8 +378,10 @@ static int knts_nl_put_ctr(struct sk_buff *msg, int attr, u64 v)
 }
 
 /* One association: what it is and how it does. Table lock held. */
-static int knts_nl_put_assoc(struct sk_buff *msg, u32 portid, u32 seq,
-			     int flags, struct knts_assoc *a)
+/* @cb: the dump this message is part of, or NULL. */
+static int knts_nl_put_assoc(struct sk_buff *msg, struct netlink_callback *cb,
+			     u32 portid, u32 seq, int flags,
+			     struct knts_assoc *a)
 {
 	struct knts_assoc_counters ctr;
 	unsigned long last_reply;
@@ -396,6 +398,8 @@ static int knts_nl_put_assoc(struct sk_buff *msg, u32 portid, u32 seq,
 			  KNTS_CMD_ASSOC_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (knts_nl_put_assoc_id(msg, &a->id) ||
 	    nla_put_u16(msg, KNTS_A_ASSOC_AEAD, a->aead) ||
 	    nla_put_u32(msg, KNTS_A_ASSOC_COOKIES_HELD, held) ||
@@ -419,7 +423,7 @@ static int knts_nl_put_assoc(struct sk_buff *msg, u32 portid, u32 seq,
 	return 0;
 }
 
-int knts_nl_assoc_get(struct sk_buff *skb, struct genl_info *info)
+int knts_nl_assoc_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knts_net *kn = knts_pernet(genl_info_net(info));
 	struct knts_assoc_id id;
@@ -440,8 +444,8 @@ int knts_nl_assoc_get(struct sk_buff *skb, struct genl_info *info)
 				   "no association with that address and port");
 		err = -ENOENT;
 	} else {
-		err = knts_nl_put_assoc(msg, info->snd_portid, info->snd_seq,
-					0, a);
+		err = knts_nl_put_assoc(msg, NULL, info->snd_portid,
+					info->snd_seq, 0, a);
 	}
 	mutex_unlock(&kn->lock);
 	if (err) {
@@ -451,15 +455,17 @@ int knts_nl_assoc_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int knts_nl_assoc_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knts_nl_assoc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct knts_net *kn = knts_pernet(sock_net(skb->sk));
 	unsigned int idx = cb->args[0];
 	struct knts_assoc *a;
 
 	mutex_lock(&kn->lock);
+	/* Resumed by index: flag the parts if the table changed between. */
+	cb->seq = kn->assocs.gen;
 	for (; (a = knts_assoc_nth(&kn->assocs, idx)); idx++)
-		if (knts_nl_put_assoc(skb, NETLINK_CB(cb->skb).portid,
+		if (knts_nl_put_assoc(skb, cb, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI, a))
 			break;
 	mutex_unlock(&kn->lock);

@@ -183,6 +183,26 @@ bool knts_pending_put(struct knts_pending *p,
 	return true;
 }
 
+void knts_pending_drop(struct knts_pending *p,
+		       const struct knts_pending_key *key,
+		       const struct knts_pending_entry *e)
+{
+	u32 h = knts_pending_hash(p, key);
+	unsigned int i;
+
+	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
+		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+
+		spin_lock_bh(&s->lock);
+		if (knts_pending_live(&s->entry, jiffies) &&
+		    !memcmp(&s->entry.key, key, sizeof(*key)) &&
+		    s->entry.uid_len == e->uid_len &&
+		    !memcmp(s->entry.uid, e->uid, e->uid_len))
+			knts_pending_wipe(&s->entry);
+		spin_unlock_bh(&s->lock);
+	}
+}
+
 bool knts_pending_take(struct knts_pending *p,
 		       const struct knts_pending_key *key,
 		       struct knts_pending_entry *out)

@@ -44,6 +44,16 @@ struct knts_pending_entry {
 	u32 seq;			/* order of arrival in the table */
 	u8 live;
 	u8 mint_more;			/* cookies still to mint at reply */
+	/*
+	 * Interleaved mode: chronyd answers a request whose origin is its
+	 * receive timestamp of the client's previous request with the
+	 * request's *receive* timestamp as the reply's origin, not its
+	 * transmit. Such a request is stored twice, under each, and @twin
+	 * is the other entry's timestamp: the reply takes one, and the
+	 * other goes with it.
+	 */
+	u8 has_twin;
+	u8 twin[KNTS_NTP_TS_LEN];
 	u32 max_len;			/* reply payload may not exceed this */
 	/* S2C to seal the reply; C2S as well only while mint_more */
 	struct knts_cookie_keys keys;
@@ -76,6 +86,11 @@ bool knts_pending_put(struct knts_pending *p,
  * Move the oldest live entry for @key into @out and wipe its slot; false
  * if none.
  */
+/* Wipe the live entry with @key and @e's UID, if there is one. */
+void knts_pending_drop(struct knts_pending *p,
+		       const struct knts_pending_key *key,
+		       const struct knts_pending_entry *e);
+
 bool knts_pending_take(struct knts_pending *p,
 		       const struct knts_pending_key *key,
 		       struct knts_pending_entry *out);

@@ -95,6 +95,25 @@ static void knts_srv_key(const struct sk_buff *skb, const struct knts_udp *u,
 	memcpy(key->tx, ts, KNTS_NTP_TS_LEN);
 }
 
+/*
+ * A request the daemon may answer in interleaved mode (chrony's xleave):
+ * one that carries the server's receive timestamp of an earlier exchange
+ * as its origin and its own receive timestamp of that exchange's reply.
+ * A basic-mode request from chrony has both zero. The reply's origin is
+ * then the request's receive timestamp, which the client alone chose, as
+ * it chose the transmit timestamp: the match stays bound to the client's
+ * address, port, UID and keys.
+ */
+static bool knts_srv_interleaved(const u8 *pl)
+{
+	static const u8 zero[KNTS_NTP_TS_LEN];
+	const u8 *rx = pl + KNTS_NTP_OFF_RX;
+
+	return memcmp(pl + KNTS_NTP_OFF_ORIGIN, zero, KNTS_NTP_TS_LEN) &&
+	       memcmp(rx, zero, KNTS_NTP_TS_LEN) &&
+	       memcmp(rx, pl + KNTS_NTP_OFF_TX, KNTS_NTP_TS_LEN);
+}
+
 static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 				 const struct knts_udp *u, const u8 *pl,
 				 const struct knts_ef_req *req,
@@ -311,9 +330,19 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
 	e->uid_len = req.uid_len;
 	memcpy(e->uid, pl + req.uid_off, req.uid_len);
+	e->has_twin = knts_srv_interleaved(pl);
+	if (e->has_twin)
+		memcpy(e->twin, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
 	/* The oldest entry of a full window made room: counted, not fatal. */
 	if (knts_pending_put(kn->pending, e))
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
+	if (e->has_twin) {
+		/* The same request under the origin of an interleaved reply. */
+		memcpy(e->twin, e->key.tx, KNTS_NTP_TS_LEN);
+		memcpy(e->key.tx, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
+		if (knts_pending_put(kn->pending, e))
+			knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
+	}
 	/* The daemon sees plain NTP: the header, nothing after it. */
 	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
@@ -358,6 +387,11 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
 	if (!knts_pending_take(kn->pending, &key, e))
 		return NF_ACCEPT;
+	/* Answered: the same request's other entry can never be used now. */
+	if (e->has_twin) {
+		memcpy(key.tx, e->twin, KNTS_NTP_TS_LEN);
+		knts_pending_drop(kn->pending, &key, e);
+	}
 
 	ret = NF_DROP;
 	if (e->mint_more) {

@@ -228,8 +228,18 @@ rekeyed() { [ "$(ke_id client 10.77.0.1)" -ge 2 ]; }
 check "the client's old cookies get NTS NAKs from knts" wait_for 30 nak_rose
 check "the client runs NTS-KE again with ntskd (authdata KeyID 2)" wait_for 60 rekeyed
 rx=$(good_rx client 10.77.0.1)
+# What the two ntskds and the client did, when the client is not back.
+why_not_again() {
+	tail -n 30 "$LAB/kd/ntskd.log" | sed 's/^/# kd: /'
+	journal_of_kd2 | sed 's/^/# kd2: /'
+	tail -n 15 "$LAB/client/chronyd.log" | sed 's/^/# client: /'
+	ip netns exec "$srv" "$NTSCTL" show | sed 's/^/# show: /'
+	ip netns exec "$srv" "$NTSCTL" stats | grep -E 'nak|verified|bad' | sed 's/^/# stats: /'
+}
+journal_of_kd2() { grep -h . "$LAB"/kd2/*.log 2>/dev/null | tail -n 15; }
 good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
 check "... and is authenticated again with the new keys" wait_for 30 good_again
+good_again || why_not_again
 diag "$(chronyc_in client authdata)"
 
 # 6. ntskd's own counters through its control socket (server role only)
@@ -289,6 +299,7 @@ ok $? "rmmod + modprobe under load: ntskd restores the role and its keys ($(( ($
 check "... and says so" wait_for 10 ntskd_logged kd "knts server role restored"
 good_again() { [ "$(good_rx client 10.77.0.1)" -gt "$rx" ] && authenticated client 10.77.0.1; }
 check "... the chrony client is authenticated again with the cookies it held" wait_for 90 good_again
+good_again || why_not_again
 wait "$loadpid"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["valid"] > 0 else 1)' "$LAB/load.json"
 ok $? "... the load ran through it ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("sent %d valid %d naks %d" % (d["sent"], d["valid"], d["naks"]))' "$LAB/load.json" 2>&1))"

@@ -19,6 +19,15 @@
  *                         that owns it).
  *   nl_abuse leak FILE    read everything readable (as root) and look for
  *                         any 8 bytes of the keys in chrony key file FILE.
+ *   nl_abuse policy       each command has its own policy: attributes of
+ *                         another command (SERVER_SET given association
+ *                         attributes, ...) and strangers in nests are
+ *                         refused with EINVAL and an extended ack, while
+ *                         the same message without them is not.
+ *   nl_abuse dumpintr     fill the association table, read a dump part by
+ *                         part: unchanged, no part is flagged
+ *                         NLM_F_DUMP_INTR; with an association removed
+ *                         between two parts, the later parts are.
  *
  * Keys sent by "fuzz" are built from the marker "KNTSKEY!", so any reply
  * holding those bytes is a leak. Raw sockets, no libnl on the send side:
@@ -574,6 +583,260 @@ static int do_leak(const char *path)
 	return S.leaks || !rounds || S.bad;
 }
 
+/* One request of raw attributes; the error (0 = ack), extack in @extack. */
+static int send_raw(int fd, uint8_t cmd, const uint8_t *attrs, size_t n,
+		    int *extack)
+{
+	uint8_t msg[1024];
+	struct nlmsghdr *h = (void *)msg;
+	struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	memset(msg, 0, len);
+	memcpy(msg + len, attrs, n);
+	len += n;
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_type = (uint16_t)family;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = ++seq;
+	g->cmd = cmd;
+	g->version = KNTS_FAMILY_VERSION;
+	if (send(fd, msg, len, 0) < 0)
+		return -errno;
+	return collect(fd, h->nlmsg_seq, 1, extack);
+}
+
+/* An association's ID: 10.0.0.@host, port 123. */
+static size_t put_id(uint8_t *p, size_t cap, uint8_t host)
+{
+	uint8_t a4[4] = { 10, 0, 0, host };
+	uint16_t port = 123;
+	size_t n;
+
+	n = put_attr(p, cap, KNTS_A_ASSOC_ADDR4, a4, 4);
+	return n + put_attr(p + n, cap - n, KNTS_A_ASSOC_PORT, &port, 2);
+}
+
+/*
+ * Send @base (@n bytes), which the command must not refuse as invalid,
+ * then @base plus @extra, which it must refuse with EINVAL and an ack.
+ */
+static int expect_refused(int fd, uint8_t cmd, const char *what,
+			  const uint8_t *base, size_t n,
+			  const uint8_t *extra, size_t en, int base_want)
+{
+	uint8_t buf[512];
+	int err, extack, fails = 0;
+
+	err = send_raw(fd, cmd, base, n, &extack);
+	if (err != base_want) {
+		printf("nl_abuse policy: cmd %u without %s: %s, want %s\n", cmd,
+		       what, err ? strerror(-err) : "ok",
+		       base_want ? strerror(-base_want) : "ok");
+		fails++;
+	}
+	memcpy(buf, base, n);
+	memcpy(buf + n, extra, en);
+	err = send_raw(fd, cmd, buf, n + en, &extack);
+	if (err == -EINVAL && extack) {
+		printf("nl_abuse policy: cmd %u with %s: refused (EINVAL, extack)\n",
+		       cmd, what);
+	} else {
+		printf("nl_abuse policy: cmd %u with %s: NOT refused: %s%s\n", cmd,
+		       what, err > 0 ? "no answer" : err ? strerror(-err) : "ok",
+		       extack ? "" : ", no extack");
+		fails++;
+	}
+	return fails;
+}
+
+/* KEYS_SET with @attrs: @want (0: accepted), with an ack when refused. */
+static int expect_nest(int fd, const char *what, const uint8_t *attrs,
+		       size_t n, int want)
+{
+	int err, extack;
+
+	err = send_raw(fd, KNTS_CMD_KEYS_SET, attrs, n, &extack);
+	if (err == want && (!want || extack)) {
+		printf("nl_abuse policy: KEYS_SET with %s: %s\n", what,
+		       want ? "refused (EINVAL, extack)" : "accepted");
+		return 0;
+	}
+	printf("nl_abuse policy: KEYS_SET with %s: %s, want %s\n", what,
+	       err > 0 ? "no answer" : err ? strerror(-err) : "ok",
+	       want ? strerror(-want) : "ok");
+	return 1;
+}
+
+static int do_policy(void)
+{
+	uint8_t base[512], extra[256], key[128], k[KNTS_MASTER_KEY_LEN];
+	uint8_t zero = 0, a4[4] = { 10, 0, 0, 9 };
+	uint32_t id = 1, ifindex = 1;
+	uint64_t u = 1, age = 5;
+	uint16_t port = 123;
+	int fd = open_nl(), fails = 0;
+	size_t n, en, kn;
+
+	if (fd < 0)
+		return 1;
+	/* SERVER_SET takes the server's attributes, no association's. */
+	n = put_attr(base, sizeof(base), KNTS_A_SERVER_ENABLE, &zero, 1);
+	en = put_attr(extra, sizeof(extra), KNTS_A_ASSOC_ADDR4, a4, 4);
+	fails += expect_refused(fd, KNTS_CMD_SERVER_SET, "ASSOC_ADDR4",
+				base, n, extra, en, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_ASSOC_PORT, &port, 2);
+	fails += expect_refused(fd, KNTS_CMD_SERVER_SET, "ASSOC_PORT",
+				base, n, extra, en, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_ASSOC_CLOSED, NULL, 0);
+	fails += expect_refused(fd, KNTS_CMD_SERVER_SET, "ASSOC_CLOSED",
+				base, n, extra, en, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_ASSOC_IFINDEX, &ifindex, 4);
+	fails += expect_refused(fd, KNTS_CMD_SERVER_SET, "ASSOC_IFINDEX",
+				base, n, extra, en, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_KEY_CURRENT, &id, 4);
+	fails += expect_refused(fd, KNTS_CMD_SERVER_SET, "KEY_CURRENT",
+				base, n, extra, en, 0);
+
+	/* ASSOC_SET and ASSOC_DEL take no server attributes. */
+	n = put_id(base, sizeof(base), 9);
+	n += put_attr(base + n, sizeof(base) - n, KNTS_A_ASSOC_CLOSED, NULL, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_SERVER_PORT, &port, 2);
+	fails += expect_refused(fd, KNTS_CMD_ASSOC_SET, "SERVER_PORT",
+				base, n, extra, en, 0);
+	en = put_attr(extra, sizeof(extra), KNTS_A_ASSOC_REQUESTS, &u, 8);
+	fails += expect_refused(fd, KNTS_CMD_ASSOC_SET, "ASSOC_REQUESTS (read-only)",
+				base, n, extra, en, 0);
+	n = put_id(base, sizeof(base), 9);
+	en = put_attr(extra, sizeof(extra), KNTS_A_SERVER_ENABLE, &zero, 1);
+	fails += expect_refused(fd, KNTS_CMD_ASSOC_DEL, "SERVER_ENABLE",
+				base, n, extra, en, 0);
+	fails += expect_refused(fd, KNTS_CMD_ASSOC_DEL, "SERVER_ENABLE",
+				base, n, extra, en, -ENOENT);
+
+	/*
+	 * Nests: a KEYS holds KEY nests only (the nested policy), a KEY no
+	 * read-only AGE. The base: KEY_CURRENT, KEYS { KEY { ID, SECRET } }.
+	 */
+	secret(k, sizeof(k));
+	n = put_attr(base, sizeof(base), KNTS_A_KEY_CURRENT, &id, 4);
+	kn = put_attr(key, sizeof(key), KNTS_A_KEY_ID, &id, 4);
+	kn += put_attr(key + kn, sizeof(key) - kn, KNTS_A_KEY_SECRET, k, sizeof(k));
+	en = put_attr(extra, sizeof(extra), KNTS_A_KEY | NLA_F_NESTED, key, kn);
+	n += put_attr(base + n, sizeof(base) - n, KNTS_A_KEYS | NLA_F_NESTED,
+		      extra, en);
+	fails += expect_nest(fd, "a valid key set", base, n, 0);
+	/* the same key with an AGE */
+	kn += put_attr(key + kn, sizeof(key) - kn, KNTS_A_KEY_AGE, &age, 8);
+	en = put_attr(extra, sizeof(extra), KNTS_A_KEY | NLA_F_NESTED, key, kn);
+	n = put_attr(base, sizeof(base), KNTS_A_KEY_CURRENT, &id, 4);
+	n += put_attr(base + n, sizeof(base) - n, KNTS_A_KEYS | NLA_F_NESTED,
+		      extra, en);
+	fails += expect_nest(fd, "a KEY holding AGE", base, n, -EINVAL);
+	/* KEYS { attribute 2 }: not a KEY */
+	en = put_attr(extra, sizeof(extra), KNTS_A_KEY + 1, &id, 4);
+	n = put_attr(base, sizeof(base), KNTS_A_KEY_CURRENT, &id, 4);
+	n += put_attr(base + n, sizeof(base) - n, KNTS_A_KEYS | NLA_F_NESTED,
+		      extra, en);
+	fails += expect_nest(fd, "a stranger in KEYS", base, n, -EINVAL);
+	close(fd);
+	return fails || S.leaks || S.bad;
+}
+
+/*
+ * Read one part of a dump: the number of messages, and whether any was
+ * flagged NLM_F_DUMP_INTR; 1 in *done at NLMSG_DONE.
+ */
+static int dump_part(int fd, int *intr, int *done)
+{
+	static uint8_t buf[BUF];
+	struct nlmsghdr *h;
+	ssize_t n;
+	size_t rem;
+	int msgs = 0;
+
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	rem = (size_t)n;
+	for (h = (void *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
+		if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = 1;
+		if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+			*done = 1;
+		else
+			msgs++;
+	}
+	return msgs;
+}
+
+/* Dump the associations; between the first two parts, remove one. */
+static int dump_assocs(int fd, int ctl, int change, int *intr)
+{
+	uint8_t msg[64], id[64];
+	struct nlmsghdr *h = (void *)msg;
+	struct genlmsghdr *g = (void *)(msg + NLMSG_HDRLEN);
+	int parts = 0, total = 0, done = 0, m, extack;
+
+	memset(msg, 0, sizeof(msg));
+	h->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	h->nlmsg_type = (uint16_t)family;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	h->nlmsg_seq = ++seq;
+	g->cmd = KNTS_CMD_ASSOC_GET;
+	g->version = KNTS_FAMILY_VERSION;
+	*intr = 0;
+	if (send(fd, msg, h->nlmsg_len, 0) < 0)
+		return -errno;
+	while (!done) {
+		m = dump_part(fd, intr, &done);
+		if (m < 0)
+			return m;
+		total += m;
+		if (++parts == 1 && change &&
+		    send_raw(ctl, KNTS_CMD_ASSOC_DEL, id,
+			     put_id(id, sizeof(id), 1), &extack))
+			return -EIO;
+	}
+	printf("nl_abuse dumpintr: %d associations in %d parts%s, %s\n", total,
+	       parts, change ? " (one removed after the first)" : "",
+	       *intr ? "NLM_F_DUMP_INTR" : "consistent");
+	return parts;
+}
+
+static int do_dumpintr(void)
+{
+	int fd = open_nl(), ctl = open_nl(), extack, err, intr, parts;
+	uint8_t attrs[64];
+	unsigned int i;
+	size_t n;
+
+	if (fd < 0 || ctl < 0)
+		return 1;
+	for (i = 1; i <= KNTS_MAX_ASSOCS; i++) {
+		n = put_id(attrs, sizeof(attrs), (uint8_t)i);
+		n += put_attr(attrs + n, sizeof(attrs) - n, KNTS_A_ASSOC_CLOSED,
+			      NULL, 0);
+		err = send_raw(ctl, KNTS_CMD_ASSOC_SET, attrs, n, &extack);
+		if (err) {
+			printf("nl_abuse dumpintr: ASSOC_SET %u: %s\n", i,
+			       strerror(-err));
+			return 1;
+		}
+	}
+	parts = dump_assocs(fd, ctl, 0, &intr);
+	if (parts < 2 || intr) {
+		printf("nl_abuse dumpintr: want several parts, none flagged\n");
+		return 1;
+	}
+	parts = dump_assocs(fd, ctl, 1, &intr);
+	if (parts < 2 || !intr) {
+		printf("nl_abuse dumpintr: a change between parts was not flagged\n");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -591,7 +854,11 @@ int main(int argc, char **argv)
 		return do_perm(1);
 	if (!strcmp(argv[1], "leak") && argc == 3)
 		return do_leak(argv[2]);
+	if (!strcmp(argv[1], "policy") && argc == 2)
+		return do_policy();
+	if (!strcmp(argv[1], "dumpintr") && argc == 2)
+		return do_dumpintr();
 usage:
-	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | own | leak KEYFILE\n");
+	fprintf(stderr, "usage: nl_abuse fuzz COUNT | perm | own | leak KEYFILE | policy | dumpintr\n");
 	return 2;
 }
