@@ -6,9 +6,10 @@
 # (source routes too), IPv6 extension header chains of every type and
 # length, fragments split at every 8-byte boundary and overlapping, UDP
 # length 0, short and long, checksum 0, partial and bad, GSO from an
-# unprivileged user; server role (plain mode 3 to the port under nts-only)
-# and client role (a forged mode 4 from the protected server), IPv4 and
-# IPv6; then randomly mutated copies. Also: the daemon's reply built from
+# unprivileged user, bursts that a veth's GRO merges (gro_cases.sh);
+# server role (plain mode 3 to the port under nts-only) and client role
+# (a forged mode 4 from the protected server), IPv4 and IPv6; then
+# randomly mutated copies. Also: the daemon's reply built from
 # page fragments (MSG_MORE) is signed, not a BUG; NAKs answer only unicast
 # to this host, and a flood from one source leaves NAKs for the others.
 # The VM runs with panic_on_warn=1 oops=panic.
@@ -17,6 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nts_lab.sh"
 . "$(dirname "$0")/robust_lib.sh"
+. "$(dirname "$0")/gro_cases.sh"
 
 [ -e "$KNTS_KO" ] || skip_all "kmod/knts.ko not built"
 [ -x "$KNTS_ASSOC" ] || skip_all "build/tests/tools/knts-assoc not built (make test-tools)"
@@ -29,7 +31,7 @@ full= mutate=${DIFF_MUTATE:-300} mutate_off=${DIFF_MUTATE_OFF:-300}
 [ "$STRESS" = 1 ] && full=--full mutate=${DIFF_MUTATE:-500000} mutate_off=${DIFF_MUTATE_OFF:-20000}
 seed=${DIFF_SEED:-$RANDOM}
 
-ktap_plan 20
+ktap_plan 26
 knts_unload
 knts_load
 diag "seed $seed, $mutate mutated packets per role and family with knts ($mutate_off without)${full:+, every header length}"
@@ -201,6 +203,24 @@ diag "client role counters: bad_exthdr=$(stat bad_exthdr) bad_udp=$(stat bad_udp
 ok $? "client role: cut-off header chains, bad UDP headers and GSO from the server's port were dropped and counted"
 check "associations removed" sh -c \
 	"ip netns exec '$ns' '$KNTS_ASSOC' del 10.77.0.1 && ip netns exec '$ns' '$KNTS_ASSOC' del fd77::1"
+
+# --- GRO: bursts the receiving veth aggregates (gro_cases.sh) ----------
+gro_lab
+run_show "GRO, server role off: every packet of the bursts delivered, merged by GRO" \
+	gro_cases server off
+check "GRO lab: server role on (nts-only, keys loaded)" sh -c \
+	"ip netns exec '$gr' '$NTSCTL' server enable port 123 policy nts-only &&
+	 ip netns exec '$gr' '$NTSCTL' load-keys '$LAB/ntskeys'"
+run_show "GRO, server role on: no plain request delivered, the merged skbs dropped whole (gso_dropped)" \
+	gro_cases server on
+ip netns exec "$gr" "$NTSCTL" server disable >/dev/null
+run_show "GRO, client role without associations: every reply of the bursts delivered, merged by GRO" \
+	gro_cases client off
+check "GRO lab: client associations to 10.79.0.1 and fd79::1" sh -c \
+	"ip netns exec '$gr' '$KNTS_ASSOC' set 10.79.0.1 keyfile '$LAB/ntskeys' &&
+	 ip netns exec '$gr' '$KNTS_ASSOC' set fd79::1 keyfile '$LAB/ntskeys'"
+run_show "GRO, client role: no forged reply delivered, the merged skbs dropped whole (gso_dropped)" \
+	gro_cases client on
 
 # --- server role: the daemon's reply in page fragments -----------------
 robust_lab

@@ -35,6 +35,7 @@ static void test_decide_now(void)
 {
 	static const enum ntskd_ke_trigger now[] = {
 		NTSKD_KE_START, NTSKD_KE_REFRESH, NTSKD_KE_OPERATOR, NTSKD_KE_GONE,
+		NTSKD_KE_FOLLOW,
 	};
 	struct ntskd_ke_decision d;
 	unsigned int i;

@@ -30,6 +30,8 @@ struct ntskd_client_ke {
 
 	struct knts_ke_result res;
 	struct knts_assoc_id ntp;
+	bool has_prefer;
+	struct knts_assoc_id prefer;	/* try this address of the name first */
 	int err;
 	char msg[320];
 };
@@ -235,6 +237,29 @@ static void ke_on_kick(struct ntskd_timer *t, void *arg)
 		ke_connect(ke);
 }
 
+/* Move the preferred address, if the name still has it, to the front. */
+static void ke_prefer(struct ntskd_client_ke *ke)
+{
+	struct addrinfo *a, *prev = NULL;
+	struct knts_assoc_id id;
+
+	if (!ke->has_prefer)
+		return;
+	for (a = ke->ai; a; prev = a, a = a->ai_next) {
+		if (knts_assoc_id_from_sockaddr(&id, a->ai_addr))
+			continue;
+		id.port = ke->prefer.port;
+		if (!knts_assoc_id_equal(&id, &ke->prefer))
+			continue;
+		if (prev) {
+			prev->ai_next = a->ai_next;
+			a->ai_next = ke->ai;
+			ke->ai = a;
+		}
+		return;
+	}
+}
+
 static void ke_on_host(int gai, struct addrinfo *ai, void *arg)
 {
 	struct ntskd_client_ke *ke = arg;
@@ -246,7 +271,8 @@ static void ke_on_host(int gai, struct addrinfo *ai, void *arg)
 		return;
 	}
 	ke->ai = ai;
-	ke->cur = ai;
+	ke_prefer(ke);
+	ke->cur = ke->ai;
 	ke_connect(ke);
 }
 
@@ -277,6 +303,7 @@ static bool ke_literal(struct ntskd_client_ke *ke)
 struct ntskd_client_ke *ntskd_client_ke_start(struct ntskd_loop *loop,
 					      struct ntskd_resolver *resolver,
 					      const struct ntskd_server_conf *sc,
+					      const struct knts_assoc_id *prefer,
 					      ntskd_client_ke_fn fn, void *arg)
 {
 	struct ntskd_client_ke *ke = calloc(1, sizeof(*ke));
@@ -288,6 +315,10 @@ struct ntskd_client_ke *ntskd_client_ke_start(struct ntskd_loop *loop,
 	ke->sc = sc;
 	ke->fn = fn;
 	ke->arg = arg;
+	if (prefer) {
+		ke->prefer = *prefer;
+		ke->has_prefer = true;
+	}
 	ntskd_timer_init(&ke->timer, ke_on_timer, ke);
 	/* the caller gets its callback from the loop, never from here */
 	ntskd_timer_init(&ke->kick, ke_on_kick, ke);

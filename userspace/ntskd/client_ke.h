@@ -32,10 +32,15 @@ typedef void (*ntskd_client_ke_fn)(int err, const char *msg,
 				   const struct knts_ke_result *res,
 				   const struct knts_assoc_id *ntp, void *arg);
 
-/* NULL when out of memory; otherwise @fn will be called (or cancel). */
+/*
+ * NULL when out of memory; otherwise @fn will be called (or cancel).
+ * @prefer (or NULL): when the host is a name, its address to try first
+ * (the port is ignored): the one the NTP client uses.
+ */
 struct ntskd_client_ke *ntskd_client_ke_start(struct ntskd_loop *loop,
 					      struct ntskd_resolver *resolver,
 					      const struct ntskd_server_conf *sc,
+					      const struct knts_assoc_id *prefer,
 					      ntskd_client_ke_fn fn, void *arg);
 /* Stop it; the callback does not run. */
 void ntskd_client_ke_cancel(struct ntskd_client_ke *ke);

@@ -27,6 +27,7 @@ struct ntskd_ke_decision ntskd_ke_decide(enum ntskd_ke_trigger trigger,
 	case NTSKD_KE_REFRESH:
 	case NTSKD_KE_OPERATOR:
 	case NTSKD_KE_GONE:
+	case NTSKD_KE_FOLLOW:
 		break;
 	case NTSKD_KE_LOW:
 		d.run = productive;
@@ -59,6 +60,8 @@ const char *ntskd_ke_trigger_name(enum ntskd_ke_trigger trigger)
 		return "jar empty";
 	case NTSKD_KE_NAK:
 		return "NTS NAK";
+	case NTSKD_KE_FOLLOW:
+		return "the NTP client uses another address";
 	}
 	return "?";
 }

@@ -39,6 +39,7 @@ enum ntskd_ke_trigger {
 	NTSKD_KE_LOW,
 	NTSKD_KE_EMPTY,
 	NTSKD_KE_NAK,
+	NTSKD_KE_FOLLOW,	/* the NTP client uses another of the name's addresses */
 };
 
 struct ntskd_ke_decision {

@@ -31,6 +31,17 @@
  * long does not hold the NTP client back any longer.
  */
 #define CR_READY_MAX_MS	30000
+/*
+ * A server given by name: its addresses at port 123 are closed at start
+ * (see cr_resolve()); at most this many, and while the name does not
+ * resolve (DNS not up yet at boot) it is tried again after 1 s, then
+ * 1.5 times longer each time, up to 30 s.
+ */
+#define CR_GUESS_MAX		16
+#define CR_RESOLVE_RETRY_S	1
+#define CR_RESOLVE_RETRY_MAX_S	30
+/* While a name has stand-ins next to its keyed association: the audit's pace. */
+#define CR_FOLLOW_MS		10000
 
 struct cr_server {
 	struct ntskd_client_role *role;
@@ -50,6 +61,20 @@ struct cr_server {
 	uint32_t owner_uid;
 	bool has_ntp;				/* the `ntp` option, resolved */
 	struct knts_assoc_id ntp;
+	/*
+	 * Closed stand-ins at a name's addresses before its first NTS-KE
+	 * (assoc is the first of them); removed once NTS-KE says where NTP
+	 * goes (cr_drop_guesses()).
+	 */
+	struct knts_assoc_id guess[CR_GUESS_MAX];
+	uint64_t guess_dropped[CR_GUESS_MAX];	/* req_dropped at the last look */
+	unsigned int n_guess;
+	uint64_t requests;			/* the keyed one's, at the last look */
+	bool has_prefer;			/* the name's address NTP uses */
+	struct knts_assoc_id prefer;
+	struct ntskd_lookup *lookup;		/* resolving the name, or NULL */
+	struct ntskd_timer resolve;		/* the next attempt */
+	unsigned int resolve_fails;
 	unsigned int fails;			/* see client_policy.h */
 	bool settled;				/* first round done */
 };
@@ -244,11 +269,19 @@ static struct cr_server *cr_owner(const struct cr_server *s,
 	struct ntskd_client_role *r = s->role;
 	unsigned int i;
 
-	for (i = 0; i < r->n; i++)
-		if (&r->srv[i] != s && r->srv[i].has_assoc &&
-		    (closed || !r->srv[i].closed) &&
-		    knts_assoc_id_equal(&r->srv[i].assoc, id))
+	for (i = 0; i < r->n; i++) {
+		const struct cr_server *o = &r->srv[i];
+		unsigned int j;
+
+		if (o == s)
+			continue;
+		if (o->has_assoc && (closed || !o->closed) &&
+		    knts_assoc_id_equal(&o->assoc, id))
 			return &r->srv[i];
+		for (j = 0; closed && j < o->n_guess; j++)
+			if (knts_assoc_id_equal(&o->guess[j], id))
+				return &r->srv[i];
+	}
 	return NULL;
 }
 
@@ -262,7 +295,8 @@ static const uint32_t *cr_owner_uid(const struct cr_server *s)
  * the NTP client's requests to it and everything from it until NTS-KE
  * replaces it with a keyed one. Unless another line has that ID already.
  */
-static void cr_close(struct cr_server *s, const struct knts_assoc_id *id)
+/* Install the closed association at @id; 0, or -1 after logging why. */
+static int cr_set_closed(struct cr_server *s, const struct knts_assoc_id *id)
 {
 	struct ntskd_client_role *r = s->role;
 	char a[INET6_ADDRSTRLEN];
@@ -273,7 +307,7 @@ static void cr_close(struct cr_server *s, const struct knts_assoc_id *id)
 	if (cr_owner(s, id, true)) {
 		log_info("server %s: %s port %u is another server line's; not closing it twice",
 			 s->name, a, id->port);
-		return;
+		return -1;
 	}
 	nl = cr_nl(r);
 	err = nl ? knts_nl_assoc_set_closed(nl, id, cr_owner_uid(s)) : -EIO;
@@ -281,13 +315,211 @@ static void cr_close(struct cr_server *s, const struct knts_assoc_id *id)
 		log_err("server %s: cannot install the closed association of %s port %u: %s%s%s: until NTS-KE succeeds, NTP to it is NOT protected",
 			s->name, a, id->port, knts_nl_strerror(err),
 			cr_kmsg(r)[0] ? ": " : "", cr_kmsg(r));
-		return;
+		return -1;
 	}
+	log_info("server %s: NTP to %s port %u is closed until NTS-KE succeeds (no plain NTP goes out, none comes in)",
+		 s->name, a, id->port);
+	return 0;
+}
+
+static void cr_close(struct cr_server *s, const struct knts_assoc_id *id)
+{
+	if (cr_set_closed(s, id))
+		return;
 	s->has_assoc = true;
 	s->closed = true;
 	s->assoc = *id;
-	log_info("server %s: NTP to %s port %u is closed until NTS-KE succeeds (no plain NTP goes out, none comes in)",
-		 s->name, a, id->port);
+}
+
+static void cr_resolve_stop(struct cr_server *s)
+{
+	ntskd_lookup_cancel(s->lookup);
+	s->lookup = NULL;
+	ntskd_timer_cancel(s->role->loop, &s->resolve);
+}
+
+/*
+ * NTS-KE has told where NTP goes (@ntp): the stand-ins at the name's other
+ * addresses go. The NTP client must send to @ntp (chrony, given the name
+ * with `nts`, sends NTP where NTS-KE said, else to the address its NTS-KE
+ * went to, never to the others); a plain client that still sends to
+ * another address of the name gets no NTS from knts there, and its
+ * traffic is no longer dropped either: it is told to change its
+ * configuration. A stand-in at @ntp itself was replaced by the keyed
+ * association.
+ */
+static void cr_drop_guesses(struct cr_server *s, const struct knts_assoc_id *ntp)
+{
+	char a[INET6_ADDRSTRLEN], n[INET6_ADDRSTRLEN];
+	struct knts_nl *nl = cr_nl(s->role);
+	unsigned int i;
+	int err;
+
+	cr_addr(ntp, n, sizeof(n));
+	for (i = 0; i < s->n_guess; i++) {
+		if (knts_assoc_id_equal(&s->guess[i], ntp))
+			continue;
+		cr_addr(&s->guess[i], a, sizeof(a));
+		err = nl ? knts_nl_assoc_del(nl, &s->guess[i]) : -EIO;
+		if (err && err != -ENOENT)
+			log_warn("server %s: cannot remove the closed association of %s port %u: %s",
+				 s->name, a, s->guess[i].port, knts_nl_strerror(err));
+		log_warn("server %s: NTS-KE sends NTP to %s port %u, another host than the name's address %s: NTP to %s port %u is no longer dropped and NOT protected; an NTP client that uses it must use 'server %s' instead",
+			 s->name, n, ntp->port, a, a, s->guess[i].port, n);
+	}
+	s->n_guess = 0;
+}
+
+static int cr_guess_find(const struct cr_server *s, const struct knts_assoc_id *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_guess; i++)
+		if (knts_assoc_id_equal(&s->guess[i], id))
+			return (int)i;
+	return -1;
+}
+
+static void cr_guess_add(struct cr_server *s, const struct knts_assoc_id *id)
+{
+	if (s->n_guess < CR_GUESS_MAX && cr_guess_find(s, id) < 0) {
+		s->guess_dropped[s->n_guess] = 0;
+		s->guess[s->n_guess++] = *id;
+	}
+}
+
+/* What each stand-in has dropped so far: the baseline of cr_follow(). */
+static void cr_guess_baseline(struct cr_server *s)
+{
+	struct knts_nl *nl = cr_nl(s->role);
+	struct knts_assoc_info info;
+	unsigned int i;
+
+	for (i = 0; nl && i < s->n_guess; i++)
+		if (!knts_nl_assoc_get(nl, &s->guess[i], &info))
+			s->guess_dropped[i] = info.req_dropped;
+	s->requests = 0;
+}
+
+/*
+ * NTS-KE sent NTP to @ntp, one of the name's addresses (no record 6 or 7:
+ * the NTS-KE server's own address, as chrony does it). The name's other
+ * addresses are the same server's: an NTP client that sends there would
+ * get plain time from the configured server, so they stay closed. Not
+ * for ever: cr_follow() sees the NTP client's requests dropped there and
+ * runs NTS-KE to that address, which the keyed association then moves to.
+ */
+static void cr_keep_guesses(struct cr_server *s, const struct knts_assoc_id *ntp)
+{
+	char a[INET6_ADDRSTRLEN];
+	int i = cr_guess_find(s, ntp);
+
+	bool moved = i >= 0;
+
+	if (moved)
+		s->guess[i] = s->guess[--s->n_guess];
+	/* the keyed association moves: its old address is a stand-in again */
+	if (s->has_assoc && !s->closed && !knts_assoc_id_equal(&s->assoc, ntp) &&
+	    s->n_guess < CR_GUESS_MAX && !cr_set_closed(s, &s->assoc))
+		cr_guess_add(s, &s->assoc);
+	cr_guess_baseline(s);
+	if (s->n_guess)
+		ntskd_timer_arm(s->role->loop, &s->role->audit, CR_FOLLOW_MS);
+	for (i = 0; moved && i < (int)s->n_guess; i++)
+		log_info("server %s: its address %s stays closed (NTP goes to the address NTS-KE reached); should the NTP client send there, NTS-KE follows it",
+			 s->name, cr_addr(&s->guess[i], a, sizeof(a)));
+}
+
+/*
+ * From the audit: the NTP client sends to a stand-in (its requests are
+ * dropped there) and not to the keyed association: NTS-KE to that
+ * address, so that knts protects the address the NTP client uses.
+ */
+static void cr_follow(struct cr_server *s, const struct knts_assoc_info *keyed,
+		      const struct knts_assoc_info *guess, unsigned int i)
+{
+	char a[INET6_ADDRSTRLEN], k[INET6_ADDRSTRLEN];
+	bool idle = keyed->requests == s->requests;
+	bool used = guess->req_dropped > s->guess_dropped[i];
+
+	s->requests = keyed->requests;
+	s->guess_dropped[i] = guess->req_dropped;
+	if (!used || !idle || s->ke || s->rekey_pending)
+		return;
+	log_warn("server %s: the NTP client sends to %s, not to %s: NTS-KE to %s, so that knts protects the address it uses",
+		 s->name, cr_addr(&s->guess[i], a, sizeof(a)),
+		 cr_addr(&s->assoc, k, sizeof(k)), a);
+	s->prefer = s->guess[i];
+	s->has_prefer = true;
+	cr_arm(s, 0, NTSKD_KE_FOLLOW, true);
+}
+
+static void cr_resolve(struct cr_server *s);
+
+static void cr_on_resolve_timer(struct ntskd_timer *t, void *arg)
+{
+	cr_resolve(arg);
+}
+
+static void cr_on_resolved(int gai, struct addrinfo *ai, void *arg)
+{
+	struct cr_server *s = arg;
+	const struct addrinfo *a;
+	struct knts_assoc_id id;
+	unsigned int i, found = 0;
+	uint64_t delay;
+
+	s->lookup = NULL;
+	if (!gai) {
+		for (a = ai; a && s->n_guess < CR_GUESS_MAX; a = a->ai_next) {
+			if (knts_assoc_id_from_sockaddr(&id, a->ai_addr))
+				continue;
+			id.port = 123;
+			for (i = 0; i < s->n_guess; i++)
+				if (knts_assoc_id_equal(&s->guess[i], &id))
+					break;
+			if (i < s->n_guess)
+				continue;
+			found++;
+			if (cr_set_closed(s, &id))
+				continue;
+			s->guess[s->n_guess++] = id;
+		}
+		freeaddrinfo(ai);
+	}
+	if (found) {
+		if (s->n_guess && !s->has_assoc) {
+			s->has_assoc = true;
+			s->closed = true;
+			s->assoc = s->guess[0];
+		}
+		log_info("server %s: resolved to %u addresses; %u closed until NTS-KE says where NTP goes",
+			 s->name, found, s->n_guess);
+		return;
+	}
+	s->resolve_fails++;
+	delay = ntskd_ke_backoff_ms(s->resolve_fails, CR_RESOLVE_RETRY_S,
+				    CR_RESOLVE_RETRY_MAX_S);
+	log_warn("server %s: cannot resolve its name (%s): until it resolves or NTS-KE succeeds, NTP to it is NOT protected; trying again in %.1f s (attempt %u)",
+		 s->name, gai ? gai_strerror(gai) : "no IPv4 or IPv6 address",
+		 (double)delay / 1000, s->resolve_fails);
+	ntskd_timer_arm(s->role->loop, &s->resolve, delay);
+}
+
+/*
+ * A server given by name, with no `ntp` and nothing in client-state: its
+ * NTP address is not known before NTS-KE. Close every address the name
+ * resolves to (both families) at port 123: where NTP goes when NTS-KE
+ * names no other server (no record 6 or 7), as chrony does it.
+ */
+static void cr_resolve(struct cr_server *s)
+{
+	if (s->lookup || (s->has_assoc && !s->closed))
+		return;
+	s->lookup = ntskd_resolve(s->role->resolver, s->conf->host, 123,
+				  SOCK_DGRAM, cr_on_resolved, s);
+	if (!s->lookup)
+		cr_on_resolved(EAI_SYSTEM, NULL, s);
 }
 
 /* Where the NTP client sends before any NTS-KE told us: see cr_adopt(). */
@@ -330,6 +562,20 @@ static void cr_install(struct cr_server *s, const struct knts_ke_result *res,
 			  cr_kmsg(r)[0] ? ": " : "", cr_kmsg(r));
 		return;
 	}
+	cr_resolve_stop(s);
+	/* a refresh to the same address, or a move among the name's */
+	if (s->n_guess && (cr_guess_find(s, ntp) >= 0 ||
+			   (s->has_assoc && knts_assoc_id_equal(&s->assoc, ntp)))) {
+		cr_keep_guesses(s, ntp);
+		/* the stand-ins and a moved keyed one are dealt with */
+		s->has_assoc = false;
+	} else if (s->n_guess) {
+		cr_drop_guesses(s, ntp);
+		s->has_assoc = false;
+	}
+	/* later exchanges go to the address NTP uses first */
+	s->prefer = *ntp;
+	s->has_prefer = true;
 	if (s->has_assoc && !knts_assoc_id_equal(&s->assoc, ntp)) {
 		cr_addr(&s->assoc, old, sizeof(old));
 		err = knts_nl_assoc_del(nl, &s->assoc);
@@ -386,7 +632,9 @@ static void cr_run(struct cr_server *s, enum ntskd_ke_trigger why)
 	log_info("server %s: NTS-KE (%s)%s", s->name, ntskd_ke_trigger_name(why),
 		 s->fails ? ", after failures" : "");
 	s->ke_why = why;
-	s->ke = ntskd_client_ke_start(r->loop, r->resolver, s->conf, cr_ke_done, s);
+	s->ke = ntskd_client_ke_start(r->loop, r->resolver, s->conf,
+				      s->has_prefer ? &s->prefer : NULL,
+				      cr_ke_done, s);
 	if (!s->ke)
 		cr_failed(s, "out of memory");
 }
@@ -627,6 +875,25 @@ static void cr_audit_now(struct ntskd_client_role *r)
 			cr_rekey(s, NTSKD_KE_EMPTY, 0);
 		}
 	}
+	/* a name's stand-ins: still there, and is the NTP client using one? */
+	for (i = 0; i < r->n; i++) {
+		struct cr_server *s = &r->srv[i];
+		const struct knts_assoc_info *keyed, *info;
+		unsigned int j;
+
+		keyed = s->has_assoc && !s->closed ? cr_dump_find(d, &s->assoc) : NULL;
+		for (j = 0; j < s->n_guess; j++) {
+			info = cr_dump_find(d, &s->guess[j]);
+			if (!info) {
+				if (!s->has_assoc || !knts_assoc_id_equal(&s->assoc, &s->guess[j]))
+					cr_set_closed(s, &s->guess[j]);
+			} else if (keyed) {
+				cr_follow(s, keyed, info, j);
+			}
+		}
+		if (keyed && s->n_guess)
+			ntskd_timer_arm(r->loop, &r->audit, CR_FOLLOW_MS);
+	}
 	/* gone without our doing: the module may have been reloaded */
 	if (gone || !r->events)
 		cr_events_open(r);
@@ -684,8 +951,7 @@ static void cr_adopt(struct ntskd_client_role *r)
 			else if (cr_guess_ntp(s, id, &guess))
 				cr_close(s, &guess);
 			else
-				log_warn("server %s: its NTP address is not known before NTS-KE (a name, and no client-state): until then NTP to it is NOT protected; give it with 'ntp ADDR'",
-					 s->name);
+				cr_resolve(s);
 			cr_arm(s, 0, NTSKD_KE_START, true);
 			continue;
 		}
@@ -808,6 +1074,7 @@ static int cr_server_init(struct ntskd_client_role *r, struct cr_server *s,
 		snprintf(s->name, sizeof(s->name), "%s", conf->host);
 	ntskd_timer_init(&s->next, cr_on_next, s);
 	ntskd_timer_init(&s->nak, cr_on_nak_timer, s);
+	ntskd_timer_init(&s->resolve, cr_on_resolve_timer, s);
 	if (conf->noverify)
 		log_warn("server %s (line %u): WARNING: noverify: its certificate will NOT be checked; anyone on the path can pose as this server and set our clock. For labs only.",
 			 s->name, conf->line);
@@ -888,6 +1155,7 @@ void ntskd_client_role_stop(struct ntskd_client_role *r)
 			continue;
 		ntskd_timer_cancel(r->loop, &s->next);
 		ntskd_timer_cancel(r->loop, &s->nak);
+		cr_resolve_stop(s);
 		ntskd_client_ke_cancel(s->ke);
 	}
 	ntskd_timer_cancel(r->loop, &r->audit);

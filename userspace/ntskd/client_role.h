@@ -10,7 +10,11 @@
  * parallel. Before that, each of the others gets a closed association
  * (no keys: the kernel drops every request to it and every reply from
  * it) at its NTP address, unless `plain-until-nts`: fail closed before
- * the first NTS-KE. Every association carries the line's socket owner. NTS-KE again on the kernel's events (cookies low, jar empty,
+ * the first NTS-KE. A server given by name whose NTP address is not
+ * known gets one at every address the name resolves to (resolution
+ * retried while it fails); after NTS-KE the name's other addresses stay
+ * closed, and the keyed association follows the NTP client to the one
+ * it uses (see cr_keep_guesses() and ntskd.conf(5)). Every association carries the line's socket owner. NTS-KE again on the kernel's events (cookies low, jar empty,
  * NAK not followed by a verified reply), every `refresh` seconds, when
  * ntsctl refresh or SIGUSR1 asks, and when an association has gone;
  * client_policy.h says when exactly, and how failures back off. A check
