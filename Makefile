@@ -59,6 +59,10 @@ NTSCTL_SRCS := $(wildcard userspace/ntsctl/*.c)
 NTSKD_SRCS := $(wildcard userspace/ntskd/*.c)
 NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# knts's AES-NI core is x86-64 code (its kernel build is x86-64 only too).
+ifneq ($(shell uname -m),x86_64)
+UNIT_SRCS := $(filter-out tests/unit/test_siv_aesni.c,$(UNIT_SRCS))
+endif
 # Tools the selftests run in the VM (not installed: test-only).
 TOOL_SRCS := tests/tools/knts-assoc.c
 
@@ -172,6 +176,9 @@ UNIT_EXTRA_test_ke_listen := userspace/ntskd/ke_listen.c userspace/ntskd/loop.c 
 UNIT_EXTRA_test_file_watch := userspace/ntskd/file_watch.c userspace/ntskd/loop.c \
 	userspace/ntskd/log.c
 UNIT_EXTRA_test_log := userspace/ntskd/log.c
+# The AES-NI core, with the vector flags its kernel build has (kmod/Kbuild).
+UNIT_EXTRA_test_siv_aesni := kmod/siv_aesni.c
+$(B)/tests/test_siv_aesni: private CFLAGS += -msse2 -mssse3 -maes
 UNIT_EXTRA_test_privdrop := userspace/ntskd/privdrop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.c \
 	userspace/ntskd/masterkeys.c userspace/ntskd/config.c userspace/ntskd/log.c

@@ -16,6 +16,9 @@
 
 #include "compat.h"
 #include "siv.h"
+#if IS_ENABLED(CONFIG_X86_64)
+#include "siv_aesni.h"
+#endif
 
 #define KNTS_SIV_BLOCK		16
 
@@ -30,6 +33,11 @@ struct knts_siv_key {
 	u8 d_empty[KNTS_SIV_BLOCK];
 	struct compat_aes_key mac;	/* lib schedules of K1 and K2 */
 	struct compat_aes_key ctr;
+#if IS_ENABLED(CONFIG_X86_64)
+	/* the aesni backend's form, when the FPU was usable at prepare */
+	struct knts_aesni_key ni;
+	bool ni_ok;
+#endif
 };
 
 /* Any context; 0 or -EINVAL for a key length AES-SIV does not have. */

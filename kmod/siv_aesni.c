@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AES-SIV-CMAC (RFC 5297) on AES-NI: knts's own core, x86-64 only.
+ *
+ * This file is built with SSE, SSSE3 and AES-NI enabled (kmod/Kbuild),
+ * so the compiler may use vector registers anywhere in it: every
+ * function here must run between kernel_fpu_begin() and
+ * kernel_fpu_end(). siv.c opens one such section per packet leg
+ * (knts_siv_begin()) or per operation, and only when
+ * crypto_simd_usable(); it takes lib/crypto AES otherwise.
+ *
+ * GCC's builtins are used instead of <wmmintrin.h>, which the kernel's
+ * include path does not have; the vector types are GCC vector
+ * extensions. The schedule of a key is copied into a local, aligned
+ * array once per operation (the stored one may be unaligned, and legacy
+ * SSE memory operands must be aligned) and zeroed again afterwards.
+ */
+#include <linux/compiler.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <asm/unaligned.h>
+
+#include "siv_aesni.h"
+
+/*
+ * sparse knows neither GCC's vector extensions nor the x86 builtins; it
+ * checks the declarations (siv_aesni.h) and gcc, with -Werror, the code.
+ */
+#ifndef __CHECKER__
+
+typedef long long v2di __attribute__((__vector_size__(16)));
+typedef int v4si __attribute__((__vector_size__(16)));
+typedef char v16qi __attribute__((__vector_size__(16)));
+
+#define aesenc(x, k)		__builtin_ia32_aesenc128((x), (k))
+#define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
+#define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
+#define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
+#define pshufb(x, m)		((v2di)__builtin_ia32_pshufb128((v16qi)(x), (m)))
+#define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
+#define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
+#define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
+#ifdef __clang__
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128_byteshift((x), (bytes))
+#else
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128((x), (bytes) * 8)
+#endif
+
+/* Byte order reversed: big-endian 128-bit values to little-endian. */
+static const v16qi ni_bswap = {
+	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+};
+
+static __always_inline v2di ld(const void *p)
+{
+	return (v2di)__builtin_ia32_loaddqu((const char *)p);
+}
+
+static __always_inline void st(void *p, v2di x)
+{
+	__builtin_ia32_storedqu((char *)p, (v16qi)x);
+}
+
+/* A schedule as the rounds use it: aligned, in registers if it fits. */
+struct ni_sched {
+	v2di rk[KNTS_AESNI_MAX_RK];
+	unsigned int nr;
+};
+
+static __always_inline void sched_load(struct ni_sched *s,
+				       const struct knts_aesni_ks *ks)
+{
+	unsigned int i;
+
+	/* All 15, whatever the rounds: no branch, the struct has them. */
+	s->nr = ks->nr;
+	for (i = 0; i < KNTS_AESNI_MAX_RK; i++)
+		s->rk[i] = ld(ks->rk[i]);
+}
+
+/* The local copy of a schedule held key material: zero it. */
+static __always_inline void sched_wipe(struct ni_sched *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < KNTS_AESNI_MAX_RK; i++)
+		s->rk[i] = (v2di){ 0, 0 };
+	barrier_data(s);
+}
+
+static __always_inline v2di enc(const struct ni_sched *s, v2di x)
+{
+	x ^= s->rk[0];
+	x = aesenc(x, s->rk[1]);
+	x = aesenc(x, s->rk[2]);
+	x = aesenc(x, s->rk[3]);
+	x = aesenc(x, s->rk[4]);
+	x = aesenc(x, s->rk[5]);
+	x = aesenc(x, s->rk[6]);
+	x = aesenc(x, s->rk[7]);
+	x = aesenc(x, s->rk[8]);
+	x = aesenc(x, s->rk[9]);
+	if (s->nr > 10) {
+		x = aesenc(x, s->rk[10]);
+		x = aesenc(x, s->rk[11]);
+		if (s->nr > 12) {
+			x = aesenc(x, s->rk[12]);
+			x = aesenc(x, s->rk[13]);
+			return aesenclast(x, s->rk[14]);
+		}
+		return aesenclast(x, s->rk[12]);
+	}
+	return aesenclast(x, s->rk[10]);
+}
+
+/* Multiply by x in GF(2^128), RFC 5297 dbl, big-endian; no branch. */
+static __always_inline v2di dbl(v2di x)
+{
+	v2di le = pshufb(x, ni_bswap);
+	v2di carry = psrlq(le, 63);
+	v2di top = psrad(pshufd(le, 0xff), 31);
+
+	le = psllq(le, 1) | pslldq(carry, 8);
+	le ^= top & (v2di){ 0x87, 0 };
+	return pshufb(le, ni_bswap);
+}
+
+/* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */
+static __always_inline v2di prefix_xor(v2di k)
+{
+	k ^= pslldq(k, 4);
+	return k ^ pslldq(k, 8);
+}
+
+#define EXP128(i, rcon) \
+	(rk[i] = prefix_xor(rk[(i) - 1]) ^ \
+		 pshufd(keygen(rk[(i) - 1], (rcon)), 0xff))
+
+static void expand128(struct knts_aesni_ks *ks, const u8 *key)
+{
+	v2di rk[11];
+	unsigned int i;
+
+	rk[0] = ld(key);
+	EXP128(1, 0x01);
+	EXP128(2, 0x02);
+	EXP128(3, 0x04);
+	EXP128(4, 0x08);
+	EXP128(5, 0x10);
+	EXP128(6, 0x20);
+	EXP128(7, 0x40);
+	EXP128(8, 0x80);
+	EXP128(9, 0x1b);
+	EXP128(10, 0x36);
+	for (i = 0; i < 11; i++) {
+		st(ks->rk[i], rk[i]);
+		rk[i] = (v2di){ 0, 0 };
+	}
+	barrier_data(rk);
+	ks->nr = 10;
+}
+
+/* Round keys 2i and 2i+1 of AES-256 from the two before them. */
+#define EXP256(i, rcon) do { \
+	rk[2 * (i)] = prefix_xor(rk[2 * (i) - 2]) ^ \
+		      pshufd(keygen(rk[2 * (i) - 1], (rcon)), 0xff); \
+	if (2 * (i) + 1 < 15) \
+		rk[2 * (i) + 1] = prefix_xor(rk[2 * (i) - 1]) ^ \
+				  pshufd(keygen(rk[2 * (i)], 0), 0xaa); \
+} while (0)
+
+static void expand256(struct knts_aesni_ks *ks, const u8 *key)
+{
+	v2di rk[15];
+	unsigned int i;
+
+	rk[0] = ld(key);
+	rk[1] = ld(key + 16);
+	EXP256(1, 0x01);
+	EXP256(2, 0x02);
+	EXP256(3, 0x04);
+	EXP256(4, 0x08);
+	EXP256(5, 0x10);
+	EXP256(6, 0x20);
+	EXP256(7, 0x40);
+	for (i = 0; i < 15; i++) {
+		st(ks->rk[i], rk[i]);
+		rk[i] = (v2di){ 0, 0 };
+	}
+	barrier_data(rk);
+	ks->nr = 14;
+}
+
+/*
+ * AES-192 (AES-SIV-CMAC-384, rare): FIPS-197's word by word expansion,
+ * with aeskeygenassist as the S-box. It leaves lane 0 = SubWord(X1) and
+ * lane 1 = RotWord(SubWord(X1)) for the word X1 in lane 1.
+ */
+static void expand192(struct knts_aesni_ks *ks, const u8 *key)
+{
+	static const u8 rcon[8] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+	u32 w[52];
+	unsigned int i;
+	v4si t;
+
+	for (i = 0; i < 6; i++)
+		w[i] = get_unaligned_le32(key + 4 * i);
+	for (i = 6; i < 52; i++) {
+		if (i % 6 == 0) {
+			t = (v4si){ 0, (int)w[i - 1], 0, 0 };
+			t = (v4si)keygen((v2di)t, 0);
+			w[i] = w[i - 6] ^ (u32)t[1] ^ rcon[i / 6 - 1];
+		} else {
+			w[i] = w[i - 6] ^ w[i - 1];
+		}
+	}
+	memcpy(ks->rk, w, sizeof(w));
+	memzero_explicit(w, sizeof(w));
+	ks->nr = 12;
+}
+
+static void expand(struct knts_aesni_ks *ks, const u8 *key, unsigned int len)
+{
+	if (len == 16)
+		expand128(ks, key);
+	else if (len == 24)
+		expand192(ks, key);
+	else
+		expand256(ks, key);
+}
+
+void knts_aesni_prepare(struct knts_aesni_key *k, const u8 *key,
+			unsigned int key_len, bool need_ctr, bool need_empty)
+{
+	unsigned int half = key_len / 2;
+	struct ni_sched s;
+	v2di l, k1, k2, d0, pad;
+
+	expand(&k->mac, key, half);
+	k->has_ctr = need_ctr;
+	if (need_ctr)
+		expand(&k->ctr, key + half, half);
+	sched_load(&s, &k->mac);
+	/* L = E(0^128); the subkeys; D0 = CMAC(0^128) = E(0 ^ K1). */
+	l = enc(&s, (v2di){ 0, 0 });
+	k1 = dbl(l);
+	k2 = dbl(k1);
+	d0 = enc(&s, k1);
+	st(k->k1, k1);
+	st(k->k2, k2);
+	st(k->d0, d0);
+	k->has_d_empty = need_empty;
+	if (need_empty) {
+		/* CMAC(""): the padded block 10^127 takes K2. */
+		pad = k2 ^ (v2di){ 0x80, 0 };
+		st(k->d_empty, dbl(d0) ^ enc(&s, pad));
+	}
+	sched_wipe(&s);
+	l = (v2di){ 0, 0 };
+	barrier_data(&l);
+}
+
+void knts_aesni_wipe(struct knts_aesni_key *k)
+{
+	unsigned int i, n = k->mac.nr + 1;
+
+	for (i = 0; i < n && i < KNTS_AESNI_MAX_RK; i++)
+		st(k->mac.rk[i], (v2di){ 0, 0 });
+	if (k->has_ctr) {
+		n = k->ctr.nr + 1;
+		for (i = 0; i < n && i < KNTS_AESNI_MAX_RK; i++)
+			st(k->ctr.rk[i], (v2di){ 0, 0 });
+	}
+	st(k->k1, (v2di){ 0, 0 });
+	st(k->k2, (v2di){ 0, 0 });
+	st(k->d0, (v2di){ 0, 0 });
+	st(k->d_empty, (v2di){ 0, 0 });
+	k->mac.nr = 0;
+	k->ctr.nr = 0;
+	k->has_ctr = false;
+	k->has_d_empty = false;
+	barrier_data(k);
+}
+
+/* CBC-MAC continued from @x over @n complete blocks at @m. */
+static __always_inline v2di cbcmac(const struct ni_sched *s, v2di x,
+				   const u8 *m, size_t n)
+{
+	for (; n; n--, m += 16)
+		x = enc(s, x ^ ld(m));
+	return x;
+}
+
+/*
+ * CMAC's last block, 0 to 16 bytes at @m, from the chain value @x: a
+ * complete block takes K1, a padded one K2 (RFC 4493).
+ */
+static __always_inline v2di cmac_last(const struct ni_sched *s, v2di x,
+				      const u8 *m, size_t len, v2di k1, v2di k2)
+{
+	u8 b[16] __aligned(16);
+	v2di blk;
+
+	if (len == 16)
+		return enc(s, x ^ ld(m) ^ k1);
+	st(b, (v2di){ 0, 0 });
+	memcpy(b, m, len);
+	b[len] = 0x80;
+	blk = ld(b);
+	st(b, (v2di){ 0, 0 });
+	barrier_data(b);
+	return enc(s, x ^ blk ^ k2);
+}
+
+static __always_inline v2di cmac(const struct ni_sched *s, const u8 *m,
+				 size_t len, v2di k1, v2di k2)
+{
+	size_t full = len ? (len - 1) / 16 : 0;
+	v2di x = cbcmac(s, (v2di){ 0, 0 }, m, full);
+
+	return cmac_last(s, x, m + 16 * full, len - 16 * full, k1, k2);
+}
+
+/*
+ * CMAC of @m (@len >= 16) with @d xored into its last 16 bytes (S2V's
+ * xorend): the blocks those bytes touch go through a local copy.
+ */
+static v2di cmac_xorend(const struct ni_sched *s, const u8 *m, size_t len,
+			v2di d, v2di k1, v2di k2)
+{
+	size_t head = (len - 16) & ~(size_t)15;
+	size_t tail = len - head;	/* 16 to 31 bytes */
+	u8 b[32] __aligned(16);
+	v2di x;
+
+	x = cbcmac(s, (v2di){ 0, 0 }, m, head / 16);
+	memcpy(b, m + head, tail);
+	st(b + tail - 16, ld(b + tail - 16) ^ d);
+	if (tail > 16) {
+		x = cbcmac(s, x, b, 1);
+		x = cmac_last(s, x, b + 16, tail - 16, k1, k2);
+	} else {
+		x = cmac_last(s, x, b, 16, k1, k2);
+	}
+	st(b, (v2di){ 0, 0 });
+	st(b + 16, (v2di){ 0, 0 });
+	barrier_data(b);
+	return x;
+}
+
+void knts_aesni_s2v(const struct knts_aesni_key *k,
+		    const struct knts_siv_ad *ad, unsigned int n_ad,
+		    const u8 *pt, size_t len, u8 v[16])
+{
+	v2di k1 = ld(k->k1), k2 = ld(k->k2), d, t;
+	struct ni_sched s;
+	unsigned int i = 0;
+	u8 b[16] __aligned(16);
+
+	sched_load(&s, &k->mac);
+	if (k->has_d_empty && n_ad && !ad[0].len) {
+		d = ld(k->d_empty);
+		i = 1;
+	} else {
+		d = ld(k->d0);
+	}
+	for (; i < n_ad; i++)
+		d = dbl(d) ^ cmac(&s, ad[i].data, ad[i].len, k1, k2);
+	if (len >= 16) {
+		t = cmac_xorend(&s, pt, len, d, k1, k2);
+	} else {
+		/* dbl(D) xor pad(Sn): one complete block, so K1. */
+		st(b, (v2di){ 0, 0 });
+		memcpy(b, pt, len);
+		b[len] = 0x80;
+		t = enc(&s, dbl(d) ^ ld(b) ^ k1);
+		st(b, (v2di){ 0, 0 });
+		barrier_data(b);
+	}
+	st(v, t);
+	sched_wipe(&s);
+}
+
+void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
+		    const u8 *in, u8 *out, size_t len)
+{
+	/* Q = V with bits 63 and 31 cleared (RFC 5297 s2.5). */
+	const v2di clear = (v2di)(v16qi){
+		-1, -1, -1, -1, -1, -1, -1, -1,
+		0x7f, -1, -1, -1, 0x7f, -1, -1, -1 };
+	struct ni_sched s;
+	u8 b[16] __aligned(16);
+	v2di ctr, ks;
+
+	if (!len)
+		return;
+	sched_load(&s, &k->ctr);
+	/*
+	 * Little-endian, so that one 32-bit add increments it: the low 32
+	 * bits start below 2^31 and a message is far shorter than 2^31
+	 * blocks, so the carry the 128-bit addition might need never comes.
+	 */
+	ctr = pshufb(ld(v) & clear, ni_bswap);
+	for (; len >= 16; len -= 16, in += 16, out += 16) {
+		ks = enc(&s, pshufb(ctr, ni_bswap));
+		st(out, ld(in) ^ ks);
+		ctr = (v2di)((v4si)ctr + (v4si){ 1, 0, 0, 0 });
+	}
+	if (len) {
+		st(b, (v2di){ 0, 0 });
+		memcpy(b, in, len);
+		st(b, ld(b) ^ enc(&s, pshufb(ctr, ni_bswap)));
+		memcpy(out, b, len);
+		st(b, (v2di){ 0, 0 });
+		barrier_data(b);
+	}
+	sched_wipe(&s);
+}
+
+#endif /* __CHECKER__ */
