@@ -11,9 +11,8 @@
  *
  * GCC's builtins are used instead of <wmmintrin.h>, which the kernel's
  * include path does not have; the vector types are GCC vector
- * extensions. The schedule of a key is copied into a local, aligned
- * array once per operation (the stored one may be unaligned, and legacy
- * SSE memory operands must be aligned) and zeroed again afterwards.
+ * extensions. Round keys are used in place, 16-byte aligned (see
+ * siv_aesni.h), so no copy of a schedule is left on the stack.
  */
 #include <linux/compiler.h>
 #include <linux/string.h>
@@ -61,56 +60,33 @@ static __always_inline void st(void *p, v2di x)
 	__builtin_ia32_storedqu((char *)p, (v16qi)x);
 }
 
-/* A schedule as the rounds use it: aligned, in registers if it fits. */
-struct ni_sched {
-	v2di rk[KNTS_AESNI_MAX_RK];
-	unsigned int nr;
-};
-
-static __always_inline void sched_load(struct ni_sched *s,
-				       const struct knts_aesni_ks *ks)
+/* The round keys of @ks, in place (16-byte aligned, siv_aesni.h). */
+static __always_inline v2di enc(const struct knts_aesni_ks *ks, v2di x)
 {
-	unsigned int i;
+	const v2di *rk = (const v2di *)ks->rk;
+	unsigned int nr = ks->nr;
 
-	/* All 15, whatever the rounds: no branch, the struct has them. */
-	s->nr = ks->nr;
-	for (i = 0; i < KNTS_AESNI_MAX_RK; i++)
-		s->rk[i] = ld(ks->rk[i]);
-}
-
-/* The local copy of a schedule held key material: zero it. */
-static __always_inline void sched_wipe(struct ni_sched *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < KNTS_AESNI_MAX_RK; i++)
-		s->rk[i] = (v2di){ 0, 0 };
-	barrier_data(s);
-}
-
-static __always_inline v2di enc(const struct ni_sched *s, v2di x)
-{
-	x ^= s->rk[0];
-	x = aesenc(x, s->rk[1]);
-	x = aesenc(x, s->rk[2]);
-	x = aesenc(x, s->rk[3]);
-	x = aesenc(x, s->rk[4]);
-	x = aesenc(x, s->rk[5]);
-	x = aesenc(x, s->rk[6]);
-	x = aesenc(x, s->rk[7]);
-	x = aesenc(x, s->rk[8]);
-	x = aesenc(x, s->rk[9]);
-	if (s->nr > 10) {
-		x = aesenc(x, s->rk[10]);
-		x = aesenc(x, s->rk[11]);
-		if (s->nr > 12) {
-			x = aesenc(x, s->rk[12]);
-			x = aesenc(x, s->rk[13]);
-			return aesenclast(x, s->rk[14]);
+	x ^= rk[0];
+	x = aesenc(x, rk[1]);
+	x = aesenc(x, rk[2]);
+	x = aesenc(x, rk[3]);
+	x = aesenc(x, rk[4]);
+	x = aesenc(x, rk[5]);
+	x = aesenc(x, rk[6]);
+	x = aesenc(x, rk[7]);
+	x = aesenc(x, rk[8]);
+	x = aesenc(x, rk[9]);
+	if (nr > 10) {
+		x = aesenc(x, rk[10]);
+		x = aesenc(x, rk[11]);
+		if (nr > 12) {
+			x = aesenc(x, rk[12]);
+			x = aesenc(x, rk[13]);
+			return aesenclast(x, rk[14]);
 		}
-		return aesenclast(x, s->rk[12]);
+		return aesenclast(x, rk[12]);
 	}
-	return aesenclast(x, s->rk[10]);
+	return aesenclast(x, rk[10]);
 }
 
 /* Multiply by x in GF(2^128), RFC 5297 dbl, big-endian; no branch. */
@@ -138,8 +114,7 @@ static __always_inline v2di prefix_xor(v2di k)
 
 static void expand128(struct knts_aesni_ks *ks, const u8 *key)
 {
-	v2di rk[11];
-	unsigned int i;
+	v2di *rk = (v2di *)ks->rk;
 
 	rk[0] = ld(key);
 	EXP128(1, 0x01);
@@ -152,11 +127,6 @@ static void expand128(struct knts_aesni_ks *ks, const u8 *key)
 	EXP128(8, 0x80);
 	EXP128(9, 0x1b);
 	EXP128(10, 0x36);
-	for (i = 0; i < 11; i++) {
-		st(ks->rk[i], rk[i]);
-		rk[i] = (v2di){ 0, 0 };
-	}
-	barrier_data(rk);
 	ks->nr = 10;
 }
 
@@ -171,8 +141,7 @@ static void expand128(struct knts_aesni_ks *ks, const u8 *key)
 
 static void expand256(struct knts_aesni_ks *ks, const u8 *key)
 {
-	v2di rk[15];
-	unsigned int i;
+	v2di *rk = (v2di *)ks->rk;
 
 	rk[0] = ld(key);
 	rk[1] = ld(key + 16);
@@ -183,11 +152,6 @@ static void expand256(struct knts_aesni_ks *ks, const u8 *key)
 	EXP256(5, 0x10);
 	EXP256(6, 0x20);
 	EXP256(7, 0x40);
-	for (i = 0; i < 15; i++) {
-		st(ks->rk[i], rk[i]);
-		rk[i] = (v2di){ 0, 0 };
-	}
-	barrier_data(rk);
 	ks->nr = 14;
 }
 
@@ -233,57 +197,56 @@ void knts_aesni_prepare(struct knts_aesni_key *k, const u8 *key,
 			unsigned int key_len, bool need_ctr, bool need_empty)
 {
 	unsigned int half = key_len / 2;
-	struct ni_sched s;
-	v2di l, k1, k2, d0, pad;
+	v2di k1, k2, d0;
 
 	expand(&k->mac, key, half);
 	k->has_ctr = need_ctr;
 	if (need_ctr)
 		expand(&k->ctr, key + half, half);
-	sched_load(&s, &k->mac);
 	/* L = E(0^128); the subkeys; D0 = CMAC(0^128) = E(0 ^ K1). */
-	l = enc(&s, (v2di){ 0, 0 });
-	k1 = dbl(l);
+	k1 = dbl(enc(&k->mac, (v2di){ 0, 0 }));
 	k2 = dbl(k1);
-	d0 = enc(&s, k1);
-	st(k->k1, k1);
-	st(k->k2, k2);
-	st(k->d0, d0);
+	d0 = enc(&k->mac, k1);
+	*(v2di *)k->k1 = k1;
+	*(v2di *)k->k2 = k2;
+	*(v2di *)k->d0 = d0;
 	k->has_d_empty = need_empty;
-	if (need_empty) {
-		/* CMAC(""): the padded block 10^127 takes K2. */
-		pad = k2 ^ (v2di){ 0x80, 0 };
-		st(k->d_empty, dbl(d0) ^ enc(&s, pad));
+	/* CMAC(""): the padded block 10^127 takes K2. */
+	if (need_empty)
+		*(v2di *)k->d_empty = dbl(d0) ^
+				      enc(&k->mac, k2 ^ (v2di){ 0x80, 0 });
+}
+
+static __always_inline void ks_wipe(struct knts_aesni_ks *ks)
+{
+	v2di *rk = (v2di *)ks->rk;
+	unsigned int i;
+
+	for (i = 0; i < 11; i++)
+		rk[i] = (v2di){ 0, 0 };
+	if (ks->nr > 10) {
+		for (i = 11; i < KNTS_AESNI_MAX_RK; i++)
+			rk[i] = (v2di){ 0, 0 };
 	}
-	sched_wipe(&s);
-	l = (v2di){ 0, 0 };
-	barrier_data(&l);
+	ks->nr = 0;
 }
 
 void knts_aesni_wipe(struct knts_aesni_key *k)
 {
-	unsigned int i, n = k->mac.nr + 1;
-
-	for (i = 0; i < n && i < KNTS_AESNI_MAX_RK; i++)
-		st(k->mac.rk[i], (v2di){ 0, 0 });
-	if (k->has_ctr) {
-		n = k->ctr.nr + 1;
-		for (i = 0; i < n && i < KNTS_AESNI_MAX_RK; i++)
-			st(k->ctr.rk[i], (v2di){ 0, 0 });
-	}
-	st(k->k1, (v2di){ 0, 0 });
-	st(k->k2, (v2di){ 0, 0 });
-	st(k->d0, (v2di){ 0, 0 });
-	st(k->d_empty, (v2di){ 0, 0 });
-	k->mac.nr = 0;
-	k->ctr.nr = 0;
+	ks_wipe(&k->mac);
+	if (k->has_ctr)
+		ks_wipe(&k->ctr);
+	*(v2di *)k->k1 = (v2di){ 0, 0 };
+	*(v2di *)k->k2 = (v2di){ 0, 0 };
+	*(v2di *)k->d0 = (v2di){ 0, 0 };
+	*(v2di *)k->d_empty = (v2di){ 0, 0 };
 	k->has_ctr = false;
 	k->has_d_empty = false;
 	barrier_data(k);
 }
 
 /* CBC-MAC continued from @x over @n complete blocks at @m. */
-static __always_inline v2di cbcmac(const struct ni_sched *s, v2di x,
+static __always_inline v2di cbcmac(const struct knts_aesni_ks *s, v2di x,
 				   const u8 *m, size_t n)
 {
 	for (; n; n--, m += 16)
@@ -295,7 +258,7 @@ static __always_inline v2di cbcmac(const struct ni_sched *s, v2di x,
  * CMAC's last block, 0 to 16 bytes at @m, from the chain value @x: a
  * complete block takes K1, a padded one K2 (RFC 4493).
  */
-static __always_inline v2di cmac_last(const struct ni_sched *s, v2di x,
+static __always_inline v2di cmac_last(const struct knts_aesni_ks *s, v2di x,
 				      const u8 *m, size_t len, v2di k1, v2di k2)
 {
 	u8 b[16] __aligned(16);
@@ -312,7 +275,7 @@ static __always_inline v2di cmac_last(const struct ni_sched *s, v2di x,
 	return enc(s, x ^ blk ^ k2);
 }
 
-static __always_inline v2di cmac(const struct ni_sched *s, const u8 *m,
+static __always_inline v2di cmac(const struct knts_aesni_ks *s, const u8 *m,
 				 size_t len, v2di k1, v2di k2)
 {
 	size_t full = len ? (len - 1) / 16 : 0;
@@ -325,7 +288,7 @@ static __always_inline v2di cmac(const struct ni_sched *s, const u8 *m,
  * CMAC of @m (@len >= 16) with @d xored into its last 16 bytes (S2V's
  * xorend): the blocks those bytes touch go through a local copy.
  */
-static v2di cmac_xorend(const struct ni_sched *s, const u8 *m, size_t len,
+static v2di cmac_xorend(const struct knts_aesni_ks *s, const u8 *m, size_t len,
 			v2di d, v2di k1, v2di k2)
 {
 	size_t head = (len - 16) & ~(size_t)15;
@@ -352,33 +315,31 @@ void knts_aesni_s2v(const struct knts_aesni_key *k,
 		    const struct knts_siv_ad *ad, unsigned int n_ad,
 		    const u8 *pt, size_t len, u8 v[16])
 {
-	v2di k1 = ld(k->k1), k2 = ld(k->k2), d, t;
-	struct ni_sched s;
+	const struct knts_aesni_ks *s = &k->mac;
+	v2di k1 = *(const v2di *)k->k1, k2 = *(const v2di *)k->k2, d, t;
 	unsigned int i = 0;
 	u8 b[16] __aligned(16);
 
-	sched_load(&s, &k->mac);
 	if (k->has_d_empty && n_ad && !ad[0].len) {
-		d = ld(k->d_empty);
+		d = *(const v2di *)k->d_empty;
 		i = 1;
 	} else {
-		d = ld(k->d0);
+		d = *(const v2di *)k->d0;
 	}
 	for (; i < n_ad; i++)
-		d = dbl(d) ^ cmac(&s, ad[i].data, ad[i].len, k1, k2);
+		d = dbl(d) ^ cmac(s, ad[i].data, ad[i].len, k1, k2);
 	if (len >= 16) {
-		t = cmac_xorend(&s, pt, len, d, k1, k2);
+		t = cmac_xorend(s, pt, len, d, k1, k2);
 	} else {
 		/* dbl(D) xor pad(Sn): one complete block, so K1. */
 		st(b, (v2di){ 0, 0 });
 		memcpy(b, pt, len);
 		b[len] = 0x80;
-		t = enc(&s, dbl(d) ^ ld(b) ^ k1);
+		t = enc(s, dbl(d) ^ ld(b) ^ k1);
 		st(b, (v2di){ 0, 0 });
 		barrier_data(b);
 	}
 	st(v, t);
-	sched_wipe(&s);
 }
 
 void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
@@ -388,13 +349,12 @@ void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
 	const v2di clear = (v2di)(v16qi){
 		-1, -1, -1, -1, -1, -1, -1, -1,
 		0x7f, -1, -1, -1, 0x7f, -1, -1, -1 };
-	struct ni_sched s;
+	const struct knts_aesni_ks *s = &k->ctr;
 	u8 b[16] __aligned(16);
 	v2di ctr, ks;
 
 	if (!len)
 		return;
-	sched_load(&s, &k->ctr);
 	/*
 	 * Little-endian, so that one 32-bit add increments it: the low 32
 	 * bits start below 2^31 and a message is far shorter than 2^31
@@ -402,19 +362,18 @@ void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
 	 */
 	ctr = pshufb(ld(v) & clear, ni_bswap);
 	for (; len >= 16; len -= 16, in += 16, out += 16) {
-		ks = enc(&s, pshufb(ctr, ni_bswap));
+		ks = enc(s, pshufb(ctr, ni_bswap));
 		st(out, ld(in) ^ ks);
 		ctr = (v2di)((v4si)ctr + (v4si){ 1, 0, 0, 0 });
 	}
 	if (len) {
 		st(b, (v2di){ 0, 0 });
 		memcpy(b, in, len);
-		st(b, ld(b) ^ enc(&s, pshufb(ctr, ni_bswap)));
+		st(b, ld(b) ^ enc(s, pshufb(ctr, ni_bswap)));
 		memcpy(out, b, len);
 		st(b, (v2di){ 0, 0 });
 		barrier_data(b);
 	}
-	sched_wipe(&s);
 }
 
 #endif /* __CHECKER__ */

@@ -9,15 +9,23 @@
 #ifndef _KNTS_SIV_AESNI_H
 #define _KNTS_SIV_AESNI_H
 
+#include <linux/align.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 #include "siv.h"
 
 #define KNTS_AESNI_MAX_RK	15	/* AES-256: 14 rounds */
 
-/* An expanded encryption schedule, FIPS-197 byte order. */
+/*
+ * An expanded encryption schedule, FIPS-197 byte order, 16-byte aligned:
+ * the rounds take the round keys straight from memory (legacy SSE memory
+ * operands must be aligned). Memory from kmalloc() is not always 16-byte
+ * aligned, so a struct knts_aesni_key lives in a buffer of
+ * KNTS_AESNI_KEY_BUF bytes and is found with knts_aesni_key_at().
+ */
 struct knts_aesni_ks {
-	u8 rk[KNTS_AESNI_MAX_RK][16];
+	u8 rk[KNTS_AESNI_MAX_RK][16] __aligned(16);
 	u32 nr;				/* rounds: 10, 12 or 14 */
 };
 
@@ -29,10 +37,17 @@ struct knts_aesni_ks {
 struct knts_aesni_key {
 	struct knts_aesni_ks mac;
 	struct knts_aesni_ks ctr;
-	u8 k1[16], k2[16], d0[16], d_empty[16];
+	u8 k1[16] __aligned(16), k2[16], d0[16], d_empty[16];
 	bool has_ctr;
 	bool has_d_empty;		/* prepared keys: d_empty is set */
 };
+
+#define KNTS_AESNI_KEY_BUF	(sizeof(struct knts_aesni_key) + 15)
+
+static inline struct knts_aesni_key *knts_aesni_key_at(const void *buf)
+{
+	return (struct knts_aesni_key *)PTR_ALIGN((u8 *)buf, 16);
+}
 
 /*
  * @key_len: 32, 48 or 64 (K1 || K2), checked by the caller. @need_ctr:

@@ -34,8 +34,12 @@ struct knts_siv_key {
 	struct compat_aes_key mac;	/* lib schedules of K1 and K2 */
 	struct compat_aes_key ctr;
 #if IS_ENABLED(CONFIG_X86_64)
-	/* the aesni backend's form, when the FPU was usable at prepare */
-	struct knts_aesni_key ni;
+	/*
+	 * The aesni backend's form (knts_aesni_key_at(ni)), when the FPU
+	 * was usable at prepare. Never copy a prepared key: the aligned
+	 * part's offset in @ni depends on the struct's address.
+	 */
+	u8 ni[KNTS_AESNI_KEY_BUF];
 	bool ni_ok;
 #endif
 };

@@ -32,6 +32,7 @@
 
 struct siv_ni_cpu {
 	struct knts_aesni_key *sess;	/* a per-packet key, expanded */
+	void *sess_buf;			/* what holds it (kfree) */
 	bool open;			/* knts's FPU section is open */
 };
 
@@ -94,7 +95,7 @@ siv_ni_key(const struct knts_siv_key *pk, const u8 *key, unsigned int key_len,
 
 	*sess = NULL;
 	if (pk && pk->ni_ok)
-		return &pk->ni;
+		return knts_aesni_key_at(pk->ni);
 	k = this_cpu_read(siv_ni_cpu.sess);
 	knts_aesni_prepare(k, key, key_len, need_ctr, false);
 	*sess = k;
@@ -163,7 +164,8 @@ void knts_siv_ni_prepare(struct knts_siv_key *k)
 		kernel_fpu_begin();
 		opened = true;
 	}
-	knts_aesni_prepare(&k->ni, k->key, k->key_len, true, true);
+	knts_aesni_prepare(knts_aesni_key_at(k->ni), k->key, k->key_len, true,
+			   true);
 	k->ni_ok = true;
 	if (opened)
 		kernel_fpu_end();
@@ -190,7 +192,8 @@ void knts_siv_ni_exit(void)
 
 	siv_ni_ready = false;
 	for_each_possible_cpu(cpu) {
-		kfree_sensitive(per_cpu(siv_ni_cpu.sess, cpu));
+		kfree_sensitive(per_cpu(siv_ni_cpu.sess_buf, cpu));
+		per_cpu(siv_ni_cpu.sess_buf, cpu) = NULL;
 		per_cpu(siv_ni_cpu.sess, cpu) = NULL;
 	}
 }
@@ -207,13 +210,14 @@ int knts_siv_ni_init(void)
 	    !boot_cpu_has(X86_FEATURE_XMM2))
 		return 0;
 	for_each_possible_cpu(cpu) {
-		struct knts_aesni_key *k = kzalloc(sizeof(*k), GFP_KERNEL);
+		void *buf = kzalloc(KNTS_AESNI_KEY_BUF, GFP_KERNEL);
 
-		if (!k) {
+		if (!buf) {
 			knts_siv_ni_exit();
 			return -ENOMEM;
 		}
-		per_cpu(siv_ni_cpu.sess, cpu) = k;
+		per_cpu(siv_ni_cpu.sess_buf, cpu) = buf;
+		per_cpu(siv_ni_cpu.sess, cpu) = knts_aesni_key_at(buf);
 	}
 	siv_ni_ready = true;
 	return 0;
