@@ -27,15 +27,25 @@
  */
 #ifndef __CHECKER__
 
-typedef long long v2di __attribute__((__vector_size__(16)));
-typedef int v4si __attribute__((__vector_size__(16)));
-typedef char v16qi __attribute__((__vector_size__(16)));
+/*
+ * GCC vector types. The base types are the kernel's fixed-size ones; the
+ * byte vector that pshufb takes is the type of ni_bswap (no typedef: a
+ * byte vector must be of plain char, which has no fixed-size name).
+ */
+typedef __s64 v2di __attribute__((__vector_size__(16)));
+typedef __s32 v4si __attribute__((__vector_size__(16)));
+
+/* Byte order reversed: big-endian 128-bit values to little-endian. */
+static const char ni_bswap __attribute__((__vector_size__(16))) = {
+	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+};
 
 #define aesenc(x, k)		__builtin_ia32_aesenc128((x), (k))
 #define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
 #define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
 #define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
-#define pshufb(x, m)		((v2di)__builtin_ia32_pshufb128((v16qi)(x), (m)))
+#define pshufb(x, m) \
+	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), (m)))
 #define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
 #define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
 #define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
@@ -45,19 +55,18 @@ typedef char v16qi __attribute__((__vector_size__(16)));
 #define pslldq(x, bytes)	__builtin_ia32_pslldqi128((x), (bytes) * 8)
 #endif
 
-/* Byte order reversed: big-endian 128-bit values to little-endian. */
-static const v16qi ni_bswap = {
-	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
-};
-
+/* Unaligned 16-byte load and store (movdqu, movups). */
 static __always_inline v2di ld(const void *p)
 {
-	return (v2di)__builtin_ia32_loaddqu((const char *)p);
+	v2di x;
+
+	__builtin_memcpy(&x, p, sizeof(x));
+	return x;
 }
 
 static __always_inline void st(void *p, v2di x)
 {
-	__builtin_ia32_storedqu((char *)p, (v16qi)x);
+	__builtin_memcpy(p, &x, sizeof(x));
 }
 
 /* The round keys of @ks, in place (16-byte aligned, siv_aesni.h). */
@@ -108,36 +117,44 @@ static __always_inline v2di prefix_xor(v2di k)
 	return k ^ pslldq(k, 8);
 }
 
-#define EXP128(i, rcon) \
-	(rk[i] = prefix_xor(rk[(i) - 1]) ^ \
-		 pshufd(keygen(rk[(i) - 1], (rcon)), 0xff))
+/* Round key i of AES-128 from round key i - 1. */
+static __always_inline v2di exp128(v2di prev, const int rcon)
+{
+	return prefix_xor(prev) ^ pshufd(keygen(prev, rcon), 0xff);
+}
 
 static void expand128(struct knts_aesni_ks *ks, const u8 *key)
 {
 	v2di *rk = (v2di *)ks->rk;
 
 	rk[0] = ld(key);
-	EXP128(1, 0x01);
-	EXP128(2, 0x02);
-	EXP128(3, 0x04);
-	EXP128(4, 0x08);
-	EXP128(5, 0x10);
-	EXP128(6, 0x20);
-	EXP128(7, 0x40);
-	EXP128(8, 0x80);
-	EXP128(9, 0x1b);
-	EXP128(10, 0x36);
+	rk[1] = exp128(rk[0], 0x01);
+	rk[2] = exp128(rk[1], 0x02);
+	rk[3] = exp128(rk[2], 0x04);
+	rk[4] = exp128(rk[3], 0x08);
+	rk[5] = exp128(rk[4], 0x10);
+	rk[6] = exp128(rk[5], 0x20);
+	rk[7] = exp128(rk[6], 0x40);
+	rk[8] = exp128(rk[7], 0x80);
+	rk[9] = exp128(rk[8], 0x1b);
+	rk[10] = exp128(rk[9], 0x36);
 	ks->nr = 10;
 }
 
-/* Round keys 2i and 2i+1 of AES-256 from the two before them. */
-#define EXP256(i, rcon) do { \
-	rk[2 * (i)] = prefix_xor(rk[2 * (i) - 2]) ^ \
-		      pshufd(keygen(rk[2 * (i) - 1], (rcon)), 0xff); \
-	if (2 * (i) + 1 < 15) \
-		rk[2 * (i) + 1] = prefix_xor(rk[2 * (i) - 1]) ^ \
-				  pshufd(keygen(rk[2 * (i)], 0), 0xaa); \
-} while (0)
+/*
+ * AES-256: an even round key from the two before it (with the round
+ * constant), an odd one likewise (SubWord only, no rotation).
+ */
+static __always_inline v2di exp256_even(v2di prev2, v2di prev1,
+					const int rcon)
+{
+	return prefix_xor(prev2) ^ pshufd(keygen(prev1, rcon), 0xff);
+}
+
+static __always_inline v2di exp256_odd(v2di prev2, v2di prev1)
+{
+	return prefix_xor(prev2) ^ pshufd(keygen(prev1, 0), 0xaa);
+}
 
 static void expand256(struct knts_aesni_ks *ks, const u8 *key)
 {
@@ -145,13 +162,19 @@ static void expand256(struct knts_aesni_ks *ks, const u8 *key)
 
 	rk[0] = ld(key);
 	rk[1] = ld(key + 16);
-	EXP256(1, 0x01);
-	EXP256(2, 0x02);
-	EXP256(3, 0x04);
-	EXP256(4, 0x08);
-	EXP256(5, 0x10);
-	EXP256(6, 0x20);
-	EXP256(7, 0x40);
+	rk[2] = exp256_even(rk[0], rk[1], 0x01);
+	rk[3] = exp256_odd(rk[1], rk[2]);
+	rk[4] = exp256_even(rk[2], rk[3], 0x02);
+	rk[5] = exp256_odd(rk[3], rk[4]);
+	rk[6] = exp256_even(rk[4], rk[5], 0x04);
+	rk[7] = exp256_odd(rk[5], rk[6]);
+	rk[8] = exp256_even(rk[6], rk[7], 0x08);
+	rk[9] = exp256_odd(rk[7], rk[8]);
+	rk[10] = exp256_even(rk[8], rk[9], 0x10);
+	rk[11] = exp256_odd(rk[9], rk[10]);
+	rk[12] = exp256_even(rk[10], rk[11], 0x20);
+	rk[13] = exp256_odd(rk[11], rk[12]);
+	rk[14] = exp256_even(rk[12], rk[13], 0x40);
 	ks->nr = 14;
 }
 
@@ -346,7 +369,7 @@ void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
 		    const u8 *in, u8 *out, size_t len)
 {
 	/* Q = V with bits 63 and 31 cleared (RFC 5297 s2.5). */
-	const v2di clear = (v2di)(v16qi){
+	const v2di clear = (v2di)(__typeof__(ni_bswap)){
 		-1, -1, -1, -1, -1, -1, -1, -1,
 		0x7f, -1, -1, -1, 0x7f, -1, -1, -1 };
 	const struct knts_aesni_ks *s = &k->ctr;
