@@ -38,7 +38,7 @@ struct siv_ni_cpu {
 
 static DEFINE_PER_CPU(struct siv_ni_cpu, siv_ni_cpu);
 static bool siv_ni_ready;
-/* Sections opened by knts (a counter the selftests read, via bench). */
+/* FPU sections knts opened (debugfs siv_ops; the KATs and selftest 09). */
 static DEFINE_PER_CPU(u64, siv_ni_sections);
 
 bool knts_siv_ni_ready(void)
