@@ -1,13 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Live object counters in debugfs (objcount.h). */
 #include <linux/debugfs.h>
+#include <linux/seq_file.h>
 
 #include "objcount.h"
+#include "siv_impl.h"
 
 atomic_t knts_live_tables = ATOMIC_INIT(0);
 atomic_t knts_live_keysets = ATOMIC_INIT(0);
 atomic_t knts_live_assocs = ATOMIC_INIT(0);
 static struct dentry *knts_debugfs;
+
+/*
+ * AES-SIV operations per backend and the FPU sections knts opened, since
+ * the load: lets the selftests see which backend the packets took, and
+ * that a leg's operations share a section.
+ */
+static int knts_siv_ops_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < KNTS_SIV_NR_IMPL; i++)
+		seq_printf(m, "%s %llu\n", knts_siv_impl_name(i),
+			   knts_siv_impl_ops(i));
+	seq_printf(m, "fpu_sections %llu\n", knts_siv_ni_sections());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(knts_siv_ops);
 
 /* Without debugfs these are no-ops; nothing depends on them. */
 void knts_objcount_init(void)
@@ -19,6 +38,8 @@ void knts_objcount_init(void)
 				&knts_live_keysets);
 	debugfs_create_atomic_t("live_assocs", 0400, knts_debugfs,
 				&knts_live_assocs);
+	debugfs_create_file("siv_ops", 0400, knts_debugfs, NULL,
+			    &knts_siv_ops_fops);
 }
 
 void knts_objcount_exit(void)

@@ -257,6 +257,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	struct knts_ef_req req;
 	int ret, mint_err = 0;
 	u32 n = 0, clen;
+	bool fpu;
 	u8 *pl;
 
 	pl = knts_skb_payload(skb, u);
@@ -299,6 +300,8 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	 * timestamp (see docs/security.md).
 	 */
 	rcu_read_lock();
+	/* Cookie open, MAC check and cookie seal: one kernel FPU section. */
+	fpu = knts_siv_begin();
 	ks = rcu_dereference(kn->keys);
 	ret = knts_srv_verify(ks, pl, &req, s);
 	if (!ret) {
@@ -310,6 +313,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 					       knts_aead_nonce_len(s->keys.aead));
 		mint_err = n ? knts_srv_mint(s, ks, &s->keys, 1) : -EMSGSIZE;
 	}
+	knts_siv_end(fpu);
 	rcu_read_unlock();
 	if (ret) {
 		/* A bad MAC comes after the cookie opened: wipe its keys too. */
@@ -397,11 +401,15 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	if (e->mint_more) {
 		const struct knts_keyset *ks;
 		int err = -ENOKEY;
+		bool fpu;
 
 		rcu_read_lock();
+		/* The refill's cookies in one FPU section; the seal opens one. */
+		fpu = knts_siv_begin();
 		ks = rcu_dereference(kn->keys);
 		if (ks)
 			err = knts_srv_mint(s, ks, &e->keys, e->mint_more);
+		knts_siv_end(fpu);
 		rcu_read_unlock();
 		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
 		if (err)

@@ -48,7 +48,23 @@ static const char *const siv_impl_names[KNTS_SIV_NR_IMPL] = {
 	[KNTS_SIV_API] = "api",
 	[KNTS_SIV_LIB] = "lib",
 	[KNTS_SIV_SIMD] = "simd",
+	[KNTS_SIV_AESNI] = "aesni",
 };
+
+/* Operations per backend, per CPU (the selftests read them, debugfs). */
+static DEFINE_PER_CPU(u64 [KNTS_SIV_NR_IMPL], siv_ops);
+
+u64 knts_siv_impl_ops(unsigned int impl)
+{
+	u64 n = 0;
+	int cpu;
+
+	if (impl >= KNTS_SIV_NR_IMPL)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += per_cpu(siv_ops, cpu)[impl];
+	return n;
+}
 
 const char *knts_siv_impl_name(unsigned int impl)
 {
@@ -58,7 +74,8 @@ const char *knts_siv_impl_name(unsigned int impl)
 bool knts_siv_impl_ready(unsigned int impl)
 {
 	return impl == KNTS_SIV_API || impl == KNTS_SIV_LIB ||
-	       (impl == KNTS_SIV_SIMD && knts_siv_simd_ready());
+	       (impl == KNTS_SIV_SIMD && knts_siv_simd_ready()) ||
+	       (impl == KNTS_SIV_AESNI && knts_siv_ni_ready());
 }
 
 unsigned int knts_siv_impl_fast(void)
@@ -93,9 +110,35 @@ static unsigned int siv_pick(void)
 		force = KNTS_SIV_DEFAULT;
 	if (force == KNTS_SIV_API || force == KNTS_SIV_LIB)
 		return force;
+	if (force == KNTS_SIV_SIMD)
+		return knts_siv_simd_usable() ? KNTS_SIV_SIMD : KNTS_SIV_LIB;
+	if (force == KNTS_SIV_AESNI)
+		return knts_siv_ni_usable() ? KNTS_SIV_AESNI : KNTS_SIV_LIB;
+	if (siv_fast == KNTS_SIV_AESNI && knts_siv_ni_usable())
+		return KNTS_SIV_AESNI;
 	if (siv_fast == KNTS_SIV_SIMD && knts_siv_simd_usable())
 		return KNTS_SIV_SIMD;
 	return siv_fallback;
+}
+
+/* The section is opened only for the backend that uses it. */
+bool knts_siv_begin(void)
+{
+	int force = READ_ONCE(knts_siv_force);
+
+	local_bh_disable();
+	if (force == KNTS_SIV_AUTO)
+		force = KNTS_SIV_DEFAULT;
+	if (force == KNTS_SIV_AESNI ||
+	    (force == KNTS_SIV_AUTO && siv_fast == KNTS_SIV_AESNI))
+		return knts_siv_ni_begin();
+	return false;
+}
+
+void knts_siv_end(bool opened)
+{
+	knts_siv_ni_end(opened);
+	local_bh_enable();
 }
 
 /*
@@ -382,7 +425,11 @@ static int siv_seal(const struct knts_siv_key *pk, const u8 *key,
 		return -EINVAL;
 	local_bh_disable();
 	impl = siv_pick();
-	if (impl == KNTS_SIV_API) {
+	this_cpu_inc(siv_ops[impl]);
+	if (impl == KNTS_SIV_AESNI) {
+		err = knts_siv_ni_seal(pk, key, key_len, ad, n_ad, pt, len, v,
+				       ct);
+	} else if (impl == KNTS_SIV_API) {
 		err = knts_siv_api_seal(key, key_len, pk, ad, n_ad, pt, len, v,
 					ct);
 	} else {
@@ -413,7 +460,11 @@ static int siv_open(const struct knts_siv_key *pk, const u8 *key,
 	memcpy(want, tag, SIV_BLOCK);
 	local_bh_disable();
 	impl = siv_pick();
-	if (impl == KNTS_SIV_API) {
+	this_cpu_inc(siv_ops[impl]);
+	if (impl == KNTS_SIV_AESNI) {
+		err = knts_siv_ni_open(pk, key, key_len, ad, n_ad, want, ct,
+				       len, pt);
+	} else if (impl == KNTS_SIV_API) {
 		err = knts_siv_api_open(key, key_len, pk, ad, n_ad, want, ct,
 					len, pt);
 	} else {
@@ -496,6 +547,7 @@ int knts_siv_key_prepare(struct knts_siv_key *k, const u8 *key,
 	knts_siv_dbl(blk);
 	crypto_xor(k->d_empty, blk, SIV_BLOCK);
 	memzero_explicit(blk, sizeof(blk));
+	knts_siv_ni_prepare(k);
 	return 0;
 }
 
@@ -517,6 +569,7 @@ void knts_siv_blk_forget(int cpu)
 		memzero_explicit(pc->sess, sizeof(*pc->sess));
 	if (pc->scratch)
 		memzero_explicit(pc->scratch, SIV_SCRATCH);
+	knts_siv_ni_forget(cpu);
 }
 
 /* This CPU's session key struct and scratch buffer hold no byte. */
@@ -525,7 +578,8 @@ bool knts_siv_blk_forgotten(void)
 	struct siv_pcpu *pc = this_cpu_ptr(&siv_pcpu);
 
 	return !memchr_inv(pc->sess, 0, sizeof(*pc->sess)) &&
-	       !memchr_inv(pc->scratch, 0, SIV_SCRATCH);
+	       !memchr_inv(pc->scratch, 0, SIV_SCRATCH) &&
+	       knts_siv_ni_forgotten();
 }
 
 void knts_siv_exit(void)
@@ -535,6 +589,7 @@ void knts_siv_exit(void)
 	knts_siv_forget_exit();
 	knts_siv_api_exit();
 	knts_siv_simd_exit();
+	knts_siv_ni_exit();
 	for_each_possible_cpu(cpu) {
 		struct siv_pcpu *pc = per_cpu_ptr(&siv_pcpu, cpu);
 
@@ -560,13 +615,19 @@ int knts_siv_init(void)
 		}
 	}
 	/* First: it may load aesni-intel, which the api templates then use. */
-	err = knts_siv_simd_init() ?: knts_siv_api_init();
+	err = knts_siv_simd_init() ?: knts_siv_api_init() ?:
+	      knts_siv_ni_init();
 	if (err) {
 		knts_siv_exit();
 		return err;
 	}
 	if (knts_siv_simd_ready()) {
 		siv_fast = KNTS_SIV_SIMD;
+		siv_fallback = KNTS_SIV_LIB;
+	}
+	/* knts's own AES-NI core where the CPU has it: the fewest cycles. */
+	if (knts_siv_ni_ready()) {
+		siv_fast = KNTS_SIV_AESNI;
 		siv_fallback = KNTS_SIV_LIB;
 	}
 	if (siv_fast != siv_fallback)

@@ -70,4 +70,15 @@ int knts_siv_open(const u8 *key, unsigned int key_len,
 		  const u8 tag[KNTS_SIV_TAG_LEN], const u8 *ct, size_t len,
 		  u8 *pt);
 
+#ifdef __KERNEL__
+/*
+ * One packet leg's AES-SIV operations in one kernel FPU section, when
+ * the backend that runs them is aesni and the FPU is free; otherwise
+ * only bottom halves are disabled. Nothing between the two may sleep.
+ * Returns what knts_siv_end() needs; legs do not nest sections.
+ */
+bool knts_siv_begin(void);
+void knts_siv_end(bool opened);
+#endif
+
 #endif /* _KNTS_SIV_H */

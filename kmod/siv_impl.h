@@ -17,6 +17,11 @@
  *         when crypto_simd_usable(), so the dispatcher falls back to lib
  *         otherwise (e.g. in a softirq that interrupted kernel FPU use).
  *
+ *   aesni x86-64 only: knts's own AES-NI core (siv_aesni.c, siv_ni.c),
+ *         the whole operation in one FPU section, and one section for
+ *         all the operations of a packet leg (knts_siv_begin()). The
+ *         default where the CPU has AES-NI; lib when SIMD is not usable.
+ *
  * lib and simd share the mode code in siv.c (S2V by hand over CBC-MAC
  * with the CMAC subkeys, CTR) and differ only in the primitives declared
  * below.
@@ -36,6 +41,7 @@ enum knts_siv_impl {
 	KNTS_SIV_API,
 	KNTS_SIV_LIB,
 	KNTS_SIV_SIMD,
+	KNTS_SIV_AESNI,
 	KNTS_SIV_NR_IMPL
 };
 
@@ -173,6 +179,61 @@ static inline bool knts_siv_simd_forgotten(const u8 e0[KNTS_SIV_BLOCK],
 					   u8 *buf)
 {
 	return true;
+}
+#endif
+
+/* Operations per backend, FPU sections knts opened (all CPUs). */
+u64 knts_siv_impl_ops(unsigned int impl);
+
+#if IS_ENABLED(CONFIG_X86_64)
+int knts_siv_ni_init(void);
+void knts_siv_ni_exit(void);
+bool knts_siv_ni_ready(void);
+bool knts_siv_ni_usable(void);
+bool knts_siv_ni_begin(void);
+void knts_siv_ni_end(bool opened);
+void knts_siv_ni_prepare(struct knts_siv_key *k);
+void knts_siv_ni_forget(int cpu);
+bool knts_siv_ni_forgotten(void);
+u64 knts_siv_ni_sections(void);
+/* As siv_blk_seal/open, on AES-NI: bottom halves disabled, usable. */
+int knts_siv_ni_seal(const struct knts_siv_key *pk, const u8 *key,
+		     unsigned int key_len, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, const u8 *pt, size_t len,
+		     u8 v[KNTS_SIV_BLOCK], u8 *ct);
+int knts_siv_ni_open(const struct knts_siv_key *pk, const u8 *key,
+		     unsigned int key_len, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, const u8 want[KNTS_SIV_BLOCK],
+		     const u8 *ct, size_t len, u8 *pt);
+#else
+static inline int knts_siv_ni_init(void) { return 0; }
+static inline void knts_siv_ni_exit(void) { }
+static inline bool knts_siv_ni_ready(void) { return false; }
+static inline bool knts_siv_ni_usable(void) { return false; }
+static inline bool knts_siv_ni_begin(void) { return false; }
+static inline void knts_siv_ni_end(bool opened) { }
+static inline void knts_siv_ni_prepare(struct knts_siv_key *k) { }
+static inline void knts_siv_ni_forget(int cpu) { }
+static inline bool knts_siv_ni_forgotten(void) { return true; }
+static inline u64 knts_siv_ni_sections(void) { return 0; }
+
+static inline int knts_siv_ni_seal(const struct knts_siv_key *pk,
+				   const u8 *key, unsigned int key_len,
+				   const struct knts_siv_ad *ad,
+				   unsigned int n_ad, const u8 *pt, size_t len,
+				   u8 v[KNTS_SIV_BLOCK], u8 *ct)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int knts_siv_ni_open(const struct knts_siv_key *pk,
+				   const u8 *key, unsigned int key_len,
+				   const struct knts_siv_ad *ad,
+				   unsigned int n_ad,
+				   const u8 want[KNTS_SIV_BLOCK],
+				   const u8 *ct, size_t len, u8 *pt)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 

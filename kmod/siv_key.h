@@ -16,6 +16,9 @@
 
 #include "compat.h"
 #include "siv.h"
+#if IS_ENABLED(CONFIG_X86_64)
+#include "siv_aesni.h"
+#endif
 
 #define KNTS_SIV_BLOCK		16
 
@@ -30,6 +33,15 @@ struct knts_siv_key {
 	u8 d_empty[KNTS_SIV_BLOCK];
 	struct compat_aes_key mac;	/* lib schedules of K1 and K2 */
 	struct compat_aes_key ctr;
+#if IS_ENABLED(CONFIG_X86_64)
+	/*
+	 * The aesni backend's form (knts_aesni_key_at(ni)), when the FPU
+	 * was usable at prepare. Never copy a prepared key: the aligned
+	 * part's offset in @ni depends on the struct's address.
+	 */
+	u8 ni[KNTS_AESNI_KEY_BUF];
+	bool ni_ok;
+#endif
 };
 
 /* Any context; 0 or -EINVAL for a key length AES-SIV does not have. */

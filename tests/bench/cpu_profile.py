@@ -87,9 +87,11 @@ FPU = re.compile(r'^(save_fpregs_to_fpstate|os_xsave|restore_fpregs_from_fpstate
                  r'__restore_fpregs_from_fpstate|switch_fpu_return|kernel_fpu_begin|'
                  r'kernel_fpu_end|fpregs_|fpu__|fpu_|xsave|xrstor|irq_fpu_usable|'
                  r'__switch_fpu|switch_fpu)')
+# knts's own AES-NI core (kmod/siv_aesni.c) counts with the asm.
 AESNI_ASM = re.compile(r'^(_?aesni_(enc|dec|cbc_enc|cbc_dec|ecb_|ctr_enc|xts|inc)|'
-                       r'aes_ctr_enc_|_aesni_)')
-AES_KEY = re.compile(r'^(aesni_set_key|_key_expansion|aes_expandkey)')
+                       r'aes_ctr_enc_|_aesni_|knts_aesni_(s2v|ctr|wipe)|cmac_xorend)')
+AES_KEY = re.compile(r'^(aesni_set_key|_key_expansion|aes_expandkey|knts_aesni_prepare|'
+                     r'expand(128|192|256)?$)')
 AES_LIB = re.compile(r'^(aes_encrypt|aes_decrypt|subshift|mix_columns|inv_mix_columns)$')
 GLUE = re.compile(r'^(crypto_|__crypto_skcipher|skcipher_|scatterwalk_|simd_|'
                   r'aes_set_key_common|aesni_skcipher_setkey|cbc_encrypt|cbc_decrypt|'

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
-ktap_plan 13
+ktap_plan 15
 
 has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
 
@@ -20,14 +20,21 @@ check "insmod knts.ko" knts_load
 check "the KATs pass on the api backend (crypto API templates)" has_kat api
 check "the KATs pass on the lib backend (lib/crypto AES)" has_kat lib
 if grep -qw aes /proc/cpuinfo && [ "$(uname -m)" = x86_64 ]; then
-	check "with AES-NI the fast path is the simd backend" sh -c \
-		'dmesg | grep -q "knts: AES-SIV on simd, lib when SIMD is not usable"'
-	check "the KATs pass on simd and on the lib fallback with SIMD unusable" \
+	check "with AES-NI the fast path is knts's own AES-NI core (aesni)" sh -c \
+		'dmesg | grep -q "knts: AES-SIV on aesni, lib when SIMD is not usable"'
+	check "the KATs pass on simd, on aesni and on the lib fallback with SIMD unusable" \
 		sh -c 'dmesg | grep -q "knts: self-tests: 10 passed on simd" &&
+		       dmesg | grep -q "knts: self-tests: 10 passed on aesni\$" &&
 		       dmesg | grep -q "knts: self-tests: 10 passed on lib, as the fallback"'
+	check "the KATs pass with all their operations in one FPU section (aesni)" \
+		sh -c 'dmesg | grep -q "knts: self-tests: 10 passed on aesni, in one FPU section"'
+	check "backend parity: aesni and lib give the same bytes for keys of 32, 48 and 64 bytes" \
+		sh -c 'dmesg | grep -q "knts: self-tests: aesni and lib agree on 27 inputs"'
 else
-	skip "with AES-NI the fast path is the simd backend" "no AES-NI"
-	skip "the KATs pass on simd and on the fallback" "no AES-NI"
+	skip "with AES-NI the fast path is knts's own AES-NI core (aesni)" "no AES-NI"
+	skip "the KATs pass on simd, aesni and on the fallback" "no AES-NI"
+	skip "the KATs pass in one FPU section" "no AES-NI"
+	skip "backend parity aesni/lib" "no AES-NI"
 fi
 check "the AES-128-GCM-SIV KATs pass (RFC 8452 C.1, POLYVAL, a GCM-SIV cookie)" \
 	sh -c 'dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (lib AES)"'

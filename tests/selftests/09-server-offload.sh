@@ -15,7 +15,7 @@ LOAD=$PROJECT/build/ntsload
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 command -v ethtool >/dev/null || skip_all "ethtool not installed (make deps)"
 
-ktap_plan 8
+ktap_plan 10
 knts_load
 new_netns srv && new_netns cli
 veth_pair "$srv" "$cli"
@@ -42,8 +42,27 @@ txcsum() { ip netns exec "$srv" ethtool -k kv0 | awk '/^tx-checksumming:/ { prin
 [ "$(txcsum)" = on ]
 ok $? "veth TX checksum offload is on: replies reach LOCAL_OUT as CHECKSUM_PARTIAL"
 signed0=$(knts_stat_text "$srv" srv_reply_signed)
+# AES-SIV operations per backend and knts's FPU sections (debugfs, the
+# module-debug build): which backend the packets really took.
+siv_ops() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/knts/siv_ops; }
+ni0=$(siv_ops aesni); lib0=$(siv_ops lib); sec0=$(siv_ops fpu_sections)
 load 10.77.0.1; all_valid
 ok $? "offload on, IPv4: every signed reply verifies at the client"
+ni=$(( $(siv_ops aesni) - ni0 )); lib=$(( $(siv_ops lib) - lib0 ))
+sec=$(( $(siv_ops fpu_sections) - sec0 ))
+n=$(( $(knts_stat_text "$srv" srv_reply_signed) - signed0 ))
+diag "$n replies: $ni AES-SIV operations on aesni, $lib on lib, $sec FPU sections"
+if grep -qw aes /proc/cpuinfo && [ "$(uname -m)" = x86_64 ]; then
+	# cookie open + request MAC + cookie seal, then the reply seal
+	[ "$n" -ge 50 ] && [ "$ni" -ge $((4 * n)) ] && [ "$lib" -le $((n / 20)) ]
+	ok $? "the packets ran on knts's AES-NI core (4 operations per request, lib only as a rare fallback)"
+	# one section per leg: 2 per request, where 4 operations need 4 alone
+	[ "$sec" -ge $((2 * n)) ] && [ "$sec" -le $((2 * n + n / 10)) ]
+	ok $? "one FPU section per packet leg: 2 per request for 4 operations"
+else
+	skip "the packets ran on knts's AES-NI core" "no AES-NI"
+	skip "one FPU section per packet leg" "no AES-NI"
+fi
 load '[fd77::1]'; all_valid
 ok $? "offload on, IPv6: every signed reply verifies at the client"
 

@@ -16,6 +16,9 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+/* as the kernel's (asm-generic/int-ll64.h): long long, not long */
+typedef signed long long __s64;
+typedef signed int __s32;
 typedef uint16_t __be16;
 typedef uint32_t __be32;
 typedef uint64_t __be64;

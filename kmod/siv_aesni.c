@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AES-SIV-CMAC (RFC 5297) on AES-NI: knts's own core, x86-64 only.
+ *
+ * This file is built with SSE, SSSE3 and AES-NI enabled (kmod/Kbuild),
+ * so the compiler may use vector registers anywhere in it: every
+ * function here must run between kernel_fpu_begin() and
+ * kernel_fpu_end(). siv.c opens one such section per packet leg
+ * (knts_siv_begin()) or per operation, and only when
+ * crypto_simd_usable(); it takes lib/crypto AES otherwise.
+ *
+ * GCC's builtins are used instead of <wmmintrin.h>, which the kernel's
+ * include path does not have; the vector types are GCC vector
+ * extensions. Round keys are used in place, 16-byte aligned (see
+ * siv_aesni.h), so no copy of a schedule is left on the stack.
+ */
+#include <linux/compiler.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "siv_aesni.h"
+
+/*
+ * sparse knows neither GCC's vector extensions nor the x86 builtins; it
+ * checks the declarations (siv_aesni.h) and gcc, with -Werror, the code.
+ */
+#ifndef __CHECKER__
+
+/*
+ * GCC vector types. The base types are the kernel's fixed-size ones; the
+ * byte vector that pshufb takes is the type of ni_bswap (no typedef: a
+ * byte vector must be of plain char, which has no fixed-size name).
+ */
+typedef __s64 v2di __attribute__((__vector_size__(16)));
+typedef __s32 v4si __attribute__((__vector_size__(16)));
+
+/* Byte order reversed: big-endian 128-bit values to little-endian. */
+static const char ni_bswap __attribute__((__vector_size__(16))) = {
+	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+};
+
+#define aesenc(x, k)		__builtin_ia32_aesenc128((x), (k))
+#define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
+#define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
+#define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
+#define pshufb(x, m) \
+	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), (m)))
+#define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
+#define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
+#define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
+#ifdef __clang__
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128_byteshift((x), (bytes))
+#else
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128((x), (bytes) * 8)
+#endif
+
+/* Unaligned 16-byte load and store (movdqu, movups). */
+static __always_inline v2di ld(const void *p)
+{
+	v2di x;
+
+	__builtin_memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+static __always_inline void st(void *p, v2di x)
+{
+	__builtin_memcpy(p, &x, sizeof(x));
+}
+
+/* The round keys of @ks, in place (16-byte aligned, siv_aesni.h). */
+static __always_inline v2di enc(const struct knts_aesni_ks *ks, v2di x)
+{
+	const v2di *rk = (const v2di *)ks->rk;
+	unsigned int nr = ks->nr;
+
+	x ^= rk[0];
+	x = aesenc(x, rk[1]);
+	x = aesenc(x, rk[2]);
+	x = aesenc(x, rk[3]);
+	x = aesenc(x, rk[4]);
+	x = aesenc(x, rk[5]);
+	x = aesenc(x, rk[6]);
+	x = aesenc(x, rk[7]);
+	x = aesenc(x, rk[8]);
+	x = aesenc(x, rk[9]);
+	if (nr > 10) {
+		x = aesenc(x, rk[10]);
+		x = aesenc(x, rk[11]);
+		if (nr > 12) {
+			x = aesenc(x, rk[12]);
+			x = aesenc(x, rk[13]);
+			return aesenclast(x, rk[14]);
+		}
+		return aesenclast(x, rk[12]);
+	}
+	return aesenclast(x, rk[10]);
+}
+
+/* Multiply by x in GF(2^128), RFC 5297 dbl, big-endian; no branch. */
+static __always_inline v2di dbl(v2di x)
+{
+	v2di le = pshufb(x, ni_bswap);
+	v2di carry = psrlq(le, 63);
+	v2di top = psrad(pshufd(le, 0xff), 31);
+
+	le = psllq(le, 1) | pslldq(carry, 8);
+	le ^= top & (v2di){ 0x87, 0 };
+	return pshufb(le, ni_bswap);
+}
+
+/* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */
+static __always_inline v2di prefix_xor(v2di k)
+{
+	k ^= pslldq(k, 4);
+	return k ^ pslldq(k, 8);
+}
+
+/* Round key i of AES-128 from round key i - 1. */
+static __always_inline v2di exp128(v2di prev, const int rcon)
+{
+	return prefix_xor(prev) ^ pshufd(keygen(prev, rcon), 0xff);
+}
+
+static void expand128(struct knts_aesni_ks *ks, const u8 *key)
+{
+	v2di *rk = (v2di *)ks->rk;
+
+	rk[0] = ld(key);
+	rk[1] = exp128(rk[0], 0x01);
+	rk[2] = exp128(rk[1], 0x02);
+	rk[3] = exp128(rk[2], 0x04);
+	rk[4] = exp128(rk[3], 0x08);
+	rk[5] = exp128(rk[4], 0x10);
+	rk[6] = exp128(rk[5], 0x20);
+	rk[7] = exp128(rk[6], 0x40);
+	rk[8] = exp128(rk[7], 0x80);
+	rk[9] = exp128(rk[8], 0x1b);
+	rk[10] = exp128(rk[9], 0x36);
+	ks->nr = 10;
+}
+
+/*
+ * AES-256: an even round key from the two before it (with the round
+ * constant), an odd one likewise (SubWord only, no rotation).
+ */
+static __always_inline v2di exp256_even(v2di prev2, v2di prev1,
+					const int rcon)
+{
+	return prefix_xor(prev2) ^ pshufd(keygen(prev1, rcon), 0xff);
+}
+
+static __always_inline v2di exp256_odd(v2di prev2, v2di prev1)
+{
+	return prefix_xor(prev2) ^ pshufd(keygen(prev1, 0), 0xaa);
+}
+
+static void expand256(struct knts_aesni_ks *ks, const u8 *key)
+{
+	v2di *rk = (v2di *)ks->rk;
+
+	rk[0] = ld(key);
+	rk[1] = ld(key + 16);
+	rk[2] = exp256_even(rk[0], rk[1], 0x01);
+	rk[3] = exp256_odd(rk[1], rk[2]);
+	rk[4] = exp256_even(rk[2], rk[3], 0x02);
+	rk[5] = exp256_odd(rk[3], rk[4]);
+	rk[6] = exp256_even(rk[4], rk[5], 0x04);
+	rk[7] = exp256_odd(rk[5], rk[6]);
+	rk[8] = exp256_even(rk[6], rk[7], 0x08);
+	rk[9] = exp256_odd(rk[7], rk[8]);
+	rk[10] = exp256_even(rk[8], rk[9], 0x10);
+	rk[11] = exp256_odd(rk[9], rk[10]);
+	rk[12] = exp256_even(rk[10], rk[11], 0x20);
+	rk[13] = exp256_odd(rk[11], rk[12]);
+	rk[14] = exp256_even(rk[12], rk[13], 0x40);
+	ks->nr = 14;
+}
+
+/*
+ * AES-192 (AES-SIV-CMAC-384, rare): FIPS-197's word by word expansion,
+ * with aeskeygenassist as the S-box. It leaves lane 0 = SubWord(X1) and
+ * lane 1 = RotWord(SubWord(X1)) for the word X1 in lane 1.
+ */
+static void expand192(struct knts_aesni_ks *ks, const u8 *key)
+{
+	static const u8 rcon[8] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+	u32 w[52];
+	unsigned int i;
+	v4si t;
+
+	/* x86 is little-endian: the key's words are its bytes as they are. */
+	memcpy(w, key, 24);
+	for (i = 6; i < 52; i++) {
+		if (i % 6 == 0) {
+			t = (v4si){ 0, (int)w[i - 1], 0, 0 };
+			t = (v4si)keygen((v2di)t, 0);
+			w[i] = w[i - 6] ^ (u32)t[1] ^ rcon[i / 6 - 1];
+		} else {
+			w[i] = w[i - 6] ^ w[i - 1];
+		}
+	}
+	memcpy(ks->rk, w, sizeof(w));
+	memzero_explicit(w, sizeof(w));
+	ks->nr = 12;
+}
+
+static void expand(struct knts_aesni_ks *ks, const u8 *key, unsigned int len)
+{
+	if (len == 16)
+		expand128(ks, key);
+	else if (len == 24)
+		expand192(ks, key);
+	else
+		expand256(ks, key);
+}
+
+void knts_aesni_prepare(struct knts_aesni_key *k, const u8 *key,
+			unsigned int key_len, bool need_ctr, bool need_empty)
+{
+	unsigned int half = key_len / 2;
+	v2di k1, k2, d0;
+
+	expand(&k->mac, key, half);
+	k->has_ctr = need_ctr;
+	if (need_ctr)
+		expand(&k->ctr, key + half, half);
+	/* L = E(0^128); the subkeys; D0 = CMAC(0^128) = E(0 ^ K1). */
+	k1 = dbl(enc(&k->mac, (v2di){ 0, 0 }));
+	k2 = dbl(k1);
+	d0 = enc(&k->mac, k1);
+	*(v2di *)k->k1 = k1;
+	*(v2di *)k->k2 = k2;
+	*(v2di *)k->d0 = d0;
+	k->has_d_empty = need_empty;
+	/* CMAC(""): the padded block 10^127 takes K2. */
+	if (need_empty)
+		*(v2di *)k->d_empty = dbl(d0) ^
+				      enc(&k->mac, k2 ^ (v2di){ 0x80, 0 });
+}
+
+static __always_inline void ks_wipe(struct knts_aesni_ks *ks)
+{
+	v2di *rk = (v2di *)ks->rk;
+	unsigned int i;
+
+	for (i = 0; i < 11; i++)
+		rk[i] = (v2di){ 0, 0 };
+	if (ks->nr > 10) {
+		for (i = 11; i < KNTS_AESNI_MAX_RK; i++)
+			rk[i] = (v2di){ 0, 0 };
+	}
+	ks->nr = 0;
+}
+
+void knts_aesni_wipe(struct knts_aesni_key *k)
+{
+	ks_wipe(&k->mac);
+	if (k->has_ctr)
+		ks_wipe(&k->ctr);
+	*(v2di *)k->k1 = (v2di){ 0, 0 };
+	*(v2di *)k->k2 = (v2di){ 0, 0 };
+	*(v2di *)k->d0 = (v2di){ 0, 0 };
+	*(v2di *)k->d_empty = (v2di){ 0, 0 };
+	k->has_ctr = false;
+	k->has_d_empty = false;
+	barrier_data(k);
+}
+
+/* CBC-MAC continued from @x over @n complete blocks at @m. */
+static __always_inline v2di cbcmac(const struct knts_aesni_ks *s, v2di x,
+				   const u8 *m, size_t n)
+{
+	for (; n; n--, m += 16)
+		x = enc(s, x ^ ld(m));
+	return x;
+}
+
+/*
+ * CMAC's last block, 0 to 16 bytes at @m, from the chain value @x: a
+ * complete block takes K1, a padded one K2 (RFC 4493).
+ */
+static __always_inline v2di cmac_last(const struct knts_aesni_ks *s, v2di x,
+				      const u8 *m, size_t len, v2di k1, v2di k2)
+{
+	u8 b[16] __aligned(16);
+	v2di blk;
+
+	if (len == 16)
+		return enc(s, x ^ ld(m) ^ k1);
+	st(b, (v2di){ 0, 0 });
+	memcpy(b, m, len);
+	b[len] = 0x80;
+	blk = ld(b);
+	st(b, (v2di){ 0, 0 });
+	barrier_data(b);
+	return enc(s, x ^ blk ^ k2);
+}
+
+static __always_inline v2di cmac(const struct knts_aesni_ks *s, const u8 *m,
+				 size_t len, v2di k1, v2di k2)
+{
+	size_t full = len ? (len - 1) / 16 : 0;
+	v2di x = cbcmac(s, (v2di){ 0, 0 }, m, full);
+
+	return cmac_last(s, x, m + 16 * full, len - 16 * full, k1, k2);
+}
+
+/*
+ * CMAC of @m (@len >= 16) with @d xored into its last 16 bytes (S2V's
+ * xorend): the blocks those bytes touch go through a local copy.
+ */
+static v2di cmac_xorend(const struct knts_aesni_ks *s, const u8 *m, size_t len,
+			v2di d, v2di k1, v2di k2)
+{
+	size_t head = (len - 16) & ~(size_t)15;
+	size_t tail = len - head;	/* 16 to 31 bytes */
+	u8 b[32] __aligned(16);
+	v2di x;
+
+	x = cbcmac(s, (v2di){ 0, 0 }, m, head / 16);
+	memcpy(b, m + head, tail);
+	st(b + tail - 16, ld(b + tail - 16) ^ d);
+	if (tail > 16) {
+		x = cbcmac(s, x, b, 1);
+		x = cmac_last(s, x, b + 16, tail - 16, k1, k2);
+	} else {
+		x = cmac_last(s, x, b, 16, k1, k2);
+	}
+	st(b, (v2di){ 0, 0 });
+	st(b + 16, (v2di){ 0, 0 });
+	barrier_data(b);
+	return x;
+}
+
+void knts_aesni_s2v(const struct knts_aesni_key *k,
+		    const struct knts_siv_ad *ad, unsigned int n_ad,
+		    const u8 *pt, size_t len, u8 v[16])
+{
+	const struct knts_aesni_ks *s = &k->mac;
+	v2di k1 = *(const v2di *)k->k1, k2 = *(const v2di *)k->k2, d, t;
+	unsigned int i = 0;
+	u8 b[16] __aligned(16);
+
+	if (k->has_d_empty && n_ad && !ad[0].len) {
+		d = *(const v2di *)k->d_empty;
+		i = 1;
+	} else {
+		d = *(const v2di *)k->d0;
+	}
+	for (; i < n_ad; i++)
+		d = dbl(d) ^ cmac(s, ad[i].data, ad[i].len, k1, k2);
+	if (len >= 16) {
+		t = cmac_xorend(s, pt, len, d, k1, k2);
+	} else {
+		/* dbl(D) xor pad(Sn): one complete block, so K1. */
+		st(b, (v2di){ 0, 0 });
+		memcpy(b, pt, len);
+		b[len] = 0x80;
+		t = enc(s, dbl(d) ^ ld(b) ^ k1);
+		st(b, (v2di){ 0, 0 });
+		barrier_data(b);
+	}
+	st(v, t);
+}
+
+void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
+		    const u8 *in, u8 *out, size_t len)
+{
+	/* Q = V with bits 63 and 31 cleared (RFC 5297 s2.5). */
+	const v2di clear = (v2di)(__typeof__(ni_bswap)){
+		-1, -1, -1, -1, -1, -1, -1, -1,
+		0x7f, -1, -1, -1, 0x7f, -1, -1, -1 };
+	const struct knts_aesni_ks *s = &k->ctr;
+	u8 b[16] __aligned(16);
+	v2di ctr, ks;
+
+	if (!len)
+		return;
+	/*
+	 * Little-endian, so that one 32-bit add increments it: the low 32
+	 * bits start below 2^31 and a message is far shorter than 2^31
+	 * blocks, so the carry the 128-bit addition might need never comes.
+	 */
+	ctr = pshufb(ld(v) & clear, ni_bswap);
+	for (; len >= 16; len -= 16, in += 16, out += 16) {
+		ks = enc(s, pshufb(ctr, ni_bswap));
+		st(out, ld(in) ^ ks);
+		ctr = (v2di)((v4si)ctr + (v4si){ 1, 0, 0, 0 });
+	}
+	if (len) {
+		st(b, (v2di){ 0, 0 });
+		memcpy(b, in, len);
+		st(b, ld(b) ^ enc(s, pshufb(ctr, ni_bswap)));
+		memcpy(out, b, len);
+		st(b, (v2di){ 0, 0 });
+		barrier_data(b);
+	}
+}
+
+#endif /* __CHECKER__ */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The aesni backend of AES-SIV (x86-64 only): knts's own AES-NI core
+ * (siv_aesni.c) and the kernel FPU sections around it. Built without
+ * FPU flags: the vector code is all in siv_aesni.c.
+ *
+ * A packet leg opens one section (knts_siv_begin() in siv.c, which
+ * calls knts_siv_ni_begin()) and every AES-SIV operation of the leg runs
+ * inside it: the cookie open, the request MAC and the cookie seal at
+ * LOCAL_IN, the reply seal at LOCAL_OUT. An operation outside a leg
+ * (load-time tests, the client role's single operations) opens its own.
+ * kernel_fpu_begin() does not nest, so the section is only opened when
+ * crypto_simd_usable() says the FPU is free; otherwise the dispatcher
+ * takes lib/crypto AES.
+ *
+ * The master keys are expanded once, when their set is prepared; the
+ * per-packet keys (C2S, S2C) inside the operation, into this CPU's
+ * scratch key, which is zeroed again before the section ends.
+ */
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/simd.h>
+#include <crypto/algapi.h>
+#include <crypto/internal/simd.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "siv_aesni.h"
+#include "siv_impl.h"
+#include "siv_key.h"
+
+struct siv_ni_cpu {
+	struct knts_aesni_key *sess;	/* a per-packet key, expanded */
+	void *sess_buf;			/* what holds it (kfree) */
+	bool open;			/* knts's FPU section is open */
+};
+
+static DEFINE_PER_CPU(struct siv_ni_cpu, siv_ni_cpu);
+static bool siv_ni_ready;
+/* FPU sections knts opened (debugfs siv_ops; the KATs and selftest 09). */
+static DEFINE_PER_CPU(u64, siv_ni_sections);
+
+bool knts_siv_ni_ready(void)
+{
+	return siv_ni_ready;
+}
+
+/* Bottom halves disabled. */
+bool knts_siv_ni_usable(void)
+{
+	return siv_ni_ready &&
+	       (this_cpu_read(siv_ni_cpu.open) || crypto_simd_usable());
+}
+
+u64 knts_siv_ni_sections(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(siv_ni_sections, cpu);
+	return n;
+}
+
+/* Bottom halves disabled; true if this call opened the section. */
+bool knts_siv_ni_begin(void)
+{
+	if (!siv_ni_ready || this_cpu_read(siv_ni_cpu.open) ||
+	    !crypto_simd_usable())
+		return false;
+	kernel_fpu_begin();
+	this_cpu_write(siv_ni_cpu.open, true);
+	this_cpu_inc(siv_ni_sections);
+	return true;
+}
+
+void knts_siv_ni_end(bool opened)
+{
+	if (!opened)
+		return;
+	this_cpu_write(siv_ni_cpu.open, false);
+	kernel_fpu_end();
+}
+
+/*
+ * The key of one operation: the prepared one, or @key expanded into this
+ * CPU's scratch key (then *@sess is set, to wipe it afterwards).
+ */
+static const struct knts_aesni_key *
+siv_ni_key(const struct knts_siv_key *pk, const u8 *key, unsigned int key_len,
+	   bool need_ctr, struct knts_aesni_key **sess)
+{
+	struct knts_aesni_key *k;
+
+	*sess = NULL;
+	if (pk && pk->ni_ok)
+		return knts_aesni_key_at(pk->ni);
+	k = this_cpu_read(siv_ni_cpu.sess);
+	knts_aesni_prepare(k, key, key_len, need_ctr, false);
+	*sess = k;
+	return k;
+}
+
+/* Bottom halves disabled, knts_siv_ni_usable(). */
+int knts_siv_ni_seal(const struct knts_siv_key *pk, const u8 *key,
+		     unsigned int key_len, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, const u8 *pt, size_t len,
+		     u8 v[KNTS_SIV_BLOCK], u8 *ct)
+{
+	const struct knts_aesni_key *k;
+	struct knts_aesni_key *sess;
+	bool opened = knts_siv_ni_begin();
+
+	k = siv_ni_key(pk, key, key_len, len != 0, &sess);
+	knts_aesni_s2v(k, ad, n_ad, pt, len, v);
+	knts_aesni_ctr(k, v, pt, ct, len);
+	if (sess)
+		knts_aesni_wipe(sess);
+	knts_siv_ni_end(opened);
+	return 0;
+}
+
+int knts_siv_ni_open(const struct knts_siv_key *pk, const u8 *key,
+		     unsigned int key_len, const struct knts_siv_ad *ad,
+		     unsigned int n_ad, const u8 want[KNTS_SIV_BLOCK],
+		     const u8 *ct, size_t len, u8 *pt)
+{
+	const struct knts_aesni_key *k;
+	struct knts_aesni_key *sess;
+	bool opened = knts_siv_ni_begin();
+	u8 v[KNTS_SIV_BLOCK];
+	int err = 0;
+
+	k = siv_ni_key(pk, key, key_len, len != 0, &sess);
+	knts_aesni_ctr(k, want, ct, pt, len);
+	knts_aesni_s2v(k, ad, n_ad, pt, len, v);
+	if (sess)
+		knts_aesni_wipe(sess);
+	knts_siv_ni_end(opened);
+	if (crypto_memneq(v, want, KNTS_SIV_BLOCK))
+		err = -EBADMSG;
+	memzero_explicit(v, sizeof(v));
+	return err;
+}
+
+/*
+ * At key preparation: expand the master key once, when the FPU may be
+ * used here. Otherwise the key stays unprepared for this backend and
+ * every operation expands it (correct, only slower).
+ */
+void knts_siv_ni_prepare(struct knts_siv_key *k)
+{
+	bool opened;
+
+	k->ni_ok = false;
+	if (!siv_ni_ready)
+		return;
+	if (this_cpu_read(siv_ni_cpu.open)) {
+		opened = false;
+	} else {
+		if (!crypto_simd_usable())
+			return;
+		kernel_fpu_begin();
+		opened = true;
+	}
+	knts_aesni_prepare(knts_aesni_key_at(k->ni), k->key, k->key_len, true,
+			   true);
+	k->ni_ok = true;
+	if (opened)
+		kernel_fpu_end();
+}
+
+void knts_siv_ni_forget(int cpu)
+{
+	struct knts_aesni_key *k = per_cpu(siv_ni_cpu.sess, cpu);
+
+	if (k)
+		memzero_explicit(k, sizeof(*k));
+}
+
+bool knts_siv_ni_forgotten(void)
+{
+	struct knts_aesni_key *k = this_cpu_read(siv_ni_cpu.sess);
+
+	return !k || !memchr_inv(k, 0, sizeof(*k));
+}
+
+void knts_siv_ni_exit(void)
+{
+	int cpu;
+
+	siv_ni_ready = false;
+	for_each_possible_cpu(cpu) {
+		kfree_sensitive(per_cpu(siv_ni_cpu.sess_buf, cpu));
+		per_cpu(siv_ni_cpu.sess_buf, cpu) = NULL;
+		per_cpu(siv_ni_cpu.sess, cpu) = NULL;
+	}
+}
+
+/*
+ * AES-NI and SSSE3 (the byte shuffles; every CPU with AES-NI has it).
+ * Without them knts runs as before: the crypto API, or lib.
+ */
+int knts_siv_ni_init(void)
+{
+	int cpu;
+
+	if (!boot_cpu_has(X86_FEATURE_AES) || !boot_cpu_has(X86_FEATURE_SSSE3) ||
+	    !boot_cpu_has(X86_FEATURE_XMM2))
+		return 0;
+	for_each_possible_cpu(cpu) {
+		void *buf = kzalloc(KNTS_AESNI_KEY_BUF, GFP_KERNEL);
+
+		if (!buf) {
+			knts_siv_ni_exit();
+			return -ENOMEM;
+		}
+		per_cpu(siv_ni_cpu.sess_buf, cpu) = buf;
+		per_cpu(siv_ni_cpu.sess, cpu) = knts_aesni_key_at(buf);
+	}
+	siv_ni_ready = true;
+	return 0;
+}
