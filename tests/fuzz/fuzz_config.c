@@ -53,7 +53,20 @@ static void check_config(const struct ntskd_config *c)
 	}
 	CHECK(terminated(c->cert, sizeof(c->cert)));
 	CHECK(terminated(c->key, sizeof(c->key)));
-	CHECK(terminated(c->keyfile, sizeof(c->keyfile)) && c->keyfile[0]);
+	CHECK(terminated(c->keyfile, sizeof(c->keyfile)));
+	CHECK(terminated(c->keyfile_follow, sizeof(c->keyfile_follow)));
+	/* our own keyfile, or a followed one (chrony's) and no rotation */
+	if (ntskd_config_follows(c))
+		CHECK(!c->keyfile[0] && !c->rotate && c->cert[0]);
+	else
+		CHECK(c->keyfile[0]);
+	CHECK(c->ke_max_conns >= 1 && c->ke_max_conns <= 1024);
+	CHECK(c->ke_workers <= 64);
+	CHECK(c->pending_slots >= KNTS_PENDING_SLOTS_MIN &&
+	      c->pending_slots <= KNTS_PENDING_SLOTS_MAX);
+	CHECK(c->nak_rate >= KNTS_NAK_RATE_MIN &&
+	      c->nak_rate <= KNTS_NAK_RATE_MAX);
+	CHECK(c->client_idle <= KNTS_CLIENT_IDLE_MAX);
 	CHECK(!c->cert[0] == !c->key[0]);
 	CHECK(!c->n_listen || c->cert[0]);
 	CHECK(c->rotate <= NTSKD_SECONDS_MAX);
@@ -103,9 +116,22 @@ static char *print_config(const struct ntskd_config *c, size_t *len)
 	}
 	if (c->cert[0])
 		OUT("cert %s\nkey %s\n", c->cert, c->key);
-	OUT("keyfile %s\nrotate %u\nntp-port %u\npolicy %s\nrefresh %u\n",
-	    c->keyfile, c->rotate, c->ntp_port,
+	if (ntskd_config_follows(c))
+		OUT("keyfile-follow %s\n", c->keyfile_follow);
+	else
+		OUT("keyfile %s\nrotate %u\n", c->keyfile, c->rotate);
+	OUT("ntp-port %u\npolicy %s\nrefresh %u\n", c->ntp_port,
 	    c->policy ? "nts-only" : "mixed", c->refresh);
+	if (c->cert[0]) {
+		OUT("ke-max-conns %u\npending-slots %u\nnak-rate %u\n",
+		    c->ke_max_conns, c->pending_slots, c->nak_rate);
+		if (c->ke_workers)
+			OUT("ke-workers %u\n", c->ke_workers);
+		else
+			OUT("ke-workers auto\n");
+	}
+	if (c->n_servers)
+		OUT("client-idle %u\n", c->client_idle);
 	if (c->ntp_server[0])
 		OUT("ntp-server %s\n", c->ntp_server);
 	if (c->user[0])
@@ -148,6 +174,11 @@ static void check_same(const struct ntskd_config *a,
 	}
 	CHECK(!strcmp(a->cert, b->cert) && !strcmp(a->key, b->key));
 	CHECK(!strcmp(a->keyfile, b->keyfile));
+	CHECK(!strcmp(a->keyfile_follow, b->keyfile_follow));
+	CHECK(a->ke_max_conns == b->ke_max_conns &&
+	      a->ke_workers == b->ke_workers);
+	CHECK(a->pending_slots == b->pending_slots &&
+	      a->nak_rate == b->nak_rate && a->client_idle == b->client_idle);
 	CHECK(a->rotate == b->rotate && a->ntp_port == b->ntp_port);
 	CHECK(a->policy == b->policy && a->refresh == b->refresh);
 	CHECK(!strcmp(a->ntp_server, b->ntp_server));
