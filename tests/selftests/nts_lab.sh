@@ -324,12 +324,16 @@ trixie_version() {
 # trixie_start NS NAME CMD...: CMD in the root, in NS, without
 # CAP_SYS_TIME, in the foreground of a background job; its output in
 # $LAB/NAME/out (/lab/NAME/out inside), its pid in $LAB/NAME/pid.
+# TRIXIE_KEEP_CLOCK=1 keeps CAP_SYS_TIME, for ntpd-rs's client, which
+# exits without it ("Could not control clock"); it then must be kept from
+# steering by its own configuration (and it is the VM's clock only).
 trixie_start() {
-	local ns=$1 name=$2 dir=$LAB/$2 cmd
+	local ns=$1 name=$2 dir=$LAB/$2 cmd drop=--drop=cap_sys_time
 	shift 2
 	mkdir -p "$dir"
 	printf -v cmd '%q ' "$@"
-	ip netns exec "$ns" capsh --drop=cap_sys_time -- -c \
+	[ -n "${TRIXIE_KEEP_CLOCK:-}" ] && drop=
+	ip netns exec "$ns" capsh $drop -- -c \
 		"exec chroot '$TRIXIE_ROOT' $cmd" > "$dir/out" 2>&1 &
 	echo $! > "$dir/pid"
 	at_exit "trixie_stop $name"
