@@ -314,7 +314,7 @@ INTEROP_TESTS := 03-server-chrony 04-ntskd-server 05-client-role 08-ntskd-client
 	19-aead30 24-xleave 25-trixie-peers
 interop: module module-debug userspace test-tools tools
 	rm -rf $(B)/interop
-	rc=0; tests/vm/run-selftests $(INTEROP_TESTS) || rc=$$?; \
+	rc=0; VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/vm/run-selftests $(INTEROP_TESTS) || rc=$$?; \
 	scripts/interop-table > docs/interop.md.new && mv docs/interop.md.new docs/interop.md; \
 	scripts/interop-table --check && exit $$rc
 
