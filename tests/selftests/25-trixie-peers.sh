@@ -30,7 +30,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 [ -x "$NTPSEC_ROOT/usr/bin/ntpq" ] || skip_all "NTPsec not in .deps (make deps)"
 
-ktap_plan 26
+ktap_plan 27
 if ! trixie_ready; then
 	ok 1 "the Debian 13 peer root $TRIXIE_ROOT is ready (make deps: scripts/trixie-peers)"
 	ktap_finish
@@ -40,7 +40,7 @@ knts_load
 echo 3600 > /sys/module/knts/parameters/client_idle_secs
 trixie_mount	# not under check: its subshell would lose the unmount at exit
 ok $? "the lab is mounted into the root (/lab, /dev, /proc, /run)"
-make_pki knts-test 10.71.1.1 fd71:1::1 10.71.2.1 fd71:2::1 10.71.3.1 fd71:3::1 DNS:n123-v6.test \
+make_pki knts-test 10.71.1.1 fd71:1::1 10.71.2.1 fd71:2::1 10.71.3.1 fd71:3::1 DNS:n123-v6.test DNS:rs-v6.test \
 	10.72.1.1 10.72.1.5 10.72.1.9 fd72:1::1 fd72:1::5 fd72:1::9 \
 	10.72.2.1 fd72:2::1 10.72.3.1 fd72:3::1
 cat "$LAB/pki/server.crt" "$LAB/pki/ca.crt" > "$LAB/pki/chain.crt"
@@ -90,9 +90,11 @@ done
 # Its NTS-KE client splits "HOST:PORT" at the first colon, so an IPv6
 # literal on a server line cannot work: the IPv6 server goes by a name
 # that only has an AAAA record (the root's /etc/hosts, from the lab).
-{ cat "$TRIXIE_ROOT/etc/hosts"; echo "fd71:2::1 n123-v6.test"; } > "$LAB/hosts"
+# ntpd-rs 1.4 cannot look up "[ADDR]:PORT" either: the same for it.
+{ cat "$TRIXIE_ROOT/etc/hosts"; echo "fd71:2::1 n123-v6.test"; echo "fd71:3::1 rs-v6.test"; } > "$LAB/hosts"
 mount --bind "$LAB/hosts" "$TRIXIE_ROOT/etc/hosts" &&
 	at_exit "umount -l '$TRIXIE_ROOT/etc/hosts'"
+ok $? "a lab /etc/hosts in the root names the IPv6 servers of NTPsec and ntpd-rs"
 mkdir -p "$LAB/n123c"
 printf '%s\n' "server 10.71.2.1 nts ca /lab/pki/ca.crt minpoll 0 maxpoll 1 iburst" \
 	"server n123-v6.test nts ca /lab/pki/ca.crt minpoll 0 maxpoll 1 iburst" \
@@ -119,7 +121,7 @@ certificate-authority = "/lab/pki/ca.crt"
 
 [[source]]
 mode = "nts"
-address = "[fd71:3::1]:4460"
+address = "rs-v6.test"
 certificate-authority = "/lab/pki/ca.crt"
 
 [synchronization]

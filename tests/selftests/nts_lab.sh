@@ -301,7 +301,10 @@ peer_ntpsec_bookworm() {
 TRIXIE_ROOT=${TRIXIE_PEERS_ROOT:-$PROJECT/.cache/trixie-peers}
 
 # trixie_ready: the root holds all four peers (scripts/trixie-peers marks it).
-trixie_ready() { [ -s "$TRIXIE_ROOT/.knts-peers" ] && [ -s "$TRIXIE_ROOT/.knts-peers-versions" ]; }
+trixie_ready() {
+	[ -s "$TRIXIE_ROOT/.knts-peers" ] && [ -s "$TRIXIE_ROOT/.knts-peers-versions" ] &&
+	[ -e "$TRIXIE_ROOT/etc/hosts" ]
+}
 
 # trixie_mount: the lab at /lab inside the root, with /dev, /proc and a
 # private /run (timesyncd's drop-in config); unmounted at exit.
