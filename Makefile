@@ -75,7 +75,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
 	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile \
-	netlink-gen netlink-gen-check
+	netlink-gen netlink-gen-check interop
 
 all: module userspace tools
 
@@ -90,6 +90,7 @@ help:
 	@echo "make netlink-gen regenerate the uapi header and kmod/netlink-gen.[ch] from docs/netlink/knts.yaml"
 	@echo "make netlink-gen-check  fail if they differ from what the spec generates (make check does)"
 	@echo "make selftests   VM selftests (T=name runs one, e.g. T=netlink)"
+	@echo "make interop     the interop selftests in one VM boot; rewrites docs/interop.md"
 	@echo "make test-tools  build the selftests' helper tools (tests/tools)"
 	@echo "make fuzz        run each fuzzer for FUZZ_SECONDS (default 60)"
 	@echo "make fuzz-deep   run each fuzzer for FUZZ_RUNS executions (default 10^7)"
@@ -328,6 +329,18 @@ style: checkpatch sparse
 
 selftests: module module-debug userspace test-tools tools
 	tests/vm/run-selftests $(T)
+
+# The peer x role x AEAD x family table: the interop selftests (those
+# scripts/interop-table lists) in one VM boot write their rows into
+# build/interop; the table is rendered over docs/interop.md even when a row
+# failed (it then says FAIL), and the target fails with the selftests.
+INTEROP_TESTS := 03-server-chrony 04-ntskd-server 05-client-role 08-ntskd-client \
+	19-aead30 24-xleave 25-trixie-peers
+interop: module module-debug userspace test-tools tools
+	rm -rf $(B)/interop
+	rc=0; VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/vm/run-selftests $(INTEROP_TESTS) || rc=$$?; \
+	scripts/interop-table > docs/interop.md.new && mv docs/interop.md.new docs/interop.md; \
+	scripts/interop-table --check && exit $$rc
 
 # Like demo, check needs nothing before it: scripts/deps installs what is
 # missing and returns at once otherwise.

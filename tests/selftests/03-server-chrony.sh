@@ -56,7 +56,9 @@ chronyd_start "$cli" client "port 0" "ntstrustedcerts $LAB/pki/ca.crt" \
 
 authenticated() { chronyc_in client ntpdata "$1" | grep -q 'Authenticated *: Yes'; }
 check "chrony client: 10.77.0.1 authenticated (NTS through knts)" wait_for 60 authenticated 10.77.0.1
+interop_last "$(peer_chrony) NTS client" server 15 IPv4 "NTS-KE: chrony (shared key file)"
 check "chrony client: fd77::1 authenticated over IPv6" wait_for 30 authenticated fd77::1
+interop_last "$(peer_chrony) NTS client" server 15 IPv6 "NTS-KE: chrony (shared key file)"
 full_jar() { chronyc_in client authdata | awk '$2 == "NTS" && $9 == 8' | grep -q .; }
 check "chrony client holds 8 cookies (knts refills the jar)" wait_for 20 full_jar
 selected() { chronyc_in client sources | grep -qE '^\^\*'; }

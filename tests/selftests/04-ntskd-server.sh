@@ -90,8 +90,10 @@ ntpsec_start "$cli" ntpsec-cli "server 10.77.0.1 nts ca $PKI/ca.crt minpoll 0 ma
 check "chrony: 10.77.0.1 authenticated (ntskd cookies, knts, plain chronyd)" \
 	wait_for 90 authenticated client 10.77.0.1
 check "chrony: 8 cookies from 10.77.0.1 (authdata)" wait_for 30 full_jar client 10.77.0.1
+interop_last "$(peer_chrony) NTS client" server 15 IPv4 "NTS-KE: ntskd"
 check "chrony over IPv6: fd77::1 authenticated" wait_for 30 authenticated client fd77::1
 check "chrony over IPv6: 8 cookies from fd77::1" wait_for 30 full_jar client fd77::1
+interop_last "$(peer_chrony) NTS client" server 15 IPv6 "NTS-KE: ntskd"
 check "chrony: an NTS source is selected (*)" wait_for 30 selected client
 diag "$(chronyc_in client authdata)"
 
@@ -104,12 +106,14 @@ ntpsec_good() {
 }
 check "NTPsec client: NTS client recvs good > 0, 8 cookies (ntpq -c nts, peers t)" \
 	wait_for 90 ntpsec_good
+interop_last "$(peer_ntpsec_bookworm) NTS client" server 15 IPv4 "NTS-KE: ntskd"
 diag "$(ntpq_in ntpsec-cli -c peers 2>&1 | tail -n 1)"
 
 # 3. NTPsec's ntpd as the protected daemon
 check "chrony client of NTPsec ntpd behind knts: authenticated" \
 	wait_for 60 authenticated client3 10.77.0.5
 check "... and synchronised to it (*)" wait_for 60 selected client3
+interop_last "$(peer_ntpsec_bookworm) behind knts" server 15 IPv4 "plain ntpd served to a chrony 4.3 NTS client"
 
 # 5. chronyd opens cookies that ntskd sealed
 check "chrony sent by ntskd's record 6 to chronyd 10.78.0.1: authenticated" \

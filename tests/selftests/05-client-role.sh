@@ -103,7 +103,9 @@ selected() { chronyc_in client sources | grep -qE '^\^\* '; }
 check "plain chronyd selects a source protected by the knts client role" wait_for 60 selected
 good_over() { [ "$(field "$1" good)" -gt "$2" ]; }
 check "replies from 10.77.0.1 verify (IPv4)" wait_for 30 good_over 10.77.0.1 3
+interop_last "$(peer_chrony) NTS server" client 15 IPv4 "cookies: knts-assoc; plain chronyd behind knts"
 check "replies from fd77::1 verify (IPv6)" wait_for 30 good_over fd77::1 3
+interop_last "$(peer_chrony) NTS server" client 15 IPv6 "cookies: knts-assoc; plain chronyd behind knts"
 full() { [ "$(field 10.77.0.1 cookies)" -ge 7 ] && [ "$(field 10.77.0.1 requests)" -gt 5 ]; }
 check "placeholders refilled the jar of 10.77.0.1 from 4 to 8" wait_for 30 full
 [ "$(cstat cli_reply_verified)" -gt 6 ] && [ "$(cstat cli_req_protected)" -gt 6 ]

@@ -196,7 +196,9 @@ sel_a() {
 check "A: plain chronyd selects the server (10.77.0.1 or fd77::1), protected by knts + ntskd" \
 	sel_a 90
 check "A: replies from 10.77.0.1 verify (ntsctl show: good)" wait_for 30 good_over 10.77.0.1 3
+interop_last "$(peer_chrony) NTS server" client "$(field 10.77.0.1 aead)" IPv4 "NTS-KE: ntskd; plain chronyd behind knts"
 check "A: IPv6: replies from fd77::1 verify" wait_for 30 good_over fd77::1 3
+interop_last "$(peer_chrony) NTS server" client "$(field fd77::1 aead)" IPv6 "NTS-KE: ntskd; plain chronyd behind knts"
 [ "$(cstat cli_reply_verified)" -gt 6 ] && [ "$(cstat cli_req_protected)" -gt 6 ] &&
 	[ "$(field 10.77.0.1 cookies)" -ge 1 ] && [ "$(field 10.77.0.1 aead)" -eq 15 ]
 ok $? "A: $(cstat cli_req_protected) requests protected, $(cstat cli_reply_verified) verified; AEAD 15, $(field 10.77.0.1 cookies) cookies held"
@@ -345,6 +347,7 @@ check "B: plain NTPsec ntpd syncs to the NTPsec NTS server through knts (system 
 good=$(assoc_field "$cli2" 10.76.0.1 good)
 [ "$good" -gt 2 ] && [ "$(assoc_field "$cli2" 10.76.0.1 cookie_len)" -eq 104 ]
 ok $? "B: $good replies verified (NTPsec cookies: 104 bytes)"
+interop_last "$(peer_ntpsec_bookworm) NTS server" client "$(assoc_field "$cli2" 10.76.0.1 aead)" IPv4 "NTS-KE: ntskd; plain NTPsec ntpd behind knts"
 dig=$(ip netns exec "$cli2" env LD_LIBRARY_PATH="$NTPLIB" \
 	PYTHONPATH="$NTPSEC_ROOT/usr/lib/python3/dist-packages" \
 	"$NTPSEC_ROOT/usr/bin/ntpdig" -t 5 10.76.0.1 2>&1); rc=$?

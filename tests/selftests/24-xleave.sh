@@ -47,7 +47,9 @@ check "A: chrony NTS client authenticated over IPv4" wait_for 60 authenticated x
 check "A: chrony NTS client authenticated over IPv6" wait_for 30 authenticated xc fd77::1
 check "A: IPv4 exchanges are interleaved (xleave through the server role)" \
 	wait_for 30 interleaved xc 10.77.0.1
+interop_last "$(peer_chrony) NTS client" server 15 IPv4 "interleaved (xleave); NTS-KE: ntskd"
 check "A: IPv6 exchanges are interleaved" wait_for 30 interleaved xc fd77::1
+interop_last "$(peer_chrony) NTS client" server 15 IPv6 "interleaved (xleave); NTS-KE: ntskd"
 diag "$(chronyc_in xc ntpdata 10.77.0.1 | grep -E 'Interleaved|Authenticated|Total' | tr -s ' \n' ' ')"
 signed=$(knts_stat_text "$srv" srv_reply_signed)
 diag "server role: $signed replies signed"
@@ -79,7 +81,9 @@ check "B: plain chronyd gets replies through the client role (IPv4, IPv6)" \
 	wait_for 60 both_rx
 check "B: IPv4 exchanges are interleaved (xleave through the client role)" \
 	wait_for 30 interleaved xp 10.78.0.1
+interop_last "$(peer_chrony) NTS server" client "$(assoc_field "$cli2" 10.78.0.1 aead)" IPv4 "interleaved (plain chronyd xleave behind knts); NTS-KE: ntskd"
 check "B: IPv6 exchanges are interleaved" wait_for 30 interleaved xp fd78::1
+interop_last "$(peer_chrony) NTS server" client "$(assoc_field "$cli2" fd78::1 aead)" IPv6 "interleaved (plain chronyd xleave behind knts); NTS-KE: ntskd"
 diag "$(chronyc_in xp ntpdata 10.78.0.1 | grep -E 'Interleaved|Total' | tr -s ' \n' ' ')"
 unmatched=$(knts_stat_text "$cli2" cli_reply_unmatched)
 good=$(knts_stat_text "$cli2" cli_reply_verified)

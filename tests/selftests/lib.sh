@@ -24,7 +24,7 @@ NTSCTL=$PROJECT/build/ntsctl
 NTSKD=$PROJECT/build/ntskd
 NTPSEC_ROOT=$PROJECT/.deps/ntpsec/root
 
-_ktap_n=0 _ktap_fail=0 _ktap_pass=0 _ktap_skip=0 _ktap_plan=0
+_ktap_n=0 _ktap_last=1 _ktap_fail=0 _ktap_pass=0 _ktap_skip=0 _ktap_plan=0
 _netns=()
 _cleanups=()
 
@@ -37,6 +37,7 @@ ktap_plan() {
 # ok RESULT DESC: record one result (0 = pass)
 ok() {
 	_ktap_n=$((_ktap_n + 1))
+	_ktap_last=$1	# interop_last (nts_lab.sh) records it
 	if [ "$1" -eq 0 ]; then
 		echo "ok $_ktap_n $2"
 		_ktap_pass=$((_ktap_pass + 1))

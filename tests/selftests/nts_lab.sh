@@ -259,3 +259,102 @@ replies_tc() {
 	ip netns exec "$ns" tc filter add dev "$dev" egress protocol ip prio 1 \
 		u32 match ip protocol 17 0xff match ip sport "$sport" 0xffff "$@"
 }
+
+# --- the interop table (docs/interop.md, scripts/interop-table) ---
+# Each interop selftest writes its rows into build/interop/FILE.rows in
+# the project (the VM writes the project folder); the file is started
+# afresh here, so rows never outlive the run that made them. A test that
+# dies before a row leaves that row out, and the rendered table then
+# differs from the committed one (make check compares them).
+INTEROP_DIR=$PROJECT/build/interop
+INTEROP_ROWS=$INTEROP_DIR/$(basename "$0" .sh).rows
+rm -f "$INTEROP_ROWS"
+
+# interop_row PEER ROLE AEAD FAMILY RESULT [NOTE]: one row. PEER names the
+# peer program, its version and what it does ("chrony 4.6.1 NTS client");
+# ROLE is knts's role (server, client); AEAD the number (15, 30); FAMILY
+# IPv4 or IPv6; RESULT pass or fail; NOTE e.g. "interleaved".
+interop_row() {
+	local res=$5
+	# An AEAD the test could not tell (no association, no log line) is no pass.
+	[[ $3 =~ ^[0-9]+$ ]] && [ "$3" -gt 0 ] || res=fail
+	mkdir -p "$INTEROP_DIR"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-?}" "$4" "$res" "${6:--}" \
+		"$(basename "$0" .sh)" >> "$INTEROP_ROWS"
+}
+
+# interop_last PEER ROLE AEAD FAMILY [NOTE]: a row whose result is that of
+# the check (or ok) just before it.
+interop_last() {
+	local r=fail
+	[ "$_ktap_last" -eq 0 ] && r=pass
+	interop_row "$1" "$2" "$3" "$4" "$r" "${5:-}"
+}
+
+# Peer names with the versions that ran: "chrony 4.3", "NTPsec 1.2.2".
+peer_chrony() { echo "chrony $(${1:+chroot "$1"} chronyd -v | awk '{ print $4 }')"; }
+peer_ntpsec_bookworm() {
+	echo "NTPsec $(LD_LIBRARY_PATH="$NTPSEC_ROOT/usr/lib/x86_64-linux-gnu/ntp" "$NTPSEC_ROOT/usr/sbin/ntpd" --version 2>&1 | sed -n 's/.*ntpsec-\([0-9.]*\).*/\1/p' | head -n 1)"
+}
+
+# --- Debian 13 peers from the trixie root (make deps: scripts/trixie-peers) ---
+TRIXIE_ROOT=${TRIXIE_PEERS_ROOT:-$PROJECT/.cache/trixie-peers}
+
+# trixie_ready: the root holds all four peers (scripts/trixie-peers marks it).
+trixie_ready() {
+	[ -s "$TRIXIE_ROOT/.knts-peers" ] && [ -s "$TRIXIE_ROOT/.knts-peers-versions" ] &&
+	[ -e "$TRIXIE_ROOT/etc/hosts" ]
+}
+
+# trixie_mount: the lab at /lab inside the root, with /dev, /proc and a
+# private /run (timesyncd's drop-in config); unmounted at exit.
+trixie_mount() {
+	mkdir -p "$TRIXIE_ROOT/lab" &&
+	mount --bind "$LAB" "$TRIXIE_ROOT/lab" &&
+	mount --bind /dev "$TRIXIE_ROOT/dev" &&
+	mount -t proc proc "$TRIXIE_ROOT/proc" &&
+	mount -t tmpfs -o mode=0755 run "$TRIXIE_ROOT/run" || return 1
+	at_exit "umount -l '$TRIXIE_ROOT/run' '$TRIXIE_ROOT/proc' '$TRIXIE_ROOT/dev' '$TRIXIE_ROOT/lab'"
+}
+
+# trixie_version PKG: "1.4.0" of "ntpd-rs 1.4.0-6+b3" (Debian revision and
+# epoch dropped; NTPsec's "+dfsg1" too).
+trixie_version() {
+	awk -v p="$1" '$1 == p { v = $2; sub(/^[0-9]+:/, "", v); sub(/[-+~].*/, "", v); print v }' \
+		"$TRIXIE_ROOT/.knts-peers-versions"
+}
+
+# trixie_start NS NAME CMD...: CMD in the root, in NS, without
+# CAP_SYS_TIME, in the foreground of a background job; its output in
+# $LAB/NAME/out (/lab/NAME/out inside), its pid in $LAB/NAME/pid.
+# TRIXIE_KEEP_CLOCK=1 keeps CAP_SYS_TIME, for ntpd-rs's client, which
+# exits without it ("Could not control clock"); it then must be kept from
+# steering by its own configuration (and it is the VM's clock only).
+trixie_start() {
+	local ns=$1 name=$2 dir=$LAB/$2 cmd drop=--drop=cap_sys_time
+	shift 2
+	mkdir -p "$dir"
+	printf -v cmd '%q ' "$@"
+	[ -n "${TRIXIE_KEEP_CLOCK:-}" ] && drop=
+	ip netns exec "$ns" capsh $drop -- -c \
+		"exec chroot '$TRIXIE_ROOT' $cmd" > "$dir/out" 2>&1 &
+	echo $! > "$dir/pid"
+	at_exit "trixie_stop $name"
+}
+
+trixie_stop() {
+	local pidf=$LAB/$1/pid
+	[ -e "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+# c46_conf NAME LINES...: a chrony 4.6 config in $LAB/NAME/chrony.conf
+# with private pid, socket and drift files (paths as seen in the root).
+c46_conf() {
+	local name=$1
+	shift
+	mkdir -p "$LAB/$name" && chmod 700 "$LAB/$name"
+	printf '%s\n' "pidfile /lab/$name/chronyd.pid" \
+		"bindcmdaddress /lab/$name/chronyd.sock" "cmdport 0" \
+		"driftfile /lab/$name/drift" "$@" > "$LAB/$name/chrony.conf"
+}
