@@ -37,7 +37,6 @@ if ! trixie_ready; then
 fi
 ok 0 "the Debian 13 peer root is ready: $(tr '\n' ',' < "$TRIXIE_ROOT/.knts-peers-versions")"
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 trixie_mount	# not under check: its subshell would lose the unmount at exit
 ok $? "the lab is mounted into the root (/lab, /dev, /proc, /run)"
 make_pki knts-test 10.71.1.1 fd71:1::1 10.71.2.1 fd71:2::1 10.71.3.1 fd71:3::1 DNS:n123-v6.test DNS:rs-v6.test \

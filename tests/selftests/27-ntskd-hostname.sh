@@ -27,7 +27,6 @@ command -v chronyd >/dev/null || skip_all "chrony not installed"
 NAME=ntp.knts.test
 ktap_plan 15
 knts_load
-echo 3600 > /sys/module/knts/parameters/client_idle_secs
 make_pki knts-test "DNS:$NAME"
 CA=$LAB/pki/ca.crt
 PNTP="python3 $SELFTEST_DIR/plain_ntp.py"
