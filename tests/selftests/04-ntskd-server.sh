@@ -242,6 +242,14 @@ wait_for 10 summed
 ok $? "ntsctl ke-stats sums the workers: exchanges_ok $ok0 -> $(rot_stat exchanges_ok), cookies $c0 -> $(rot_stat cookies_issued)"
 
 # 4. New keys behind the client's back: NAKs, then NTS-KE again.
+# The client is offline while the keys change. Between load-keys and
+# ntskd's SIGHUP the kernel holds the new keys and ntskd still the old: a
+# request then draws a NAK, and the NTS-KE that follows gets cookies under
+# the old keys, which draw a NAK too; chrony 4.3 then backs off its next
+# NTS-KE for longer than this test waits (seen in CI under load). That is
+# the operator's race, not what this part tests: NAKs for the client's old
+# cookies, NTS-KE again, authenticated with the new keys.
+chronyc_in client offline > /dev/null
 naks=$(knts_stat_text "$srv" srv_nak_sent)
 make_nks0 "$LAB/fresh"
 cp "$LAB/fresh" "$KEYS"
@@ -252,6 +260,7 @@ kill -HUP "$(ntskd_pid kd)"
 pkill -HUP -f -- "-c $LAB/kd2/ntskd.conf"
 check "ntskd re-reads its keyfile on SIGHUP" \
 	wait_for 20 ntskd_logged kd "loaded new master keys: current key $(key_line "$KEYS" 5)"
+chronyc_in client online > /dev/null
 nak_rose() { [ "$(knts_stat_text "$srv" srv_nak_sent)" -gt "$naks" ]; }
 rekeyed() { [ "$(ke_id client 10.77.0.1)" -ge 2 ]; }
 check "the client's old cookies get NTS NAKs from knts" wait_for 30 nak_rose
@@ -311,6 +320,12 @@ ok $? "... ntskd_up 1 while ntskd answers"
 # does): ntskd sees the family come back, or its audit sees the role
 # off, and pushes its keys and settings again; the chrony client, with the
 # cookies it already holds, is authenticated again.
+# The second ntskd (record 6) is done with; it stops first, since it too
+# restores the role after a reload, and then either of the two could be
+# the one that pushes the keys back (seen: kd2 first, kd's audit with
+# nothing left to do). Stopping ntskd leaves the kernel's role alone.
+pkill -f -- "-c $LAB/kd2/ntskd.conf"
+wait_for 10 sh -c "! pgrep -f -- '-c $LAB/kd2/ntskd.conf' > /dev/null"
 LOAD=$PROJECT/build/ntsload
 ip netns exec "$cli" "$LOAD" --ke 10.77.0.1 --ca "$PKI/ca.crt" --rate 200 \
 	--duration 20 --pool 8 --drain 3000 --json > "$LAB/load.json" 2> "$LAB/load.err" &
