@@ -48,7 +48,6 @@ struct knts_bench {
 	u8 buf[BENCH_BUF];		/* scratch for the SIV loops */
 	u8 out[BENCH_BUF];
 	struct sk_buff *skbs[BENCH_BATCH];
-	u32 reallocs;			/* heads that had to grow */
 	struct knts_assoc *assoc;	/* the client path's association */
 };
 

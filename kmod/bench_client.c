@@ -121,6 +121,20 @@ static int bench_client_batch(struct knts_bench *b, u64 *ns_out, u64 *ns_in)
 		if (!skb[i])
 			return -ENOMEM;
 		refused += bench_hook(b->kn, skb[i], false) != NF_ACCEPT;
+		/*
+		 * The signed reply may hold its NTS part in a page fragment
+		 * (skb.c); the client's host gets it from its NIC, modelled
+		 * as a linear copy. Over loopback or a veth the same skb
+		 * arrives and client-in pulls the fragment into its head.
+		 */
+		if (skb_is_nonlinear(skb[i])) {
+			struct sk_buff *lin = skb_copy(skb[i], GFP_KERNEL);
+
+			kfree_skb(skb[i]);
+			skb[i] = lin;
+			if (!lin)
+				return -ENOMEM;
+		}
 	}
 	if (refused)
 		return -EPROTO;

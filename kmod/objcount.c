@@ -5,6 +5,7 @@
 
 #include "objcount.h"
 #include "siv_impl.h"
+#include "skb.h"
 
 atomic_t knts_live_tables = ATOMIC_INIT(0);
 atomic_t knts_live_keysets = ATOMIC_INIT(0);
@@ -28,6 +29,26 @@ static int knts_siv_ops_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(knts_siv_ops);
 
+/*
+ * How payloads grew since the load (knts_skb_resize()): lets the
+ * selftests see that replies and requests took the tailroom or a page
+ * fragment, never a head reallocation.
+ */
+static int knts_skb_grow_show(struct seq_file *m, void *v)
+{
+	static const char *const names[KNTS_SKB_NR_GROW] = {
+		[KNTS_SKB_GROW_TAILROOM] = "tailroom",
+		[KNTS_SKB_GROW_FRAG] = "frag",
+		[KNTS_SKB_GROW_REALLOC] = "realloc",
+	};
+	unsigned int i;
+
+	for (i = 0; i < KNTS_SKB_NR_GROW; i++)
+		seq_printf(m, "%s %llu\n", names[i], knts_skb_grow_count(i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(knts_skb_grow);
+
 /* Without debugfs these are no-ops; nothing depends on them. */
 void knts_objcount_init(void)
 {
@@ -40,6 +61,8 @@ void knts_objcount_init(void)
 				&knts_live_assocs);
 	debugfs_create_file("siv_ops", 0400, knts_debugfs, NULL,
 			    &knts_siv_ops_fops);
+	debugfs_create_file("skb_grow", 0400, knts_debugfs, NULL,
+			    &knts_skb_grow_fops);
 }
 
 void knts_objcount_exit(void)

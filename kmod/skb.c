@@ -6,9 +6,16 @@
  * computed in full in software and the skb marked CHECKSUM_NONE: for a
  * few hundred bytes that is cheaper than reasoning about every ip_summed
  * state a driver or GSO path may have left, and it is always right.
+ *
+ * Growing (a reply or a request gaining its NTS fields) takes, in order:
+ * the tailroom the head's kmalloc bucket left, else one page fragment
+ * holding the whole UDP payload, else (no fragment to be had, or a
+ * payload too big for one) a reallocated head. See knts_skb_grow_frag().
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -22,6 +29,31 @@
  * sender needs; knts stops walking and the packet is dropped.
  */
 #define KNTS_IP6_MAX_EXTHDRS	32
+
+/*
+ * The largest payload grown into a page fragment: page_frag_alloc()
+ * refuses more than a page on some kernels, and a payload this big is
+ * no NTP packet a daemon answers every second.
+ */
+#define KNTS_SKB_FRAG_MAX	2048
+
+/* How each growth was done, per CPU (debugfs skb_grow, the selftests). */
+static DEFINE_PER_CPU(u64 [KNTS_SKB_NR_GROW], knts_skb_grow_n);
+
+#ifdef KNTS_DEBUG
+/* Testing only (bench.c): take the reallocation path, as when no fragment. */
+bool knts_skb_force_realloc;
+#endif
+
+u64 knts_skb_grow_count(enum knts_skb_grow how)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(knts_skb_grow_n, cpu)[how];
+	return n;
+}
 
 /*
  * Walk the IPv6 header chain to the transport header, as the kernel's
@@ -193,7 +225,11 @@ void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u)
 	__wsum csum;
 
 	uh->check = 0;
-	csum = csum_partial(uh, ulen, 0);
+	/* A grown payload may sit in a page fragment (knts_skb_resize()). */
+	if (skb_is_nonlinear(skb))
+		csum = skb_checksum(skb, u->l4, ulen, 0);
+	else
+		csum = csum_partial(uh, ulen, 0);
 	if (!u->v6) {
 		const struct iphdr *iph = ip_hdr(skb);
 
@@ -210,36 +246,91 @@ void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u)
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
+/*
+ * The payload moved into one page fragment, the linear part cut back to
+ * the end of the UDP header; the old payload (@u->len bytes) is copied
+ * to the fragment's start. netdev_alloc_frag() carves the fragment from
+ * a per-CPU page (GFP_ATOMIC, no slab allocation, no head copy): what
+ * drivers build their receive skbs from, and freed with the skb like any
+ * other fragment. The whole payload in one place keeps it contiguous for
+ * the AEAD, which takes the NTP header as associated data.
+ *
+ * The socket that owns the skb was charged its truesize when the skb was
+ * made, and is refunded that same figure when it is freed (sock_wfree()):
+ * as pskb_expand_head() does, truesize grows only for an skb no socket
+ * owns. Returns the payload, or NULL when the caller must reallocate.
+ */
+static u8 *knts_skb_grow_frag(struct sk_buff *skb, const struct knts_udp *u,
+			      unsigned int new_len)
+{
+	unsigned int hlen = u->l4 + sizeof(struct udphdr);
+	struct page *page;
+	u8 *frag;
+
+	if (new_len > KNTS_SKB_FRAG_MAX || skb_is_nonlinear(skb) ||
+	    skb->len != hlen + u->len)
+		return NULL;
+#ifdef KNTS_DEBUG
+	if (READ_ONCE(knts_skb_force_realloc))
+		return NULL;
+#endif
+	frag = netdev_alloc_frag(new_len);
+	if (!frag)
+		return NULL;
+	page = virt_to_head_page(frag);
+	memcpy(frag, skb->data + hlen, u->len);
+	__skb_trim(skb, hlen);
+	skb_fill_page_desc(skb, 0, page, frag - (u8 *)page_address(page),
+			   new_len);
+	skb->len += new_len;
+	skb->data_len += new_len;
+	if (!skb->sk)
+		skb->truesize += SKB_DATA_ALIGN(new_len);
+	return frag;
+}
+
 u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
 		    unsigned int new_len)
 {
 	unsigned int end = u->l4 + sizeof(struct udphdr) + u->len;
+	enum knts_skb_grow how;
+	u8 *pl;
 
 	/*
 	 * The whole packet linear and ours before it changes size: a
 	 * daemon's reply sent with MSG_MORE, UDP_CORK or MSG_ZEROCOPY holds
 	 * its data in page fragments, and skb_put() on a nonlinear skb is a
-	 * BUG. Callers that took the payload already have it so; this is
-	 * the reply path's only copy.
+	 * BUG. Callers that took the payload already have it so.
 	 */
 	if (skb_ensure_writable(skb, skb->len))
 		return NULL;
 	/* Anything after the UDP datagram (link padding) goes first. */
 	if (skb->len > end && pskb_trim(skb, end))
 		return NULL;
+	pl = NULL;
 	if (new_len > u->len) {
 		unsigned int extra = new_len - u->len;
 
-		if (skb_tailroom(skb) < extra &&
-		    pskb_expand_head(skb, 0, extra - skb_tailroom(skb),
-				     GFP_ATOMIC))
-			return NULL;
-		skb_put(skb, extra);
+		how = KNTS_SKB_GROW_TAILROOM;
+		if (skb_tailroom(skb) < extra) {
+			how = KNTS_SKB_GROW_FRAG;
+			pl = knts_skb_grow_frag(skb, u, new_len);
+			if (!pl) {
+				how = KNTS_SKB_GROW_REALLOC;
+				if (pskb_expand_head(skb, 0,
+						     extra - skb_tailroom(skb),
+						     GFP_ATOMIC))
+					return NULL;
+			}
+		}
+		if (!pl)
+			skb_put(skb, extra);
+		this_cpu_inc(knts_skb_grow_n[how]);
 	} else if (new_len < u->len) {
 		if (pskb_trim(skb, end - (u->len - new_len)))
 			return NULL;
 	}
 	u->len = new_len;
 	knts_skb_fix_lengths(skb, u);
-	return skb->data + u->l4 + sizeof(struct udphdr);
+	return pl ?: skb->data + u->l4 + sizeof(struct udphdr);
 }

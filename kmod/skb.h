@@ -17,6 +17,14 @@ struct knts_udp {
 	bool fragment;		/* IPv6 first fragment: @len is not set */
 };
 
+/* How knts_skb_resize() grew a payload (counted per CPU). */
+enum knts_skb_grow {
+	KNTS_SKB_GROW_TAILROOM,	/* in the room the head already had */
+	KNTS_SKB_GROW_FRAG,	/* moved into a page fragment */
+	KNTS_SKB_GROW_REALLOC,	/* head reallocated (pskb_expand_head()) */
+	KNTS_SKB_NR_GROW,
+};
+
 /* What knts_skb_udp() found. */
 enum knts_skb_parse {
 	KNTS_SKB_OTHER,		/* parsed: not a UDP datagram knts can see */
@@ -45,7 +53,10 @@ u8 *knts_skb_payload(struct sk_buff *skb, const struct knts_udp *u);
  * fix the UDP length, the IP length and the IPv4 header checksum. Makes
  * the packet linear and writable first, paged or cloned. Returns
  * the (possibly moved) payload or NULL when the skb cannot grow. The
- * caller writes the payload, then calls knts_skb_udp_csum().
+ * payload is always contiguous, but a grown one may be a page fragment
+ * (the skb nonlinear after this call): the caller writes it through the
+ * pointer returned, never through skb->data, then calls
+ * knts_skb_udp_csum(). Growth never sleeps (GFP_ATOMIC).
  */
 u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
 		    unsigned int new_len);
@@ -58,7 +69,18 @@ u8 *knts_skb_resize(struct sk_buff *skb, struct knts_udp *u,
  */
 bool knts_skb_udp_csum_ok(const struct sk_buff *skb, const struct knts_udp *u);
 
-/* Recompute the UDP checksum in software after the payload changed. */
+/*
+ * Recompute the UDP checksum in software after the payload changed; the
+ * payload may be in a fragment of knts_skb_resize().
+ */
 void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u);
+
+/* Growths of each kind since the load, all CPUs (debugfs skb_grow). */
+u64 knts_skb_grow_count(enum knts_skb_grow how);
+
+#ifdef KNTS_DEBUG
+/* Testing only: make knts_skb_resize() reallocate instead of a fragment. */
+extern bool knts_skb_force_realloc;
+#endif
 
 #endif /* _KNTS_SKB_H */

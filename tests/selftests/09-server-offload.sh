@@ -1,6 +1,8 @@
 #!/bin/bash
 # The server role and the shape of the daemon's reply skb at LOCAL_OUT
-# (architecture-anchors 6.6): with TX checksum offload on the veth a UDP
+# (architecture-anchors 6.6), and how it grows: into the tailroom UDP's
+# small head left, else a page fragment, never a reallocated head
+# (debugfs skb_grow, the module-debug build). With TX checksum offload on the veth a UDP
 # reply arrives CHECKSUM_PARTIAL, with it off the stack has already summed
 # it; knts re-sums in software either way, so every signed reply must
 # verify at the client. A UDP GSO reply (UDP_SEGMENT; no NTP daemon sends
@@ -15,7 +17,7 @@ LOAD=$PROJECT/build/ntsload
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 command -v ethtool >/dev/null || skip_all "ethtool not installed (make deps)"
 
-ktap_plan 10
+ktap_plan 11
 knts_load
 new_netns srv && new_netns cli
 veth_pair "$srv" "$cli"
@@ -46,8 +48,16 @@ signed0=$(knts_stat_text "$srv" srv_reply_signed)
 # module-debug build): which backend the packets really took.
 siv_ops() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/knts/siv_ops; }
 ni0=$(siv_ops aesni); lib0=$(siv_ops lib); sec0=$(siv_ops fpu_sections)
+grow() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/knts/skb_grow; }
+tail0=$(grow tailroom); frag0=$(grow frag); re0=$(grow realloc)
 load 10.77.0.1; all_valid
 ok $? "offload on, IPv4: every signed reply verifies at the client"
+tail=$(( $(grow tailroom) - tail0 )); frag=$(( $(grow frag) - frag0 ))
+re=$(( $(grow realloc) - re0 ))
+n=$(( $(knts_stat_text "$srv" srv_reply_signed) - signed0 ))
+diag "$n replies grown: $tail in the tailroom, $frag in a page fragment, $re by reallocation"
+[ "$n" -ge 50 ] && [ "$re" -eq 0 ] && [ $((tail + frag)) -eq "$n" ]
+ok $? "every reply grew in place or into a page fragment: no skb head reallocated"
 ni=$(( $(siv_ops aesni) - ni0 )); lib=$(( $(siv_ops lib) - lib0 ))
 sec=$(( $(siv_ops fpu_sections) - sec0 ))
 n=$(( $(knts_stat_text "$srv" srv_reply_signed) - signed0 ))
