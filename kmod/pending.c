@@ -37,9 +37,21 @@
 /* Slots swept between two chances for the scheduler. */
 #define KNTS_PENDING_SWEEP_BATCH	1024
 
+/*
+ * What a slot stores of an entry: all of it but the room for more than
+ * one cookie EF. LOCAL_IN mints one cookie (server.c) and a reply's
+ * refill is minted at LOCAL_OUT into the per-CPU scratch entry, never
+ * into the table, so a slot is about a quarter of a whole entry.
+ */
+#define KNTS_PENDING_SLOT_PT	(KNTS_EF_HDR_LEN + ALIGN(KNTS_COOKIE_MAX_LEN, 4))
+#define KNTS_PENDING_SLOT_LEN \
+	(offsetof(struct knts_pending_entry, pt) + KNTS_PENDING_SLOT_PT)
+
 struct knts_pending_slot {
-	spinlock_t lock;	/* guards entry */
-	struct knts_pending_entry entry;
+	spinlock_t lock;	/* guards the entry */
+	/* The head of a struct knts_pending_entry: knts_pending_slot_e(). */
+	u8 raw[KNTS_PENDING_SLOT_LEN]
+		__aligned(__alignof__(struct knts_pending_entry));
 };
 
 struct knts_pending {
@@ -49,6 +61,15 @@ struct knts_pending {
 	struct delayed_work sweep;
 	struct knts_pending_slot slots[];
 };
+
+/*
+ * The entry of @s: only its first KNTS_PENDING_SLOT_LEN bytes exist, and
+ * nothing reads pt past pt_len, which knts_pending_put() bounds.
+ */
+static struct knts_pending_entry *knts_pending_slot_e(struct knts_pending_slot *s)
+{
+	return (struct knts_pending_entry *)s->raw;
+}
 
 static bool knts_pending_live(const struct knts_pending_entry *e,
 			      unsigned long now)
@@ -70,10 +91,11 @@ static void knts_pending_sweep(struct work_struct *work)
 
 	for (i = 0; i <= p->mask; i++) {
 		struct knts_pending_slot *s = &p->slots[i];
+		struct knts_pending_entry *e = knts_pending_slot_e(s);
 
 		spin_lock_bh(&s->lock);
-		if (s->entry.live && !knts_pending_live(&s->entry, jiffies))
-			knts_pending_wipe(&s->entry);
+		if (e->live && !knts_pending_live(e, jiffies))
+			knts_pending_wipe(e);
 		spin_unlock_bh(&s->lock);
 		if (!((i + 1) % KNTS_PENDING_SWEEP_BATCH))
 			cond_resched();
@@ -94,7 +116,7 @@ struct knts_pending *knts_pending_alloc(unsigned int slots)
 					   KNTS_PENDING_MAX_SLOTS));
 	/*
 	 * A user namespace owner may enable the server role, with a table
-	 * of up to 2^20 slots (1.6 GiB), in each network namespace it
+	 * of up to 2^20 slots (440 MiB), in each network namespace it
 	 * creates: charge the table to its memory cgroup, and let a size
 	 * that does not fit fail quietly (-ENOMEM to the netlink request)
 	 * rather than wake the OOM killer. Only beyond kmalloc's reach: for
@@ -157,31 +179,34 @@ static void knts_pending_store(struct knts_pending *p,
 	dst->live = 1;
 }
 
-bool knts_pending_put(struct knts_pending *p,
-		      const struct knts_pending_entry *e)
+int knts_pending_put(struct knts_pending *p,
+		     const struct knts_pending_entry *e)
 {
 	u32 h = knts_pending_hash(p, &e->key);
 	struct knts_pending_slot *oldest = NULL;
 	unsigned long oldest_exp = 0;
 	unsigned int i;
 
+	BUILD_BUG_ON(KNTS_PENDING_SLOT_PT > KNTS_PENDING_PT_MAX);
+	if (e->pt_len > KNTS_PENDING_SLOT_PT)
+		return -EMSGSIZE;
 	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
 		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+		struct knts_pending_entry *se = knts_pending_slot_e(s);
 		bool stored = false;
 
 		spin_lock_bh(&s->lock);
-		if (!knts_pending_live(&s->entry, jiffies) ||
-		    knts_pending_same(&s->entry, e)) {
-			knts_pending_store(p, &s->entry, e);
+		if (!knts_pending_live(se, jiffies) ||
+		    knts_pending_same(se, e)) {
+			knts_pending_store(p, se, e);
 			stored = true;
-		} else if (!oldest ||
-			   time_before(s->entry.expires, oldest_exp)) {
+		} else if (!oldest || time_before(se->expires, oldest_exp)) {
 			oldest = s;
-			oldest_exp = s->entry.expires;
+			oldest_exp = se->expires;
 		}
 		spin_unlock_bh(&s->lock);
 		if (stored)
-			return false;
+			return 0;
 	}
 	/*
 	 * Every slot live: evict the oldest. Another CPU may have refilled
@@ -189,9 +214,9 @@ bool knts_pending_put(struct knts_pending *p,
 	 * only a race between two requests for one window can cause.
 	 */
 	spin_lock_bh(&oldest->lock);
-	knts_pending_store(p, &oldest->entry, e);
+	knts_pending_store(p, knts_pending_slot_e(oldest), e);
 	spin_unlock_bh(&oldest->lock);
-	return true;
+	return 1;
 }
 
 void knts_pending_drop(struct knts_pending *p,
@@ -203,13 +228,14 @@ void knts_pending_drop(struct knts_pending *p,
 
 	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
 		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+		struct knts_pending_entry *se = knts_pending_slot_e(s);
 
 		spin_lock_bh(&s->lock);
-		if (knts_pending_live(&s->entry, jiffies) &&
-		    !memcmp(&s->entry.key, key, sizeof(*key)) &&
-		    s->entry.uid_len == e->uid_len &&
-		    !memcmp(s->entry.uid, e->uid, e->uid_len))
-			knts_pending_wipe(&s->entry);
+		if (knts_pending_live(se, jiffies) &&
+		    !memcmp(&se->key, key, sizeof(*key)) &&
+		    se->uid_len == e->uid_len &&
+		    !memcmp(se->uid, e->uid, e->uid_len))
+			knts_pending_wipe(se);
 		spin_unlock_bh(&s->lock);
 	}
 }
@@ -224,31 +250,33 @@ bool knts_pending_take(struct knts_pending *p,
 	/* A second pass only if another CPU took the one we chose. */
 	for (tries = 0; tries < 2; tries++) {
 		struct knts_pending_slot *best = NULL;
+		struct knts_pending_entry *be;
 		u32 best_seq = 0;
 		bool found = false;
 
 		for (i = 0; i < KNTS_PENDING_PROBES; i++) {
 			struct knts_pending_slot *s =
 				&p->slots[(h + i) & p->mask];
+			struct knts_pending_entry *se = knts_pending_slot_e(s);
 
 			spin_lock_bh(&s->lock);
-			if (knts_pending_live(&s->entry, jiffies) &&
-			    !memcmp(&s->entry.key, key, sizeof(*key)) &&
+			if (knts_pending_live(se, jiffies) &&
+			    !memcmp(&se->key, key, sizeof(*key)) &&
 			    (!best ||
-			     knts_pending_seq_before(s->entry.seq, best_seq))) {
+			     knts_pending_seq_before(se->seq, best_seq))) {
 				best = s;
-				best_seq = s->entry.seq;
+				best_seq = se->seq;
 			}
 			spin_unlock_bh(&s->lock);
 		}
 		if (!best)
 			return false;
+		be = knts_pending_slot_e(best);
 		spin_lock_bh(&best->lock);
-		if (knts_pending_live(&best->entry, jiffies) &&
-		    best->entry.seq == best_seq &&
-		    !memcmp(&best->entry.key, key, sizeof(*key))) {
-			memcpy(out, &best->entry, knts_pending_used(&best->entry));
-			knts_pending_wipe(&best->entry);
+		if (knts_pending_live(be, jiffies) && be->seq == best_seq &&
+		    !memcmp(&be->key, key, sizeof(*key))) {
+			memcpy(out, be, knts_pending_used(be));
+			knts_pending_wipe(be);
 			found = true;
 		}
 		spin_unlock_bh(&best->lock);

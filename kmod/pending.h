@@ -2,7 +2,8 @@
 /*
  * Server role: what knts must remember between a verified request
  * (LOCAL_IN) and the daemon's reply to it (LOCAL_OUT). A fixed-size,
- * per-netns table: memory never grows with the number of clients. When
+ * per-netns table: memory never grows with the number of clients. A slot
+ * keeps the entry below with room for one cookie EF in @pt (pending.c). When
  * the slots a request hashes to are all live, the oldest of them is
  * evicted: a flood of valid requests the daemon never answers (spoofed
  * sources) can push out only entries older than its own, never the
@@ -77,10 +78,12 @@ void knts_pending_free(struct knts_pending *p);
 
 /*
  * Store @e under @e->key and its UID (replacing an entry with both the
- * same); true when a live entry had to be evicted for it.
+ * same): 0, or 1 when a live entry had to be evicted for it, or
+ * -EMSGSIZE when @e holds more than one cookie EF (a slot has room for
+ * the one LOCAL_IN mints, not for a whole reply's).
  */
-bool knts_pending_put(struct knts_pending *p,
-		      const struct knts_pending_entry *e);
+int knts_pending_put(struct knts_pending *p,
+		     const struct knts_pending_entry *e);
 
 /*
  * Move the oldest live entry for @key into @out and wipe its slot; false

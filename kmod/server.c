@@ -255,7 +255,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	struct knts_pending_entry *e = &s->entry;
 	const struct knts_keyset *ks;
 	struct knts_ef_req req;
-	int ret, mint_err = 0;
+	int ret, put, mint_err = 0;
 	u32 n = 0, clen;
 	bool fpu;
 	u8 *pl;
@@ -338,14 +338,22 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	if (e->has_twin)
 		memcpy(e->twin, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
 	/* The oldest entry of a full window made room: counted, not fatal. */
-	if (knts_pending_put(rcu_dereference(kn->pending), e))
+	put = knts_pending_put(rcu_dereference(kn->pending), e);
+	if (put > 0)
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
-	if (e->has_twin) {
+	if (put >= 0 && e->has_twin) {
 		/* The same request under the origin of an interleaved reply. */
 		memcpy(e->twin, e->key.tx, KNTS_NTP_TS_LEN);
 		memcpy(e->key.tx, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
-		if (knts_pending_put(rcu_dereference(kn->pending), e))
+		put = knts_pending_put(rcu_dereference(kn->pending), e);
+		if (put > 0)
 			knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
+	}
+	/* Not remembered, the reply could not be signed: no request. */
+	if (put < 0) {
+		knts_stats_inc(kn->stats, KNTS_STAT_SRV_ERROR);
+		ret = NF_DROP;
+		goto out;
 	}
 	/* The daemon sees plain NTP: the header, nothing after it. */
 	if (!knts_skb_resize(skb, u, KNTS_NTP_HDR_LEN)) {

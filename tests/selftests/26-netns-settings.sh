@@ -27,7 +27,7 @@
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 
-ktap_plan 29
+ktap_plan 30
 knts_load
 
 # settings NS: "slots rate idle" as ntsctl show --json reports them
@@ -182,8 +182,17 @@ if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null &&
 	[ "$rc" -eq 1 ] && grep -q 'cannot enable the server role' <<<"$out" &&
 		ip netns exec "$m" "$NTSCTL" show | grep -q 'server role: disabled' && dmesg_clean >/dev/null
 	ok $? "a 2^20-slot table in a 64 MiB memory cgroup: refused, not OOM-killed (exit $rc: $(head -c 120 <<<"$out"))"
+	# Slots hold one cookie EF since issue 15 (440 bytes on x86-64):
+	# 2^16 of them are 28 MiB; at 1.6 KiB a slot they were 106 MiB.
+	out=$(sh -c "echo \$\$ > $cg/cgroup.procs && exec ip netns exec $m $NTSCTL server enable pending-slots 65536" 2>&1)
+	rc=$?
+	[ "$rc" -eq 0 ] && [ "$(settings "$m" | cut -d' ' -f1)" = 65536 ] &&
+		ip netns exec "$m" "$NTSCTL" show | grep -q 'server role: enabled'
+	ok $? "a 2^16-slot table fits in the same cgroup: slots are small (exit $rc: $(head -c 120 <<<"$out"))"
+	ip netns exec "$m" "$NTSCTL" server disable
 else
 	skip "a table too big for a memory cgroup: refused cleanly" "no memory cgroup controller"
+	skip "a 2^16-slot table fits in a 64 MiB cgroup" "no memory cgroup controller"
 fi
 
 # 6. ntskd pushes its settings and keeps them

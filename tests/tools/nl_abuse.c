@@ -34,7 +34,7 @@
  *                         policy (ERANGE, with an extended ack), and so are
  *                         wrong sizes and requests that set nothing. Leaves
  *                         the upper bounds set. Run it where the server
- *                         role is off (the largest table is 1.6 GiB).
+ *                         role is off (the largest table is 440 MiB).
  *
  * Keys sent by "fuzz" are built from the marker "KNTSKEY!", so any reply
  * holding those bytes is a leak. Raw sockets, no libnl on the send side:
