@@ -20,8 +20,10 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 PKT=$SELFTEST_DIR/ntspkt.py
 
-ktap_plan 68
+ktap_plan 69
 knts_load
+grow() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/knts/skb_grow; }
+grow0=$(( $(grow tailroom) + $(grow frag) )); re0=$(grow realloc)
 make_pki knts-test 10.77.0.1 fd77::1 10.78.0.1 10.79.0.4
 make_nks0 "$LAB/k1"
 make_nks0 "$LAB/k2"
@@ -110,6 +112,13 @@ full() { [ "$(field 10.77.0.1 cookies)" -ge 7 ] && [ "$(field 10.77.0.1 requests
 check "placeholders refilled the jar of 10.77.0.1 from 4 to 8" wait_for 30 full
 [ "$(cstat cli_reply_verified)" -gt 6 ] && [ "$(cstat cli_req_protected)" -gt 6 ]
 ok $? "ntsctl stats: $(cstat cli_req_protected) requests protected, $(cstat cli_reply_verified) replies verified"
+# How the daemon's requests grew (debugfs skb_grow, module-debug build,
+# all namespaces, since this test began): the tailroom or a page fragment, never
+# a reallocated head (issue 15).
+grown=$(( $(grow tailroom) + $(grow frag) - grow0 )); re=$(( $(grow realloc) - re0 ))
+diag "payloads grown: $(grow tailroom) in the tailroom, $(grow frag) in a page fragment, $re by reallocation"
+[ "$grown" -ge "$(cstat cli_req_protected)" ] && [ "$re" -eq 0 ]
+ok $? "every protected request grew in place or into a page fragment: no skb head reallocated"
 bad=0
 for c in bad_mac unauth malformed unmatched replay bad_cookies; do
 	bad=$((bad + $(cstat cli_reply_$c)))
