@@ -74,7 +74,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile \
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile bench-icount \
 	netlink-gen netlink-gen-check interop
 
 all: module userspace tools
@@ -99,6 +99,7 @@ help:
 	@echo "make bench-kernel in the VM: ns/op of the kernel AES-SIV backends and server path"
 	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
+	@echo "make bench-icount  instructions per request of the server CPU, A-D (one-CPU icount guest)"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make bench-profile in the VM: perf profile of the server CPU, A E D L (~10 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -301,6 +302,12 @@ bench: all bench-module
 
 bench-timing: all
 	tests/bench/run timing
+
+# Emulation-neutral side by side (issue 15): the server of A, B, C, D in a
+# one-CPU -icount guest, ntsload on the host over qemu's user network
+# (host loopback only); ends with "icount D/A = x", D/B, D/C.
+bench-icount: all
+	python3 tests/bench/icount.py
 
 bench-smoke: all bench-module
 	tests/bench/run smoke
