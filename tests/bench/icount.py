@@ -16,7 +16,11 @@ network stack, knts and the daemon. Per configuration and round:
   3. a warm-up step, then the measured step (BENCH_ICOUNT_RATE requests
      per second for BENCH_ICOUNT_SECONDS);
   4. instructions per request = (busy(load) - busy(baseline) scaled to the
-     load's length) / good replies.
+     load's length) / good replies;
+  5. the reply leg, in a step of its own (the capture costs instructions):
+     from the transmit timestamp the server wrote into each reply to the
+     moment the reply reached the NIC, in guest ns = instructions; knts
+     signs there, after the daemon's timestamp, and so do B and C.
 
 Prints one line per configuration and round, a table, and last
 
@@ -56,6 +60,7 @@ def env_int(name, default):
 RATE = env_int('BENCH_ICOUNT_RATE', 200)
 SECONDS = env_int('BENCH_ICOUNT_SECONDS', 15)
 WARMUP = env_int('BENCH_ICOUNT_WARMUP', 2)
+CAPTURE = env_int('BENCH_ICOUNT_CAPTURE', 3)
 ROUNDS = env_int('BENCH_ICOUNT_ROUNDS', 2)
 ORDER = os.environ.get('BENCH_ICOUNT_CONFIGS', 'A B C D').split()
 LOSS_MAX = 0.01
@@ -213,12 +218,36 @@ class Load:
         self.err.close()
 
 
+def reply_leg(g, load, cfg):
+    """the capture step: median and mean reply leg, or why not"""
+    load.ready(RATE, CAPTURE)
+    g.ask('capture start')
+    dc = load.go(CAPTURE)
+    try:
+        n, median, mean = (int(x) for x in g.ask('capture stop'))
+    except BenchError as e:
+        return {'reply_leg_error': '%s (that step: %d sent, %d answered)'
+                % (e, dc['sent'], dc['answered'])}
+    return {'reply_leg_median': median, 'reply_leg_mean': mean, 'reply_leg_n': n}
+
+
 def one(g, cfg, rnd):
     g.ask('start ' + cfg)
     load = Load(g, cfg)
     try:
-        load.ready(RATE, WARMUP)
-        load.go(WARMUP)
+        # NTPsec 1.2.2 answers NTS-KE before it has loaded its cookie
+        # keys; the cookies of such an early exchange never open: a
+        # warm-up without a valid reply gets a new NTS-KE
+        for attempt in range(3):
+            load.ready(RATE, WARMUP)
+            w = load.go(WARMUP)
+            if w['valid']:
+                break
+            log('  %s round %d: no valid reply in the warm-up (%d sent, %d answered): '
+                'NTS-KE again' % (cfg, rnd, w['sent'], w['answered']))
+            load.close()
+            time.sleep(1)
+            load = Load(g, cfg)
         load.ready(RATE, SECONDS)
         # the idle window: the server up, ntsload stopped
         b0 = g.snap()
@@ -227,6 +256,7 @@ def one(g, cfg, rnd):
         s0 = g.snap()
         d = load.go(SECONDS)
         s1 = g.snap()
+        leg = reply_leg(g, load, cfg)
     finally:
         load.close()
         g.ask('stop')
@@ -239,11 +269,14 @@ def one(g, cfg, rnd):
          'busy_instr': used, 'window_ns': wall, 'base_instr': base,
          'base_window_ns': base_wall,
          'loss': 1 - good / d['sent'] if d['sent'] else 1.0,
-         'instr_per_req': net / good if good else None}
+         'instr_per_req': net / good if good else None,
+         **leg}
     log('  %s round %d: %d sent, %d good (loss %.2f %%), busy %d, idle-window busy %d '
-        '-> %s instructions per request' % (
+        '-> %s instructions per request; reply leg median %s' % (
             cfg, rnd, d['sent'], good, 100 * r['loss'], used, base,
-            '%.0f' % r['instr_per_req'] if good else 'n/a'))
+            '%.0f' % r['instr_per_req'] if good else 'n/a',
+            '%d (%d replies)' % (leg['reply_leg_median'], leg['reply_leg_n'])
+            if 'reply_leg_median' in leg else 'n/a: ' + leg['reply_leg_error']))
     return r
 
 
@@ -277,8 +310,11 @@ def main():
 
 def report(results, seconds):
     per = {}
+    legs = {}
     bad = []
     for r in results:
+        if r.get('reply_leg_median') is not None:
+            legs.setdefault(r['cfg'], []).append(r['reply_leg_median'])
         if r['instr_per_req'] is None or r['loss'] > LOSS_MAX:
             bad.append('%s round %d: loss %.1f %%' % (r['cfg'], r['round'], 100 * r['loss']))
             continue
@@ -294,6 +330,20 @@ def report(results, seconds):
         log('%-3s %-32s %10s  %s' % (cfg, CONFIGS[cfg],
                                      '%.0f' % mean[cfg] if cfg in mean else 'n/a',
                                      ' '.join('%.0f' % x for x in v)))
+    if legs:
+        log('')
+        log('reply leg: instructions from the transmit timestamp in the reply to the NIC '
+            '(median per round)')
+        leg = {}
+        for cfg in ORDER:
+            v = legs.get(cfg, [])
+            if v:
+                leg[cfg] = sum(v) / len(v)
+            log('%-3s %-32s %10s  %s' % (cfg, CONFIGS[cfg],
+                                         '%.0f' % leg[cfg] if cfg in leg else 'n/a',
+                                         ' '.join('%d' % x for x in v)))
+        if 'A' in leg and 'D' in leg:
+            log('reply leg added by knts (D - A): %.0f instructions' % (leg['D'] - leg['A']))
     for b in bad:
         log('bench-icount: not counted: ' + b)
     if 'D' not in mean or any(c not in mean for c in ('A', 'B', 'C')):

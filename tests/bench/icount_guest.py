@@ -19,13 +19,20 @@ channel). The guest NIC sits in lab.py's server namespace.
 Control protocol, one line each way:
   start CFG  ->  ok PID          (A, B, C, D of lab.py, chronyd as daemon)
   snap       ->  ok MONO_NS IDLE_NS
+  capture start | capture stop  ->  ok | ok N MEDIAN_NS MEAN_NS
+             (the reply leg: from the transmit timestamp the server wrote
+             into each NTP reply to the moment the reply reached the NIC,
+             in guest ns = instructions; a separate step, since the
+             capture itself costs instructions)
   stop       ->  ok
   quit       ->  ok, then the guest exits 0
 """
 import ctypes
 import os
 import socket
+import struct
 import sys
+import threading
 import time
 import traceback
 
@@ -90,7 +97,10 @@ class IcountLab(Lab):
                 with open(self.path('pki', c)) as g:
                     f.write(g.read())
 
+    cfg = None
+
     def start(self, cfg, daemon='chrony'):
+        self.cfg = cfg
         if cfg == 'D':
             dump = self.path('ke-dump')
             os.makedirs(dump, mode=0o700, exist_ok=True)
@@ -110,7 +120,23 @@ class IcountLab(Lab):
             raise LabError('bench-icount runs A, B, C and D, not ' + cfg)
         return super().start(cfg, daemon)
 
+    def keep_logs(self, cfg):
+        """the server's logs, to build/bench/icount-logs/CFG-NAME (the lab
+        itself is on the guest's tmpfs)"""
+        out = os.path.join(lab.PROJECT, 'build', 'bench', 'icount-logs')
+        os.makedirs(out, exist_ok=True)
+        for name in ('srv', 'ke'):
+            d = self.path(name)
+            for f in os.listdir(d) if os.path.isdir(d) else ():
+                if f.endswith(('.log', '.out')):
+                    with open(os.path.join(d, f), 'rb') as a, \
+                            open(os.path.join(out, '%s-%s-%s' % (cfg, name, f)), 'wb') as b:
+                        b.write(a.read())
+
     def stop(self):
+        if self.cfg:
+            self.keep_logs(self.cfg)
+            self.cfg = None
         super().stop()
         if self.ke:
             self.ke.stop()
@@ -129,26 +155,108 @@ def setns(fd):
         raise OSError(ctypes.get_errno(), 'setns')
 
 
-def control_socket():
-    """A listener inside the server namespace, where the NIC is"""
+def in_server_ns(fn):
+    """fn() with this thread in the server namespace (sockets keep it)"""
     here = os.open('/proc/self/ns/net', os.O_RDONLY)
     there = os.open('/run/netns/' + lab.SRV, os.O_RDONLY)
     try:
         setns(there)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((GUEST_IP, CONTROL_PORT))
-        s.listen(1)
+        return fn()
     finally:
         setns(here)
         os.close(here)
         os.close(there)
-    return s
+
+
+def control_socket():
+    """A listener inside the server namespace, where the NIC is"""
+    def listen():
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((GUEST_IP, CONTROL_PORT))
+        s.listen(1)
+        return s
+    return in_server_ns(listen)
+
+
+NTP_UNIX = 2208988800	# 1900 to 1970
+ETH_P_ALL = 3
+PACKET_OUTGOING = 4
+SO_TIMESTAMPNS = 35
+
+
+def reply_leg_ns(data, ts):
+    """ts (the tap's CLOCK_REALTIME ns) minus the transmit timestamp of
+    an outgoing IPv4 NTP reply from port 123, else None"""
+    if len(data) < 14 + 20 + 8 + 48 or data[12:14] != b'\x08\x00':
+        return None
+    ihl = (data[14] & 15) * 4
+    if data[23] != 17 or len(data) < 14 + ihl + 8 + 48:
+        return None
+    udp = 14 + ihl
+    if struct.unpack('!H', data[udp:udp + 2])[0] != 123:
+        return None
+    sec, frac = struct.unpack('!II', data[udp + 8 + 40:udp + 8 + 48])
+    return ts - ((sec - NTP_UNIX) * 10**9 + ((frac * 10**9) >> 32))
+
+
+class Capture:
+    """The server's NTP replies as the NIC sends them (AF_PACKET, kernel
+    timestamps taken at the tap): their reply leg"""
+
+    def __init__(self):
+        nic = guest_nic_in_server_ns()
+        self.sock = in_server_ns(lambda: socket.socket(
+            socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL)))
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.sock.bind((nic, ETH_P_ALL))
+        self.sock.settimeout(0.2)
+        self.legs = []
+        self.outgoing = 0
+        self.running = True
+        self.t = threading.Thread(target=self.loop, daemon=True)
+        self.t.start()
+
+    def loop(self):
+        while self.running:
+            try:
+                data, anc, _, addr = self.sock.recvmsg(2048, 64)
+            except socket.timeout:
+                continue
+            if addr[2] != PACKET_OUTGOING:
+                continue
+            self.outgoing += 1
+            for lvl, typ, d in anc:
+                if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
+                    sec, nsec = struct.unpack('qq', d[:16])
+                    leg = reply_leg_ns(data, sec * 10**9 + nsec)
+                    if leg is not None:
+                        self.legs.append(leg)
+
+    def stop(self):
+        self.running = False
+        self.t.join()
+        self.sock.close()
+        v = sorted(self.legs)
+        if not v:
+            raise LabError('no NTP reply seen at the NIC (%d outgoing packets)'
+                           % self.outgoing)
+        return len(v), v[len(v) // 2], sum(v) // len(v)
+
+
+def guest_nic_in_server_ns():
+    out = sh('ip', '-n', lab.SRV, '-o', 'link', 'show')
+    for line in out.splitlines():
+        name = line.split(':')[1].strip().split('@')[0]
+        if name != 'lo':
+            return name
+    raise LabError('no NIC in the server namespace')
 
 
 def serve(lb, conn):
     f = conn.makefile('rw', buffering=1)
     f.write('hello knts-icount\n')
+    cap = None
     for line in f:
         words = line.split()
         try:
@@ -158,6 +266,12 @@ def serve(lb, conn):
                 # the clock after the idle time: the read itself is busy
                 idle = idle_ns()
                 reply = 'ok %d %d' % (time.monotonic_ns(), idle)
+            elif words == ['capture', 'start']:
+                cap = Capture()
+                reply = 'ok'
+            elif words == ['capture', 'stop'] and cap:
+                c, cap = cap, None
+                reply = 'ok %d %d %d' % c.stop()
             elif words == ['stop']:
                 lb.stop()
                 reply = 'ok'
