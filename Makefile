@@ -312,8 +312,13 @@ bench-module: module
 bench: all bench-module
 	tests/bench/run bench
 
+# The client-seen delay and offset, and the reply leg at the server's NIC
+# in TCG microseconds (2-CPU guest), then the reply leg in instructions
+# (A and D in the one-CPU icount guest of bench-icount).
 bench-timing: all
 	tests/bench/run timing
+	BENCH_ICOUNT_CONFIGS="A D" BENCH_ICOUNT_ROUNDS=1 BENCH_ICOUNT_SECONDS=5 \
+		python3 tests/bench/icount.py
 
 # Emulation-neutral side by side (issue 15): the server of A, B, C, D in a
 # one-CPU -icount guest, ntsload on the host over qemu's user network

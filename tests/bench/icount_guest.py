@@ -27,21 +27,18 @@ Control protocol, one line each way:
   stop       ->  ok
   quit       ->  ok, then the guest exits 0
 """
-import ctypes
 import os
 import socket
-import struct
 import sys
-import threading
 import time
 import traceback
 
 import lab
 from lab import Lab, LabError, sh, wait_for, listening
+from replyleg import Capture, in_netns
 
 GUEST_IP = '10.0.2.15'
 CONTROL_PORT = 7000
-CLONE_NEWNET = 0x40000000
 
 # one CPU: everything on it; the server address is the NIC's
 lab.SRV_IP = GUEST_IP
@@ -148,26 +145,6 @@ class IcountLab(Lab):
         sh('ip', 'netns', 'del', lab.SRV, check=False)
 
 
-def setns(fd):
-    # os.setns() is Python 3.12; Debian 12 has 3.11
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.setns(fd, CLONE_NEWNET):
-        raise OSError(ctypes.get_errno(), 'setns')
-
-
-def in_server_ns(fn):
-    """fn() with this thread in the server namespace (sockets keep it)"""
-    here = os.open('/proc/self/ns/net', os.O_RDONLY)
-    there = os.open('/run/netns/' + lab.SRV, os.O_RDONLY)
-    try:
-        setns(there)
-        return fn()
-    finally:
-        setns(here)
-        os.close(here)
-        os.close(there)
-
-
 def control_socket():
     """A listener inside the server namespace, where the NIC is"""
     def listen():
@@ -176,72 +153,7 @@ def control_socket():
         s.bind((GUEST_IP, CONTROL_PORT))
         s.listen(1)
         return s
-    return in_server_ns(listen)
-
-
-NTP_UNIX = 2208988800	# 1900 to 1970
-ETH_P_ALL = 3
-PACKET_OUTGOING = 4
-SO_TIMESTAMPNS = 35
-
-
-def reply_leg_ns(data, ts):
-    """ts (the tap's CLOCK_REALTIME ns) minus the transmit timestamp of
-    an outgoing IPv4 NTP reply from port 123, else None"""
-    if len(data) < 14 + 20 + 8 + 48 or data[12:14] != b'\x08\x00':
-        return None
-    ihl = (data[14] & 15) * 4
-    if data[23] != 17 or len(data) < 14 + ihl + 8 + 48:
-        return None
-    udp = 14 + ihl
-    if struct.unpack('!H', data[udp:udp + 2])[0] != 123:
-        return None
-    sec, frac = struct.unpack('!II', data[udp + 8 + 40:udp + 8 + 48])
-    return ts - ((sec - NTP_UNIX) * 10**9 + ((frac * 10**9) >> 32))
-
-
-class Capture:
-    """The server's NTP replies as the NIC sends them (AF_PACKET, kernel
-    timestamps taken at the tap): their reply leg"""
-
-    def __init__(self):
-        nic = guest_nic_in_server_ns()
-        self.sock = in_server_ns(lambda: socket.socket(
-            socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL)))
-        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-        self.sock.bind((nic, ETH_P_ALL))
-        self.sock.settimeout(0.2)
-        self.legs = []
-        self.outgoing = 0
-        self.running = True
-        self.t = threading.Thread(target=self.loop, daemon=True)
-        self.t.start()
-
-    def loop(self):
-        while self.running:
-            try:
-                data, anc, _, addr = self.sock.recvmsg(2048, 64)
-            except socket.timeout:
-                continue
-            if addr[2] != PACKET_OUTGOING:
-                continue
-            self.outgoing += 1
-            for lvl, typ, d in anc:
-                if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
-                    sec, nsec = struct.unpack('qq', d[:16])
-                    leg = reply_leg_ns(data, sec * 10**9 + nsec)
-                    if leg is not None:
-                        self.legs.append(leg)
-
-    def stop(self):
-        self.running = False
-        self.t.join()
-        self.sock.close()
-        v = sorted(self.legs)
-        if not v:
-            raise LabError('no NTP reply seen at the NIC (%d outgoing packets)'
-                           % self.outgoing)
-        return len(v), v[len(v) // 2], sum(v) // len(v)
+    return in_netns(lab.SRV, listen)
 
 
 def guest_nic_in_server_ns():
@@ -267,7 +179,7 @@ def serve(lb, conn):
                 idle = idle_ns()
                 reply = 'ok %d %d' % (time.monotonic_ns(), idle)
             elif words == ['capture', 'start']:
-                cap = Capture()
+                cap = Capture(lab.SRV, guest_nic_in_server_ns())
                 reply = 'ok'
             elif words == ['capture', 'stop'] and cap:
                 c, cap = cap, None
@@ -280,7 +192,7 @@ def serve(lb, conn):
                 return
             else:
                 reply = 'err unknown command: ' + line.strip()
-        except (LabError, OSError) as e:
+        except (LabError, OSError, RuntimeError) as e:
             reply = 'err ' + str(e).replace('\n', ' ')
         f.write(reply + '\n')
     raise LabError('the host closed the control connection')

@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402
 import icount  # noqa: E402
+import replyleg  # noqa: E402
 import report  # noqa: E402
 import timing  # noqa: E402
 
@@ -318,6 +319,37 @@ ok(rc == 0 and lines[-3] == 'icount D/A = 0.75' and
 rc, lines = icount_report(icount_rounds({'A': [30000], 'B': [46000], 'D': [40000]}))
 ok(rc == 1 and not any(x.startswith('icount D/') for x in lines),
    'icount: without a valid round of C, no ratio line and a failure')
+icount.ORDER = ['A', 'D']
+rc, lines = icount_report(icount_rounds({'A': [30000], 'D': [40000]}))
+icount.ORDER = 'A B C D'.split()
+ok(rc == 0 and lines[-1] == 'icount D/A = 0.75' and not any(x.startswith('icount D/B') for x in lines),
+   'icount: A and D alone (make bench-timing): D/A only')
+rs = icount_rounds({'A': [30000], 'B': [46000], 'C': [120000], 'D': [40000]})
+for r, leg in zip(rs, (7000, 11000, 61000, 12500)):
+    r['reply_leg_median'] = leg
+rc, lines = icount_report(rs)
+ok(rc == 0 and 'reply leg added by knts (D - A): 5500 instructions' in lines,
+   'icount: the reply leg added by knts is D\'s median minus A\'s')
+
+
+def ntp_frame(sport, t3_unix_ns, proto=17, ethertype=b'\x08\x00'):
+    sec, ns = divmod(t3_unix_ns, 10**9)
+    ntp = bytearray(48)
+    ntp[40:48] = struct.pack('!II', sec + replyleg.NTP_UNIX, (ns << 32) // 10**9 + 1)
+    udp = struct.pack('!HHHH', sport, 40000, 8 + 48, 0)
+    ip = bytes([0x45, 0]) + struct.pack('!H', 20 + 8 + 48) + bytes(5) + bytes([proto]) + bytes(10)
+    return bytes(12) + ethertype + ip + udp + bytes(ntp)
+
+
+t3 = 1765000000 * 10**9 + 123456789
+leg = replyleg.reply_leg_ns(ntp_frame(123, t3), t3 + 7000)
+ok(leg is not None and abs(leg - 7000) <= 1,
+   'reply leg: the tap time minus the reply\'s transmit timestamp (%s ns)' % leg)
+ok(replyleg.reply_leg_ns(ntp_frame(40000, t3), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3, proto=6), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3, ethertype=b'\x86\xdd'), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3)[:80], t3) is None,
+   'reply leg: not from port 123, not UDP, not IPv4 or short: not a reply')
 
 print('1..%d' % n)
 sys.exit(1 if failed else 0)
