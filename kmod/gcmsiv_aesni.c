@@ -13,7 +13,9 @@
  * the low 64 bits by the polynomial x^128 + x^127 + x^126 + x^121 + 1
  * leaves above bit 64 after dividing by x^64: RFC 8452's dot(a, b) =
  * a * b * x^-128. Everything is constant time: no branch or index
- * depends on a key or the data.
+ * depends on a key or the data. The helpers are inlined into the entry
+ * points so that the POLYVAL key stays in registers instead of being
+ * spilled around calls; the byte buffers on the stack are zeroed.
  */
 #include <linux/compiler.h>
 #include <linux/string.h>
@@ -64,7 +66,7 @@ static __always_inline v2di dot(v2di a, v2di h)
 }
 
 /* POLYVAL continued over @len bytes, the last block zero-padded. */
-static v2di polyval(v2di acc, v2di h, const u8 *p, size_t len)
+static __always_inline v2di polyval(v2di acc, v2di h, const u8 *p, size_t len)
 {
 	u8 b[16] __aligned(16);
 
@@ -110,8 +112,8 @@ static __always_inline v2di nonce_block(const u8 nonce[12])
  * first 8 bytes of each; blocks 0-1 are the POLYVAL key (returned),
  * blocks 2-3 the encryption key, expanded into @ek.
  */
-static v2di derive(const struct knts_gni_ks *m, struct knts_gni_ks *ek,
-		   v2di nv)
+static __always_inline v2di derive(const struct knts_gni_ks *m,
+				   struct knts_gni_ks *ek, v2di nv)
 {
 	v2di n = pslldq(nv, 4);
 	v2di b0 = enc(m, n), b1 = enc(m, n ^ (v2di){ 1, 0 });
@@ -126,8 +128,9 @@ static v2di derive(const struct knts_gni_ks *m, struct knts_gni_ks *ek,
 }
 
 /* The tag: POLYVAL over AD, plaintext and their bit lengths, then AES. */
-static v2di tag_of(const struct knts_gni_ks *ek, v2di h, const u8 *ad,
-		   size_t ad_len, const u8 *pt, size_t len, v2di nv)
+static __always_inline v2di tag_of(const struct knts_gni_ks *ek, v2di h,
+				   const u8 *ad, size_t ad_len, const u8 *pt,
+				   size_t len, v2di nv)
 {
 	v2di s = polyval((v2di){ 0, 0 }, h, ad, ad_len);
 
@@ -144,8 +147,8 @@ static v2di tag_of(const struct knts_gni_ks *ek, v2di h, const u8 *ad,
  * little-endian 32-bit word at byte 0, wrapping modulo 2^32 (the lane
  * add does exactly that).
  */
-static void ctr(const struct knts_gni_ks *ek, v2di tag, const u8 *in,
-		u8 *out, size_t len)
+static __always_inline void ctr(const struct knts_gni_ks *ek, v2di tag,
+				const u8 *in, u8 *out, size_t len)
 {
 	const v4su one = { 1, 0, 0, 0 };
 	v2di c = tag | (v2di){ 0, (__s64)0x8000000000000000ULL };
