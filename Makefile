@@ -61,7 +61,7 @@ NTSLOAD_SRCS := $(wildcard userspace/tools/ntsload/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 # knts's AES-NI core is x86-64 code (its kernel build is x86-64 only too).
 ifneq ($(shell uname -m),x86_64)
-UNIT_SRCS := $(filter-out tests/unit/test_siv_aesni.c,$(UNIT_SRCS))
+UNIT_SRCS := $(filter-out tests/unit/test_siv_aesni.c tests/unit/test_gcmsiv_aesni.c,$(UNIT_SRCS))
 endif
 # Tools the selftests run in the VM (not installed: test-only).
 TOOL_SRCS := tests/tools/knts-assoc.c
@@ -187,6 +187,8 @@ UNIT_EXTRA_test_log := userspace/ntskd/log.c
 # The AES-NI core, with the vector flags its kernel build has (kmod/Kbuild).
 UNIT_EXTRA_test_siv_aesni := kmod/siv_aesni.c
 $(B)/tests/test_siv_aesni: private CFLAGS += -msse2 -mssse3 -maes
+UNIT_EXTRA_test_gcmsiv_aesni := kmod/gcmsiv_aesni.c
+$(B)/tests/test_gcmsiv_aesni: private CFLAGS += -msse2 -mssse3 -maes -mpclmul
 UNIT_EXTRA_test_privdrop := userspace/ntskd/privdrop.c userspace/ntskd/log.c
 UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.c \
 	userspace/ntskd/keyfile_follow.c \
