@@ -11,6 +11,7 @@
 #include "gcmsiv.h"
 #include "siv.h"
 #ifdef __KERNEL__
+#include "gcmsiv_key.h"
 #include "siv_key.h"
 #endif
 
@@ -193,11 +194,38 @@ fail:
 	return err;
 }
 
+/* A GCM-SIV master key raw (@master) or, in the kernel, prepared (@gk). */
+struct knts_gcmsiv_key;
+
+static int knts_cookie_gcm_aead_seal(const u8 *master,
+				     const struct knts_gcmsiv_key *gk,
+				     const u8 *nonce, u8 *ct, size_t len)
+{
+#ifdef __KERNEL__
+	if (gk)
+		return knts_gcmsiv_seal_key(gk, NULL, 0, nonce, ct, len, ct);
+#endif
+	return knts_gcmsiv_seal(master, NULL, 0, nonce, ct, len, ct);
+}
+
+static int knts_cookie_gcm_aead_open(const u8 *master,
+				     const struct knts_gcmsiv_key *gk,
+				     const u8 *nonce, const u8 *ct, size_t len,
+				     u8 *pt)
+{
+#ifdef __KERNEL__
+	if (gk)
+		return knts_gcmsiv_open_key(gk, NULL, 0, nonce, ct, len, pt);
+#endif
+	return knts_gcmsiv_open(master, NULL, 0, nonce, ct, len, pt);
+}
+
 /*
  * Under a GCM-SIV master key (chrony >= 4.4): the first 12 bytes of
  * @nonce, no AD, the tag after the ciphertext. In place in @out.
  */
-static int knts_cookie_gcm_seal(const u8 *master, u32 key_id,
+static int knts_cookie_gcm_seal(const u8 *master,
+				const struct knts_gcmsiv_key *gk, u32 key_id,
 				const u8 nonce[KNTS_COOKIE_NONCE_LEN],
 				const struct knts_cookie_keys *k, u8 *out,
 				size_t cap)
@@ -217,8 +245,9 @@ static int knts_cookie_gcm_seal(const u8 *master, u32 key_id,
 	out[3] = key_id;
 	memcpy(out + KNTS_COOKIE_KEYID_LEN, nonce, KNTS_COOKIE_GCM_NONCE_LEN);
 	memcpy(ct, k->key, pt_len);
-	err = knts_gcmsiv_seal(master, NULL, 0, out + KNTS_COOKIE_KEYID_LEN,
-			       ct, pt_len, ct);
+	err = knts_cookie_gcm_aead_seal(master, gk,
+					out + KNTS_COOKIE_KEYID_LEN, ct,
+					pt_len);
 	if (err) {
 		memzero_explicit(out, KNTS_COOKIE_GCM_HDR_LEN + pt_len);
 		return err;
@@ -226,7 +255,8 @@ static int knts_cookie_gcm_seal(const u8 *master, u32 key_id,
 	return KNTS_COOKIE_GCM_HDR_LEN + pt_len;
 }
 
-static int knts_cookie_gcm_open(const u8 *master, u32 key_id,
+static int knts_cookie_gcm_open(const u8 *master,
+				const struct knts_gcmsiv_key *gk, u32 key_id,
 				const u8 *cookie, size_t len,
 				struct knts_cookie_keys *k)
 {
@@ -246,8 +276,10 @@ static int knts_cookie_gcm_open(const u8 *master, u32 key_id,
 		err = -ENOKEY;
 		goto fail;
 	}
-	err = knts_gcmsiv_open(master, NULL, 0, cookie + KNTS_COOKIE_KEYID_LEN,
-			       cookie + KNTS_COOKIE_GCM_CT_OFF, pt_len, k->key);
+	err = knts_cookie_gcm_aead_open(master, gk,
+					cookie + KNTS_COOKIE_KEYID_LEN,
+					cookie + KNTS_COOKIE_GCM_CT_OFF, pt_len,
+					k->key);
 	if (err)
 		goto fail;
 	k->aead = aead;
@@ -263,7 +295,8 @@ int knts_cookie_seal_alg(unsigned int master_alg, const u8 *master,
 			 const struct knts_cookie_keys *k, u8 *out, size_t cap)
 {
 	if (master_alg == KNTS_AEAD_AES_128_GCM_SIV)
-		return knts_cookie_gcm_seal(master, key_id, nonce, k, out, cap);
+		return knts_cookie_gcm_seal(master, NULL, key_id, nonce, k, out,
+					    cap);
 	if (master_alg != KNTS_AEAD_AES_SIV_CMAC_256)
 		return -EINVAL;
 	return knts_cookie_do_seal(master, NULL, key_id, nonce, k, out, cap);
@@ -274,7 +307,8 @@ int knts_cookie_open_alg(unsigned int master_alg, const u8 *master,
 			 struct knts_cookie_keys *k)
 {
 	if (master_alg == KNTS_AEAD_AES_128_GCM_SIV)
-		return knts_cookie_gcm_open(master, key_id, cookie, len, k);
+		return knts_cookie_gcm_open(master, NULL, key_id, cookie, len,
+					    k);
 	if (master_alg != KNTS_AEAD_AES_SIV_CMAC_256) {
 		memzero_explicit(k, sizeof(*k));
 		return -EINVAL;
@@ -315,5 +349,20 @@ int knts_cookie_open_key(const struct knts_siv_key *master, u32 key_id,
 		return -EINVAL;
 	}
 	return knts_cookie_do_open(NULL, master, key_id, cookie, len, k);
+}
+
+int knts_cookie_seal_gkey(const struct knts_gcmsiv_key *master, u32 key_id,
+			  const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			  const struct knts_cookie_keys *k, u8 *out,
+			  size_t cap)
+{
+	return knts_cookie_gcm_seal(NULL, master, key_id, nonce, k, out, cap);
+}
+
+int knts_cookie_open_gkey(const struct knts_gcmsiv_key *master, u32 key_id,
+			  const u8 *cookie, size_t len,
+			  struct knts_cookie_keys *k)
+{
+	return knts_cookie_gcm_open(NULL, master, key_id, cookie, len, k);
 }
 #endif

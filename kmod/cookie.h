@@ -157,6 +157,17 @@ int knts_cookie_seal_key(const struct knts_siv_key *master, u32 key_id,
 int knts_cookie_open_key(const struct knts_siv_key *master, u32 key_id,
 			 const u8 *cookie, size_t len,
 			 struct knts_cookie_keys *k);
+
+struct knts_gcmsiv_key;
+
+/* Likewise under a prepared GCM-SIV master key (kmod/gcmsiv_key.h). */
+int knts_cookie_seal_gkey(const struct knts_gcmsiv_key *master, u32 key_id,
+			  const u8 nonce[KNTS_COOKIE_NONCE_LEN],
+			  const struct knts_cookie_keys *k, u8 *out,
+			  size_t cap);
+int knts_cookie_open_gkey(const struct knts_gcmsiv_key *master, u32 key_id,
+			  const u8 *cookie, size_t len,
+			  struct knts_cookie_keys *k);
 #endif
 
 #endif /* _KNTS_COOKIE_H */

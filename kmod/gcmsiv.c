@@ -202,10 +202,10 @@ static int gs_ctr(struct knts_gcmsiv_aes *a, const u8 tag[GS_BLOCK],
 	return err;
 }
 
-int knts_gcmsiv_seal(const u8 key[KNTS_GCMSIV_KEY_LEN],
-		     const u8 *ad, size_t ad_len,
-		     const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
-		     const u8 *pt, size_t len, u8 *out)
+int knts_gcmsiv_blk_seal(const u8 key[KNTS_GCMSIV_KEY_LEN],
+			 const u8 *ad, size_t ad_len,
+			 const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+			 const u8 *pt, size_t len, u8 *out)
 {
 	struct knts_gcmsiv_aes *a;
 	struct gs_elem auth;
@@ -229,10 +229,10 @@ int knts_gcmsiv_seal(const u8 key[KNTS_GCMSIV_KEY_LEN],
 	return err;
 }
 
-int knts_gcmsiv_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
-		     const u8 *ad, size_t ad_len,
-		     const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
-		     const u8 *in, size_t len, u8 *pt)
+int knts_gcmsiv_blk_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
+			 const u8 *ad, size_t ad_len,
+			 const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+			 const u8 *in, size_t len, u8 *pt)
 {
 	struct knts_gcmsiv_aes *a;
 	u8 tag[GS_BLOCK], want[GS_BLOCK] = { 0 };
@@ -263,3 +263,25 @@ int knts_gcmsiv_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
 	memzero_explicit(&auth, sizeof(auth));
 	return err;
 }
+
+/*
+ * Userspace has this one implementation. The kernel's entry points are
+ * in gcmsiv_key.c: knts's AES-NI core where it can run, this otherwise.
+ */
+#ifndef __KERNEL__
+int knts_gcmsiv_seal(const u8 key[KNTS_GCMSIV_KEY_LEN],
+		     const u8 *ad, size_t ad_len,
+		     const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+		     const u8 *pt, size_t len, u8 *out)
+{
+	return knts_gcmsiv_blk_seal(key, ad, ad_len, nonce, pt, len, out);
+}
+
+int knts_gcmsiv_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
+		     const u8 *ad, size_t ad_len,
+		     const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+		     const u8 *in, size_t len, u8 *pt)
+{
+	return knts_gcmsiv_blk_open(key, ad, ad_len, nonce, in, len, pt);
+}
+#endif

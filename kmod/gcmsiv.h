@@ -5,7 +5,9 @@
  * and offers it first for sessions.
  *
  * The mode (key derivation, POLYVAL, CTR) is kmod/gcmsiv.c, shared by the
- * kernel and userspace like cookie.c. It needs one primitive, AES-128 on
+ * kernel and userspace like cookie.c. In the kernel on x86-64, knts's own
+ * AES-NI + PCLMULQDQ core (gcmsiv_aesni.c, gcmsiv_ni.c) runs it instead
+ * whenever it can, with gcmsiv.c as the fallback (gcmsiv_key.h). It needs one primitive, AES-128 on
  * a single block, declared below with two implementations:
  * kmod/gcmsiv_aes.c (the kernel's AES library on a per-CPU schedule, so
  * it runs on every kernel knts builds on: 5.10 has no "polyval" and no
@@ -48,6 +50,19 @@ int knts_gcmsiv_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
 		     const u8 *ad, size_t ad_len,
 		     const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
 		     const u8 *in, size_t len, u8 *pt);
+
+/*
+ * The mode over the block backend below (gcmsiv.c), same contracts: all
+ * that userspace has, and the kernel's fallback (see gcmsiv_key.h).
+ */
+int knts_gcmsiv_blk_seal(const u8 key[KNTS_GCMSIV_KEY_LEN],
+			 const u8 *ad, size_t ad_len,
+			 const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+			 const u8 *pt, size_t len, u8 *out);
+int knts_gcmsiv_blk_open(const u8 key[KNTS_GCMSIV_KEY_LEN],
+			 const u8 *ad, size_t ad_len,
+			 const u8 nonce[KNTS_GCMSIV_NONCE_LEN],
+			 const u8 *in, size_t len, u8 *pt);
 
 /*
  * POLYVAL (RFC 8452 s3) over @n_blocks whole blocks, from and into

@@ -17,6 +17,7 @@
 #include "aead.h"
 #include "cookie.h"
 #include "gcmsiv.h"
+#include "gcmsiv_key.h"
 #include "knts.h"
 #include "siv.h"
 #include "siv_impl.h"
@@ -425,16 +426,18 @@ static int kat_gcm_one(const struct kat_gcm *c, u8 *buf, u8 *ad)
 /*
  * A cookie under a GCM-SIV master key (chrony >= 4.4's layout) for a
  * session of AEAD 30: 64 bytes, opens to the same keys, refuses a
- * flipped ciphertext bit with the keys zeroed.
+ * flipped ciphertext bit with the keys zeroed. The master key prepared
+ * once (@gk, as a key set has it) gives the same bytes as the raw key.
  */
-static int kat_gcm_cookie(u8 *buf)
+static int kat_gcm_cookie(u8 *buf, struct knts_gcmsiv_key *gk)
 {
 	struct knts_cookie_keys *k = (struct knts_cookie_keys *)buf;
 	struct knts_cookie_keys *back = k + 1;
-	u8 *cookie = (u8 *)(back + 1);
+	u8 *cookie = (u8 *)(back + 1), *again = cookie + 64;
 	const u8 *master = kat_gcm_c1_18_key;
 	const u32 id = 0x6d5e4f3c;
 	unsigned int i;
+	int err = -EINVAL;
 
 	memset(k, 0, sizeof(*k));
 	k->aead = KNTS_AEAD_AES_128_GCM_SIV;
@@ -449,16 +452,34 @@ static int kat_gcm_cookie(u8 *buf)
 	    back->aead != KNTS_AEAD_AES_128_GCM_SIV ||
 	    memcmp(back->key, k->key, 32))
 		return -EINVAL;
+	knts_gcmsiv_key_prepare(gk, master);
+	if (knts_cookie_seal_gkey(gk, id, kat_gcm_c1_2_out, k, again, 64) != 64 ||
+	    memcmp(again, cookie, 64) ||
+	    knts_cookie_open_gkey(gk, id, cookie, 64, back) ||
+	    memcmp(back->key, k->key, 32))
+		goto out;
 	cookie[20] ^= 4;
 	if (knts_cookie_open_alg(KNTS_AEAD_AES_128_GCM_SIV, master, id, cookie,
 				 64, back) != -EBADMSG ||
 	    memchr_inv(back, 0, sizeof(*back)))
-		return -EINVAL;
-	return 0;
+		goto out;
+	memset(back, 0x55, sizeof(*back));
+	if (knts_cookie_open_gkey(gk, id, cookie, 64, back) != -EBADMSG ||
+	    memchr_inv(back, 0, sizeof(*back)))
+		goto out;
+	err = 0;
+out:
+	knts_gcmsiv_key_wipe(gk);
+	return err;
 }
 
-/* AES-128-GCM-SIV: one implementation (lib AES), so one pass. */
-static int kat_gcmsiv(u8 *buf, u8 *ad)
+/*
+ * RFC 8452 C.1 and A (POLYVAL), and the cookie, on the backend the
+ * dispatcher takes now: 5 tests. @ni: POLYVAL of the AES-NI core (with
+ * PCLMULQDQ), else gcmsiv.c's bitwise one.
+ */
+static int kat_gcm_all(const char *on, bool ni, u8 *buf, u8 *ad,
+		       struct knts_gcmsiv_key *gk)
 {
 	const struct kat_gcm cases[] = {
 		{ "rfc8452-c1-pt8", kat_gcm_c1_2_key, kat_gcm_c1_2_nonce,
@@ -474,27 +495,150 @@ static int kat_gcmsiv(u8 *buf, u8 *ad)
 	};
 	u8 acc[16];
 	unsigned int i;
+	int err = 0;
 
 	memset(acc, kat_inject_fault, sizeof(acc));
-	knts_polyval(acc, kat_polyval_h, kat_polyval_x, 2);
-	if (memcmp(acc, kat_polyval_out, sizeof(acc))) {
-		pr_err("self-test rfc8452-polyval failed\n");
+	if (ni)
+		err = knts_gcmsiv_ni_polyval(acc, kat_polyval_h, kat_polyval_x,
+					     2);
+	else
+		knts_polyval(acc, kat_polyval_h, kat_polyval_x, 2);
+	if (err || memcmp(acc, kat_polyval_out, sizeof(acc))) {
+		pr_err("self-test rfc8452-polyval failed on gcm-siv (%s)\n", on);
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (kat_gcm_one(&cases[i], buf, ad)) {
-			pr_err("self-test %s failed on gcm-siv\n",
-			       cases[i].name);
+			pr_err("self-test %s failed on gcm-siv (%s)\n",
+			       cases[i].name, on);
 			return -EINVAL;
 		}
 	}
-	if (kat_gcm_cookie(buf)) {
-		pr_err("self-test gcm-siv-cookie failed\n");
+	if (kat_gcm_cookie(buf, gk)) {
+		pr_err("self-test gcm-siv-cookie failed on gcm-siv (%s)\n", on);
 		return -EINVAL;
 	}
-	pr_info("self-tests: %u passed on gcm-siv (lib AES)\n",
-		(unsigned int)ARRAY_SIZE(cases) + 2);
+	pr_info("self-tests: %u passed on gcm-siv (%s)\n",
+		(unsigned int)ARRAY_SIZE(cases) + 2, on);
 	return 0;
+}
+
+/*
+ * kat_gcm_all() on the backend @ni, which must then have run every
+ * AEAD 30 operation: the dispatcher falls back silently, so the
+ * operation counters prove which backend answered.
+ */
+static int kat_gcm_on(const char *on, bool ni, u8 *buf, u8 *ad,
+		      struct knts_gcmsiv_key *gk)
+{
+	u64 mine = knts_gcmsiv_ops(ni), other = knts_gcmsiv_ops(!ni);
+	int err = kat_gcm_all(on, ni, buf, ad, gk);
+
+	if (!err && (knts_gcmsiv_ops(!ni) != other ||
+		     knts_gcmsiv_ops(ni) < mine + 20)) {
+		pr_err("self-test: gcm-siv (%s) ran on the other backend\n", on);
+		err = -EINVAL;
+	}
+	return err;
+}
+
+/*
+ * Parity, as for AES-SIV: the same inputs sealed on aesni and on lib
+ * give the same bytes, each opens what the other sealed, for AD and
+ * plaintexts of 0 to 200 bytes (every tail length below 32; the NTS
+ * shapes: a request's MAC over ~200 bytes of AD, a 32-byte cookie, a
+ * 104-byte cookie EF). @buf: 4 * KAT_BUF of heap.
+ */
+static int kat_gcm_parity(u8 *buf)
+{
+	u8 *key = buf, *nonce = buf + 16, *ad = buf + 32, *pt = buf + 256;
+	u8 *c1 = buf + 512, *c2 = buf + 768;
+	unsigned int i, runs = 0;
+	int err = 0;
+
+	for (i = 0; i < 48 && !err; i++) {
+		size_t ad_len = (i * 37) % 201, len = i < 32 ? i : (i * 29) % 201;
+
+		kat_fill(key, 16, i);
+		kat_fill(nonce, 12, i + 100);
+		kat_fill(ad, 200, i + 3);
+		kat_fill(pt, 200, i + 7 + kat_inject_fault);
+		knts_siv_force = KNTS_SIV_LIB;
+		err = knts_gcmsiv_seal(key, ad, ad_len, nonce, pt, len, c1);
+		knts_siv_force = KNTS_SIV_AESNI;
+		err = err ?: knts_gcmsiv_seal(key, ad, ad_len, nonce, pt, len,
+					      c2);
+		if (!err && memcmp(c1, c2, len + KNTS_GCMSIV_TAG_LEN))
+			err = -EINVAL;
+		err = err ?: knts_gcmsiv_open(key, ad, ad_len, nonce, c1, len,
+					      c1);
+		if (!err && memcmp(c1, pt, len))
+			err = -EINVAL;
+		knts_siv_force = KNTS_SIV_LIB;
+		err = err ?: knts_gcmsiv_open(key, ad, ad_len, nonce, c2, len,
+					      c2);
+		if (!err && memcmp(c2, pt, len))
+			err = -EINVAL;
+		if (err)
+			pr_err("self-test gcm-siv parity failed: %zu bytes of AD, %zu of plaintext\n",
+			       ad_len, len);
+		runs++;
+	}
+	knts_siv_force = KNTS_SIV_AUTO;
+	if (!err)
+		pr_info("self-tests: gcm-siv aesni and lib agree on %u inputs\n",
+			runs);
+	return err;
+}
+
+/*
+ * AES-128-GCM-SIV on lib AES, and where the CPU has them on the AES-NI
+ * core: forced, as the fallback inside a kernel FPU section (lib), in
+ * one knts_siv_begin() section as a packet leg runs it, and in parity
+ * with lib.
+ */
+static int kat_gcmsiv(u8 *buf, u8 *ad)
+{
+	struct knts_gcmsiv_key *gk = kzalloc(sizeof(*gk), GFP_KERNEL);
+	u64 sect;
+	bool opened;
+	int err;
+
+	if (!gk)
+		return -ENOMEM;
+	knts_siv_force = KNTS_SIV_LIB;
+	err = kat_gcm_on("lib AES", false, buf, ad, gk);
+	knts_siv_force = KNTS_SIV_AESNI;
+	if (!err && knts_gcmsiv_ni_ready())
+		err = kat_gcm_on("aesni", true, buf, ad, gk);
+	knts_siv_force = KNTS_SIV_AUTO;
+	if (err || !knts_gcmsiv_ni_ready())
+		goto out;
+#if IS_ENABLED(CONFIG_X86)
+	local_bh_disable();
+	kernel_fpu_begin();
+	err = kat_gcm_on("lib AES, as the fallback with SIMD not usable",
+			 false, buf, ad, gk);
+	kernel_fpu_end();
+	local_bh_enable();
+#endif
+	if (err)
+		goto out;
+	sect = knts_siv_ni_sections();
+	opened = knts_siv_begin();
+	err = opened ? kat_gcm_on("aesni, in one FPU section", true, buf, ad,
+				  gk) : -EINVAL;
+	knts_siv_end(opened);
+	if (!err && knts_siv_ni_sections() != sect + 1)
+		err = -EINVAL;
+	if (err) {
+		pr_err("self-test: the gcm-siv operations did not share one FPU section\n");
+		goto out;
+	}
+	err = kat_gcm_parity(buf);
+out:
+	kfree_sensitive(gk);
+	return err;
 }
 
 int knts_kat_run(void)

@@ -23,9 +23,14 @@ int knts_keyset_prepare(struct knts_keyset *ks)
 	int err;
 
 	ks->prep = kvcalloc(ks->n, sizeof(*ks->prep), GFP_KERNEL);
-	if (!ks->prep)
+	ks->gprep = kvcalloc(ks->n, sizeof(*ks->gprep), GFP_KERNEL);
+	if (!ks->prep || !ks->gprep)
 		return -ENOMEM;
 	for (i = 0; i < ks->n; i++) {
+		if (ks->keys[i].alg == KNTS_AEAD_AES_128_GCM_SIV) {
+			knts_gcmsiv_key_prepare(&ks->gprep[i], ks->keys[i].key);
+			continue;
+		}
 		if (ks->keys[i].alg != KNTS_AEAD_AES_SIV_CMAC_256)
 			continue;
 		err = knts_siv_key_prepare(&ks->prep[i], ks->keys[i].key,
@@ -42,6 +47,8 @@ void knts_keyset_free(struct knts_keyset *ks)
 		return;
 	if (ks->prep)
 		kvfree_sensitive(ks->prep, ks->n * sizeof(*ks->prep));
+	if (ks->gprep)
+		kvfree_sensitive(ks->gprep, ks->n * sizeof(*ks->gprep));
 	kfree_sensitive(ks);
 	knts_objcount_dec(keysets);
 	/*

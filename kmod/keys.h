@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <uapi/linux/knts.h>
 
+#include "gcmsiv_key.h"
 #include "siv_key.h"
 
 struct knts_master_key {
@@ -25,10 +26,12 @@ struct knts_keyset {
 	unsigned int current_idx;
 	struct knts_master_key keys[KNTS_MAX_KEYS];
 	/*
-	 * keys[i] prepared for AES-SIV by knts_keyset_prepare(), or NULL;
-	 * the entries of GCM-SIV keys stay empty (nothing to prepare).
+	 * keys[i] prepared by knts_keyset_prepare(), or NULL: AES-SIV keys
+	 * in @prep, GCM-SIV keys in @gprep (the other array's entry stays
+	 * empty).
 	 */
 	struct knts_siv_key *prep;
+	struct knts_gcmsiv_key *gprep;
 };
 
 /* Key with @id, or NULL. Caller holds rcu_read_lock(). */
@@ -54,6 +57,19 @@ knts_keyset_prep(const struct knts_keyset *ks,
 	if (!ks->prep || mk->alg != KNTS_AEAD_AES_SIV_CMAC_256)
 		return NULL;
 	return &ks->prep[mk - ks->keys];
+}
+
+/*
+ * @mk of @ks prepared for AES-128-GCM-SIV, or NULL (not prepared, or an
+ * AES-SIV key). Caller holds rcu_read_lock().
+ */
+static inline const struct knts_gcmsiv_key *
+knts_keyset_gprep(const struct knts_keyset *ks,
+		  const struct knts_master_key *mk)
+{
+	if (!ks->gprep || mk->alg != KNTS_AEAD_AES_128_GCM_SIV)
+		return NULL;
+	return &ks->gprep[mk - ks->keys];
 }
 
 /*

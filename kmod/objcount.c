@@ -3,6 +3,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "gcmsiv_key.h"
 #include "objcount.h"
 #include "siv_impl.h"
 #include "skb.h"
@@ -13,9 +14,9 @@ atomic_t knts_live_assocs = ATOMIC_INIT(0);
 static struct dentry *knts_debugfs;
 
 /*
- * AES-SIV operations per backend and the FPU sections knts opened, since
- * the load: lets the selftests see which backend the packets took, and
- * that a leg's operations share a section.
+ * AES-SIV and AES-128-GCM-SIV operations per backend and the FPU
+ * sections knts opened, since the load: lets the selftests see which
+ * backend the packets took, and that a leg's operations share a section.
  */
 static int knts_siv_ops_show(struct seq_file *m, void *v)
 {
@@ -25,6 +26,9 @@ static int knts_siv_ops_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %llu\n", knts_siv_impl_name(i),
 			   knts_siv_impl_ops(i));
 	seq_printf(m, "fpu_sections %llu\n", knts_siv_ni_sections());
+	/* AES-128-GCM-SIV (AEAD 30) operations, on its two backends. */
+	seq_printf(m, "gcm_aesni %llu\n", knts_gcmsiv_ops(true));
+	seq_printf(m, "gcm_lib %llu\n", knts_gcmsiv_ops(false));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(knts_siv_ops);

@@ -157,9 +157,13 @@ static int knts_srv_cookie_open(const struct knts_keyset *ks,
 				struct knts_srv_scratch *s)
 {
 	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+	const struct knts_gcmsiv_key *gk = knts_keyset_gprep(ks, mk);
 
 	if (pk)
 		return knts_cookie_open_key(pk, mk->id, cookie, len, &s->keys);
+	if (gk)
+		return knts_cookie_open_gkey(gk, mk->id, cookie, len,
+					     &s->keys);
 	return knts_cookie_open_alg(mk->alg, mk->key, mk->id, cookie, len,
 				    &s->keys);
 }
@@ -174,6 +178,7 @@ static int knts_srv_mint(struct knts_srv_scratch *s,
 {
 	const struct knts_master_key *mk = &ks->keys[ks->current_idx];
 	const struct knts_siv_key *pk = knts_keyset_prep(ks, mk);
+	const struct knts_gcmsiv_key *gk = knts_keyset_gprep(ks, mk);
 	struct knts_pending_entry *e = &s->entry;
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
 	int ret = 0;
@@ -184,6 +189,10 @@ static int knts_srv_mint(struct knts_srv_scratch *s,
 			ret = knts_cookie_seal_key(pk, mk->id, nonce, k,
 						   s->cookie,
 						   sizeof(s->cookie));
+		else if (gk)
+			ret = knts_cookie_seal_gkey(gk, mk->id, nonce, k,
+						    s->cookie,
+						    sizeof(s->cookie));
 		else
 			ret = knts_cookie_seal_alg(mk->alg, mk->key, mk->id,
 						   nonce, k, s->cookie,

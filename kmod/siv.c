@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "gcmsiv_key.h"
 #include "knts.h"
 #include "siv.h"
 #include "siv_impl.h"
@@ -119,6 +120,16 @@ static unsigned int siv_pick(void)
 	if (siv_fast == KNTS_SIV_SIMD && knts_siv_simd_usable())
 		return KNTS_SIV_SIMD;
 	return siv_fallback;
+}
+
+/*
+ * Bottom halves disabled. AES-128-GCM-SIV's core (gcmsiv_ni.c) runs
+ * exactly where AES-SIV's would: the same FPU section rules, and the
+ * same forcing for the tests and the benchmark.
+ */
+bool knts_siv_pick_aesni(void)
+{
+	return siv_pick() == KNTS_SIV_AESNI;
 }
 
 /* The section is opened only for the backend that uses it. */
@@ -570,6 +581,7 @@ void knts_siv_blk_forget(int cpu)
 	if (pc->scratch)
 		memzero_explicit(pc->scratch, SIV_SCRATCH);
 	knts_siv_ni_forget(cpu);
+	knts_gcmsiv_ni_forget(cpu);
 }
 
 /* This CPU's session key struct and scratch buffer hold no byte. */
@@ -579,7 +591,7 @@ bool knts_siv_blk_forgotten(void)
 
 	return !memchr_inv(pc->sess, 0, sizeof(*pc->sess)) &&
 	       !memchr_inv(pc->scratch, 0, SIV_SCRATCH) &&
-	       knts_siv_ni_forgotten();
+	       knts_siv_ni_forgotten() && knts_gcmsiv_ni_forgotten();
 }
 
 void knts_siv_exit(void)
@@ -589,6 +601,7 @@ void knts_siv_exit(void)
 	knts_siv_forget_exit();
 	knts_siv_api_exit();
 	knts_siv_simd_exit();
+	knts_gcmsiv_ni_exit();
 	knts_siv_ni_exit();
 	for_each_possible_cpu(cpu) {
 		struct siv_pcpu *pc = per_cpu_ptr(&siv_pcpu, cpu);
@@ -616,7 +629,7 @@ int knts_siv_init(void)
 	}
 	/* First: it may load aesni-intel, which the api templates then use. */
 	err = knts_siv_simd_init() ?: knts_siv_api_init() ?:
-	      knts_siv_ni_init();
+	      knts_siv_ni_init() ?: knts_gcmsiv_ni_init();
 	if (err) {
 		knts_siv_exit();
 		return err;
@@ -638,5 +651,9 @@ int knts_siv_init(void)
 	else
 		pr_info("AES-SIV on api: %s, %s\n", knts_siv_api_driver(false),
 			knts_siv_api_driver(true));
+	if (knts_gcmsiv_ni_ready())
+		pr_info("AES-128-GCM-SIV on aesni (PCLMULQDQ), lib when SIMD is not usable\n");
+	else
+		pr_info("AES-128-GCM-SIV on lib\n");
 	return 0;
 }

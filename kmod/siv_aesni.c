@@ -26,47 +26,18 @@
  */
 #ifndef __CHECKER__
 
-/*
- * GCC vector types. The base types are the kernel's fixed-size ones; the
- * byte vector that pshufb takes is the type of ni_bswap (no typedef: a
- * byte vector must be of plain char, which has no fixed-size name).
- */
-typedef __s64 v2di __attribute__((__vector_size__(16)));
-typedef __s32 v4si __attribute__((__vector_size__(16)));
+#include "aesni_vec.h"
 
 /* Byte order reversed: big-endian 128-bit values to little-endian. */
 static const char ni_bswap __attribute__((__vector_size__(16))) = {
 	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
 };
 
-#define aesenc(x, k)		__builtin_ia32_aesenc128((x), (k))
-#define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
-#define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
-#define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
 #define pshufb(x, m) \
 	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), (m)))
 #define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
 #define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
 #define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
-#ifdef __clang__
-#define pslldq(x, bytes)	__builtin_ia32_pslldqi128_byteshift((x), (bytes))
-#else
-#define pslldq(x, bytes)	__builtin_ia32_pslldqi128((x), (bytes) * 8)
-#endif
-
-/* Unaligned 16-byte load and store (movdqu, movups). */
-static __always_inline v2di ld(const void *p)
-{
-	v2di x;
-
-	__builtin_memcpy(&x, p, sizeof(x));
-	return x;
-}
-
-static __always_inline void st(void *p, v2di x)
-{
-	__builtin_memcpy(p, &x, sizeof(x));
-}
 
 /* The round keys of @ks, in place (16-byte aligned, siv_aesni.h). */
 static __always_inline v2di enc(const struct knts_aesni_ks *ks, v2di x)
@@ -109,34 +80,9 @@ static __always_inline v2di dbl(v2di x)
 	return pshufb(le, ni_bswap);
 }
 
-/* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */
-static __always_inline v2di prefix_xor(v2di k)
-{
-	k ^= pslldq(k, 4);
-	return k ^ pslldq(k, 8);
-}
-
-/* Round key i of AES-128 from round key i - 1. */
-static __always_inline v2di exp128(v2di prev, const int rcon)
-{
-	return prefix_xor(prev) ^ pshufd(keygen(prev, rcon), 0xff);
-}
-
 static void expand128(struct knts_aesni_ks *ks, const u8 *key)
 {
-	v2di *rk = (v2di *)ks->rk;
-
-	rk[0] = ld(key);
-	rk[1] = exp128(rk[0], 0x01);
-	rk[2] = exp128(rk[1], 0x02);
-	rk[3] = exp128(rk[2], 0x04);
-	rk[4] = exp128(rk[3], 0x08);
-	rk[5] = exp128(rk[4], 0x10);
-	rk[6] = exp128(rk[5], 0x20);
-	rk[7] = exp128(rk[6], 0x40);
-	rk[8] = exp128(rk[7], 0x80);
-	rk[9] = exp128(rk[8], 0x1b);
-	rk[10] = exp128(rk[9], 0x36);
+	aesni_expand128((v2di *)ks->rk, key);
 	ks->nr = 10;
 }
 

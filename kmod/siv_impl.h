@@ -182,6 +182,12 @@ static inline bool knts_siv_simd_forgotten(const u8 e0[KNTS_SIV_BLOCK],
 }
 #endif
 
+/*
+ * Bottom halves disabled: the dispatcher would take aesni now (then the
+ * FPU section is open or may be opened). AES-128-GCM-SIV follows it.
+ */
+bool knts_siv_pick_aesni(void);
+
 /* Operations per backend, FPU sections knts opened (all CPUs). */
 u64 knts_siv_impl_ops(unsigned int impl);
 

@@ -22,6 +22,8 @@ from contextlib import redirect_stdout
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402
+import icount  # noqa: E402
+import replyleg  # noqa: E402
 import report  # noqa: E402
 import timing  # noqa: E402
 
@@ -283,6 +285,71 @@ ok([(r['rate'], r['duration']) for r in reports] == [(100, 0.4), (300, 0.3)] and
 p = subprocess.run(args + ['--steps'], input='fast please\n', capture_output=True, text=True)
 ok(p.returncode == 1 and 'bad step' in p.stderr, 'ntsload --steps: a bad line is refused')
 srv.close()
+
+# --- make bench-icount's arithmetic (tests/bench/icount.py) ----------------------
+ok(icount.busy((1000, 400), (11000, 8400)) == (2000, 10000),
+   'icount: busy = the window minus the idle time that grew in it')
+
+
+def icount_rounds(per_cfg, loss=None):
+    rs = []
+    for cfg, values in per_cfg.items():
+        for i, v in enumerate(values):
+            rs.append({'cfg': cfg, 'round': i + 1, 'instr_per_req': v,
+                       'loss': (loss or {}).get((cfg, i + 1), 0.0)})
+    return rs
+
+
+def icount_report(rs):
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        rc = icount.report(rs, 1)
+    return rc, buf.getvalue().splitlines()
+
+
+rc, lines = icount_report(icount_rounds({'A': [30000, 26000], 'B': [45000, 47000],
+                                         'C': [120000], 'D': [40000, 40000]}))
+ok(rc == 0 and lines[-3:] == ['icount D/A = 0.70', 'icount D/B = 1.15', 'icount D/C = 3.00'],
+   'icount: ends with D/A, D/B, D/C, each the mean of the other over D\'s (%s)' % lines[-3:])
+rc, lines = icount_report(icount_rounds({'A': [30000, 99000], 'B': [46000], 'C': [120000],
+                                         'D': [40000]}, loss={('A', 2): 0.05}))
+ok(rc == 0 and lines[-3] == 'icount D/A = 0.75' and
+   any('not counted: A round 2' in x for x in lines),
+   'icount: a round with more than 1 % loss is left out, and said so')
+rc, lines = icount_report(icount_rounds({'A': [30000], 'B': [46000], 'D': [40000]}))
+ok(rc == 1 and not any(x.startswith('icount D/') for x in lines),
+   'icount: without a valid round of C, no ratio line and a failure')
+icount.ORDER = ['A', 'D']
+rc, lines = icount_report(icount_rounds({'A': [30000], 'D': [40000]}))
+icount.ORDER = 'A B C D'.split()
+ok(rc == 0 and lines[-1] == 'icount D/A = 0.75' and not any(x.startswith('icount D/B') for x in lines),
+   'icount: A and D alone (make bench-timing): D/A only')
+rs = icount_rounds({'A': [30000], 'B': [46000], 'C': [120000], 'D': [40000]})
+for r, leg in zip(rs, (7000, 11000, 61000, 12500)):
+    r['reply_leg_median'] = leg
+rc, lines = icount_report(rs)
+ok(rc == 0 and 'reply leg added by knts (D - A): 5500 instructions' in lines,
+   'icount: the reply leg added by knts is D\'s median minus A\'s')
+
+
+def ntp_frame(sport, t3_unix_ns, proto=17, ethertype=b'\x08\x00'):
+    sec, ns = divmod(t3_unix_ns, 10**9)
+    ntp = bytearray(48)
+    ntp[40:48] = struct.pack('!II', sec + replyleg.NTP_UNIX, (ns << 32) // 10**9 + 1)
+    udp = struct.pack('!HHHH', sport, 40000, 8 + 48, 0)
+    ip = bytes([0x45, 0]) + struct.pack('!H', 20 + 8 + 48) + bytes(5) + bytes([proto]) + bytes(10)
+    return bytes(12) + ethertype + ip + udp + bytes(ntp)
+
+
+t3 = 1765000000 * 10**9 + 123456789
+leg = replyleg.reply_leg_ns(ntp_frame(123, t3), t3 + 7000)
+ok(leg is not None and abs(leg - 7000) <= 1,
+   'reply leg: the tap time minus the reply\'s transmit timestamp (%s ns)' % leg)
+ok(replyleg.reply_leg_ns(ntp_frame(40000, t3), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3, proto=6), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3, ethertype=b'\x86\xdd'), t3) is None and
+   replyleg.reply_leg_ns(ntp_frame(123, t3)[:80], t3) is None,
+   'reply leg: not from port 123, not UDP, not IPv4 or short: not a reply')
 
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

@@ -25,11 +25,19 @@ delay x that moves the offset by s puts x/2 + s on the request leg and
 x/2 - s on the reply leg.
 
 The first samples of each phase (start-up, iburst) are dropped.
+
+The reply leg itself is also taken at the server's NIC (replyleg.py): the
+kernel's timestamp of each reply at an AF_PACKET tap on the server's veth
+minus the transmit timestamp chronyd wrote into it, in TCG microseconds;
+the capture thread runs on CPU0, the generator's.
 """
 import os
 import shutil
 import sys
 import time
+
+import lab as labmod
+from replyleg import Capture
 
 ROUNDS = int(os.environ.get('BENCH_TIMING_ROUNDS') or 3)
 SECONDS = float(os.environ.get('BENCH_TIMING_SECONDS') or 15)
@@ -81,6 +89,7 @@ def main(lab, out_dir):
     os.sched_setaffinity(0, {0})
     samples = {m: [] for m, _, _ in PHASES}
     per_round = {m: [] for m, _, _ in PHASES}
+    legs = {m: [] for m, _, _ in PHASES}
     logs = os.path.join(out_dir, 'timing-logs')
     os.makedirs(logs, exist_ok=True)
     raw = open(os.path.join(out_dir, 'timing.txt'), 'w')
@@ -89,11 +98,19 @@ def main(lab, out_dir):
         for r in range(1, ROUNDS + 1):
             for mode, cfg, client in PHASES:
                 lab.start(cfg, 'chrony')
+                cap = None
                 try:
                     path = lab.client(client, POLL)
+                    cap = Capture(labmod.SRV, 'kb0')
                     time.sleep(SECONDS)
                     lab.client_stop()
                 finally:
+                    if cap:
+                        try:
+                            cap.stop()
+                        except RuntimeError as e:
+                            log('round %d %-5s: reply leg: %s' % (r, mode, e))
+                        legs[mode] += [x / 1e9 for x in cap.legs]
                     lab.stop()
                 if os.path.exists(path):
                     shutil.copy(path, os.path.join(logs, 'round%d-%s.log' % (r, mode)))
@@ -161,6 +178,17 @@ def main(lab, out_dir):
                      ' on the reply leg: %.1f us request, %.1f us reply)'
                      % ((extra50 / 2 + (nts['o50'] - off['o50'])) * 1e6,
                         (extra50 / 2 - (nts['o50'] - off['o50'])) * 1e6))
+        leg = {m: q(v, .5) for m, v in legs.items()}
+        lines.append('reply leg at the server NIC (transmit timestamp in the reply to the tap), median:'
+                     ' %s' % ', '.join('%s %s us' % (m, us(leg[m]).strip()) for m, _, _ in PHASES))
+        if leg['nts'] is not None and leg['off'] is not None:
+            lines.append('reply leg added by knts (nts - off): median %+.1f us (TCG);'
+                         ' by chronyd\'s own NTS (own - off): %+.1f us' % (
+                             (leg['nts'] - leg['off']) * 1e6,
+                             ((leg['own'] or leg['off']) - leg['off']) * 1e6))
+        else:
+            lines.append('reply leg: no replies captured')
+            ok = False
         if extra50 < 5e-6:
             lines.append('goal extra delay < 5 us median: met (%.1f us)' % (extra50 * 1e6))
         else:

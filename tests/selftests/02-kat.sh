@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
-ktap_plan 15
+ktap_plan 17
 
 has_kat() { dmesg | grep -q "knts: self-tests: 10 passed on $1"; }
 
@@ -38,6 +38,21 @@ else
 fi
 check "the AES-128-GCM-SIV KATs pass (RFC 8452 C.1, POLYVAL, a GCM-SIV cookie)" \
 	sh -c 'dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (lib AES)"'
+if grep -qw aes /proc/cpuinfo && grep -qw pclmulqdq /proc/cpuinfo &&
+   [ "$(uname -m)" = x86_64 ]; then
+	# Each line is printed only when the operation counters show that
+	# every AEAD 30 operation ran on the backend it names.
+	check "AEAD 30 KATs on knts's AES-NI + PCLMULQDQ core, in one FPU section, and on the lib fallback" \
+		sh -c 'dmesg | grep -q "knts: AES-128-GCM-SIV on aesni (PCLMULQDQ), lib when SIMD is not usable" &&
+		       dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (aesni)\$" &&
+		       dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (aesni, in one FPU section)" &&
+		       dmesg | grep -q "knts: self-tests: 5 passed on gcm-siv (lib AES, as the fallback with SIMD not usable)"'
+	check "AEAD 30 backend parity: aesni and lib give the same bytes on 48 inputs" \
+		sh -c 'dmesg | grep -q "knts: self-tests: gcm-siv aesni and lib agree on 48 inputs"'
+else
+	skip "AEAD 30 KATs on the AES-NI + PCLMULQDQ core" "no AES-NI or PCLMULQDQ"
+	skip "AEAD 30 backend parity aesni/lib" "no AES-NI or PCLMULQDQ"
+fi
 check "the per-CPU AES state forgot the KATs' keys (checked at load)" sh -c \
 	'dmesg | grep -q "knts: self-test: the per-CPU AES state forgot its keys"'
 knts_unload

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vector helpers of knts's AES-NI cores (siv_aesni.c, gcmsiv_aesni.c):
+ * GCC vector types and x86 builtins. Include it only from a file that
+ * kmod/Kbuild builds with the FPU flags, and whose code runs between
+ * kernel_fpu_begin() and kernel_fpu_end(); never under sparse, which
+ * knows neither (the including file tests __CHECKER__).
+ */
+#ifndef _KNTS_AESNI_VEC_H
+#define _KNTS_AESNI_VEC_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+/*
+ * GCC vector types. The base types are the kernel's fixed-size ones; a
+ * byte vector, which pshufb takes, must be of plain char, which has no
+ * fixed-size name, so the file that needs one declares it.
+ */
+typedef __s64 v2di __attribute__((__vector_size__(16)));
+typedef __s32 v4si __attribute__((__vector_size__(16)));
+typedef u32 v4su __attribute__((__vector_size__(16)));
+
+#define aesenc(x, k)		__builtin_ia32_aesenc128((x), (k))
+#define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
+#define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
+#define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
+#ifdef __clang__
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128_byteshift((x), (bytes))
+#define psrldq(x, bytes)	__builtin_ia32_psrldqi128_byteshift((x), (bytes))
+#else
+#define pslldq(x, bytes)	__builtin_ia32_pslldqi128((x), (bytes) * 8)
+#define psrldq(x, bytes)	__builtin_ia32_psrldqi128((x), (bytes) * 8)
+#endif
+
+/* Unaligned 16-byte load and store (movdqu, movups). */
+static __always_inline v2di ld(const void *p)
+{
+	v2di x;
+
+	__builtin_memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+static __always_inline void st(void *p, v2di x)
+{
+	__builtin_memcpy(p, &x, sizeof(x));
+}
+
+/* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */
+static __always_inline v2di prefix_xor(v2di k)
+{
+	k ^= pslldq(k, 4);
+	return k ^ pslldq(k, 8);
+}
+
+/* Round key i of AES-128 from round key i - 1. */
+static __always_inline v2di exp128(v2di prev, const int rcon)
+{
+	return prefix_xor(prev) ^ pshufd(keygen(prev, rcon), 0xff);
+}
+
+/* The 11 round keys of AES-128 into @rk (16-byte aligned). */
+static __always_inline void aesni_expand128(v2di *rk, const u8 *key)
+{
+	rk[0] = ld(key);
+	rk[1] = exp128(rk[0], 0x01);
+	rk[2] = exp128(rk[1], 0x02);
+	rk[3] = exp128(rk[2], 0x04);
+	rk[4] = exp128(rk[3], 0x08);
+	rk[5] = exp128(rk[4], 0x10);
+	rk[6] = exp128(rk[5], 0x20);
+	rk[7] = exp128(rk[6], 0x40);
+	rk[8] = exp128(rk[7], 0x80);
+	rk[9] = exp128(rk[8], 0x1b);
+	rk[10] = exp128(rk[9], 0x36);
+}
+
+#endif /* _KNTS_AESNI_VEC_H */
