@@ -74,7 +74,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile bench-icount \
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile bench-icount bench-pathprof \
 	netlink-gen netlink-gen-check interop
 
 all: module userspace tools
@@ -100,6 +100,7 @@ help:
 	@echo "make bench       in the VM: max rate and CPU/request, plain vs knts vs chronyd/NTPsec NTS (BENCH_QUICK=1)"
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make bench-icount  instructions per request of the server CPU, A-D (one-CPU icount guest)"
+	@echo "make bench-pathprof where a packet leg's instructions go, per function (gdb single-steps bench-kernel's legs)"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make bench-profile in the VM: perf profile of the server CPU, A E D L (~10 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -327,6 +328,14 @@ bench-timing: all
 # (host loopback only); ends with "icount D/A = x", D/B, D/C.
 bench-icount: all
 	python3 tests/bench/icount.py
+
+# Where the instructions of bench-kernel's packet legs go, function by
+# function, counted as its icount pass counts them: qemu's gdb stub (on
+# host loopback) single-steps calls of knts_server_in/out and
+# knts_client_out/in. PATHPROF_ARGS: see tests/bench/pathprof.py.
+PATHPROF_ARGS ?=
+bench-pathprof: module-debug
+	python3 tests/bench/pathprof.py $(PATHPROF_ARGS)
 
 bench-smoke: all bench-module
 	tests/bench/run smoke

@@ -11,6 +11,9 @@
 #include "aead.h"
 #include "gcmsiv.h"
 #include "siv.h"
+#ifdef __KERNEL__
+#include "siv_key.h"
+#endif
 
 static bool knts_aead_is_siv(unsigned int aead)
 {
@@ -81,3 +84,43 @@ int knts_aead_open(unsigned int aead, const u8 *key, unsigned int key_len,
 	return knts_siv_open(key, key_len, s2v, 2, in,
 			     len ? in + KNTS_SIV_TAG_LEN : in, len, pt);
 }
+
+/* Prepared keys: the kernel only (userspace has no struct knts_siv_key). */
+#ifdef __KERNEL__
+int knts_aead_seal_pk(unsigned int aead, const struct knts_siv_key *pk,
+		      const u8 *key, unsigned int key_len, const u8 *ad,
+		      size_t ad_len, const u8 *nonce, unsigned int nonce_len,
+		      const u8 *pt, size_t len, u8 *out)
+{
+	struct knts_siv_ad s2v[2] = { { ad, ad_len }, { nonce, nonce_len } };
+
+	if (!pk || !knts_aead_is_siv(aead))
+		return knts_aead_seal(aead, key, key_len, ad, ad_len, nonce,
+				      nonce_len, pt, len, out);
+	if (!knts_aead_args_ok(aead, key_len, nonce_len) ||
+	    pk->key_len != key_len)
+		return -EINVAL;
+	return knts_siv_seal_key(pk, s2v, 2, len ? pt : out, len, out,
+				 len ? out + KNTS_SIV_TAG_LEN : out);
+}
+
+int knts_aead_open_pk(unsigned int aead, const struct knts_siv_key *pk,
+		      const u8 *key, unsigned int key_len, const u8 *ad,
+		      size_t ad_len, const u8 *nonce, unsigned int nonce_len,
+		      const u8 *in, size_t len, u8 *pt)
+{
+	struct knts_siv_ad s2v[2] = { { ad, ad_len }, { nonce, nonce_len } };
+
+	if (!pk || !knts_aead_is_siv(aead))
+		return knts_aead_open(aead, key, key_len, ad, ad_len, nonce,
+				      nonce_len, in, len, pt);
+	if (!knts_aead_args_ok(aead, key_len, nonce_len) ||
+	    pk->key_len != key_len) {
+		if (pt)
+			memzero_explicit(pt, len);
+		return -EINVAL;
+	}
+	return knts_siv_open_key(pk, s2v, 2, in,
+				 len ? in + KNTS_SIV_TAG_LEN : in, len, pt);
+}
+#endif /* __KERNEL__ */

@@ -59,4 +59,21 @@ int knts_aead_open(unsigned int aead, const u8 *key, unsigned int key_len,
 		   const u8 *ad, size_t ad_len, const u8 *nonce,
 		   unsigned int nonce_len, const u8 *in, size_t len, u8 *pt);
 
+struct knts_siv_key;
+
+/*
+ * knts_aead_seal() and knts_aead_open() with the AES-SIV key @pk
+ * prepared beforehand (knts_siv_key_prepare(): schedules and subkeys),
+ * for a key that serves many packets, as a client association's C2S and
+ * S2C do. With @pk NULL, or under GCM-SIV, @key as above.
+ */
+int knts_aead_seal_pk(unsigned int aead, const struct knts_siv_key *pk,
+		      const u8 *key, unsigned int key_len, const u8 *ad,
+		      size_t ad_len, const u8 *nonce, unsigned int nonce_len,
+		      const u8 *pt, size_t len, u8 *out);
+int knts_aead_open_pk(unsigned int aead, const struct knts_siv_key *pk,
+		      const u8 *key, unsigned int key_len, const u8 *ad,
+		      size_t ad_len, const u8 *nonce, unsigned int nonce_len,
+		      const u8 *in, size_t len, u8 *pt);
+
 #endif /* _KNTS_AEAD_H */

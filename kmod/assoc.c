@@ -80,6 +80,11 @@ struct knts_assoc *knts_assoc_new(const struct knts_assoc_id *id, u16 aead,
 	if (aead) {
 		memcpy(a->c2s, c2s, key_len);
 		memcpy(a->s2c, s2c, key_len);
+		/* -EINVAL for GCM-SIV's keys: those stay unprepared. */
+		a->siv_prepared = !knts_siv_key_prepare(&a->c2s_pk, c2s,
+							key_len) &&
+				  !knts_siv_key_prepare(&a->s2c_pk, s2c,
+							key_len);
 	}
 	spin_lock_init(&a->lock);
 	a->created = jiffies;

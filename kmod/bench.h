@@ -13,6 +13,7 @@
 #include "cookie.h"
 
 #define BENCH_BATCH		32
+#define BENCH_CLI_BATCH		4	/* client requests per batch */
 #define BENCH_PENDING_SLOTS	1024
 #define BENCH_CHUNKS		256	/* figures kept per measurement */
 #define BENCH_KEY_ID		0x4b4e5453
@@ -48,7 +49,8 @@ struct knts_bench {
 	u8 buf[BENCH_BUF];		/* scratch for the SIV loops */
 	u8 out[BENCH_BUF];
 	struct sk_buff *skbs[BENCH_BATCH];
-	struct knts_assoc *assoc;	/* the client path's association */
+	/* the client path's associations, one per request of a batch */
+	struct knts_assoc *assoc[BENCH_CLI_BATCH];
 };
 
 void bench_fill(u8 *p, size_t len, u8 seed);
@@ -60,6 +62,8 @@ void bench_print(const char *what, const char *on, struct bench_stat *s,
 struct sk_buff *bench_udp4(const u8 *pl, unsigned int len, bool to_server,
 			   __be16 cport, unsigned int headroom,
 			   unsigned int tailroom);
+void bench_tx_offload(struct sk_buff *skb);
+int bench_wire(struct sk_buff *skb);
 /* What knts_hook() does for the server role, in or out. */
 unsigned int bench_hook(struct knts_net *kn, struct sk_buff *skb, bool in);
 /* Why a path refused a packet: the non-zero counters. */

@@ -45,6 +45,7 @@
 #include "ef.h"
 #include "event.h"
 #include "knts.h"
+#include "nonce.h"
 #include "aead.h"
 #include "siv.h"
 #include "skb.h"
@@ -206,14 +207,15 @@ static int knts_cli_build(struct knts_assoc *a, u8 *pl, u32 len,
 			return ret;
 		off += ret;
 	}
-	get_random_bytes(nonce, n_len);
+	knts_nonce(nonce, n_len);
 	ret = knts_ef_put_auth(pl + off, len - off, nonce, n_len,
 			       KNTS_AEAD_TAG_LEN);
 	if (ret < 0)
 		return ret;
 	/* Nothing to encrypt: the tag over header and fields is all. */
-	return knts_aead_seal(a->aead, a->c2s, a->key_len, pl, off, nonce,
-			      n_len, pl, 0, pl + off + ret);
+	return knts_aead_seal_pk(a->aead, a->siv_prepared ? &a->c2s_pk : NULL,
+				 a->c2s, a->key_len, pl, off, nonce, n_len,
+				 pl, 0, pl + off + ret);
 }
 
 /*
@@ -237,6 +239,7 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 {
 	struct knts_cli_scratch *s = this_cpu_read(knts_cli_scratch);
 	u8 uid[KNTS_ASSOC_UID_LEN];
+	bool fpu, err;
 	u32 len;
 	int n_ph;
 	u8 *pl;
@@ -260,9 +263,12 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_UNSUPPORTED);
 		return NF_DROP;
 	}
-	get_random_bytes(uid, sizeof(uid));
+	/* UID, nonce and request MAC in one FPU section (nonce.c). */
+	fpu = knts_siv_begin();
+	knts_nonce(uid, sizeof(uid));
 	n_ph = knts_cli_take(kn, a, uid, pl, u->sport, s);
 	if (n_ph < 0) {
+		knts_siv_end(fpu);
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_NO_COOKIE);
 		knts_event_raise(kn, a, KNTS_EVENT_JAR_EMPTY);
 		return NF_DROP;
@@ -270,13 +276,14 @@ unsigned int knts_client_out(struct knts_net *kn, struct knts_assoc *a,
 	len = knts_ef_request_len_n(KNTS_ASSOC_UID_LEN, a->cookie_len, n_ph,
 				    knts_aead_nonce_len(a->aead));
 	pl = len ? knts_skb_resize(skb, u, len) : NULL;
-	if (!pl || knts_cli_build(a, pl, len, uid, s->cookie, n_ph)) {
-		/* The cookie is spent: it may have been half written. */
-		memzero_explicit(s->cookie, a->cookie_len);
+	err = !pl || knts_cli_build(a, pl, len, uid, s->cookie, n_ph);
+	knts_siv_end(fpu);
+	/* The cookie is spent, and may have been half written on error. */
+	memzero_explicit(s->cookie, a->cookie_len);
+	if (err) {
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
 		return NF_DROP;
 	}
-	memzero_explicit(s->cookie, a->cookie_len);
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_CLI_REQ_PROTECTED);
 	return NF_ACCEPT;
@@ -369,9 +376,10 @@ static int knts_cli_verify(struct knts_assoc *a, const u8 *pl,
 	if (pt_len > sizeof(s->pt) ||
 	    !knts_aead_nonce_ok(a->aead, au->nonce_len, knts_ef_auth_room(au)))
 		return KNTS_STAT_CLI_REPLY_MALFORMED;
-	if (knts_aead_open(a->aead, a->s2c, a->key_len, pl, au->off,
-			   pl + au->nonce_off, au->nonce_len, pl + au->ct_off,
-			   pt_len, s->pt))
+	if (knts_aead_open_pk(a->aead, a->siv_prepared ? &a->s2c_pk : NULL,
+			      a->s2c, a->key_len, pl, au->off,
+			      pl + au->nonce_off, au->nonce_len,
+			      pl + au->ct_off, pt_len, s->pt))
 		return KNTS_STAT_CLI_REPLY_BAD_MAC;
 	/* Authenticated, still checked: one length, the jar's (digest P7). */
 	if (knts_ef_parse_cookies(s->pt, pt_len, ck) ||

@@ -688,6 +688,8 @@ int knts_kat_run(void)
 		err = kat_parity(buf);
 	if (!err)
 		err = kat_gcmsiv(buf, ad0);
+	if (!err)
+		err = knts_siv_ni_nonce_selftest();
 	/* The KATs left their keys in this CPU's transforms: wipe them. */
 	if (!err) {
 		err = knts_siv_forget_test(kat_skip_wipe);

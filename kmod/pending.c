@@ -49,6 +49,12 @@
 
 struct knts_pending_slot {
 	spinlock_t lock;	/* guards the entry */
+	/*
+	 * The hash of the last entry stored here, read without the lock:
+	 * a lookup skips the slots where it differs (the entry there
+	 * cannot have the key) and checks the rest under the lock.
+	 */
+	u32 tag;
 	/* The head of a struct knts_pending_entry: knts_pending_slot_e(). */
 	u8 raw[KNTS_PENDING_SLOT_LEN]
 		__aligned(__alignof__(struct knts_pending_entry));
@@ -57,7 +63,7 @@ struct knts_pending_slot {
 struct knts_pending {
 	unsigned int mask;
 	atomic_t seq;
-	siphash_key_t seed;
+	hsiphash_key_t seed;
 	struct delayed_work sweep;
 	struct knts_pending_slot slots[];
 };
@@ -151,11 +157,16 @@ void knts_pending_free(struct knts_pending *p)
 	knts_objcount_dec(tables);
 }
 
-/* The UID is not hashed: every copy of a request lands in one window. */
+/*
+ * The UID is not hashed: every copy of a request lands in one window.
+ * hsiphash, the kernel's keyed hash for hash tables, is enough: the
+ * values never leave the kernel, and a flood that aims at one window
+ * only evicts its own entries (knts_pending_put()).
+ */
 static u32 knts_pending_hash(const struct knts_pending *p,
 			     const struct knts_pending_key *k)
 {
-	return (u32)siphash(k, sizeof(*k), &p->seed);
+	return hsiphash(k, sizeof(*k), &p->seed);
 }
 
 static bool knts_pending_same(const struct knts_pending_entry *a,
@@ -166,11 +177,14 @@ static bool knts_pending_same(const struct knts_pending_entry *a,
 	       !memcmp(a->uid, b->uid, a->uid_len);
 }
 
-/* Slot lock held. */
+/* Slot lock held; @h: the hash of @e's key. */
 static void knts_pending_store(struct knts_pending *p,
-			       struct knts_pending_entry *dst,
-			       const struct knts_pending_entry *e)
+			       struct knts_pending_slot *s,
+			       const struct knts_pending_entry *e, u32 h)
 {
+	struct knts_pending_entry *dst = knts_pending_slot_e(s);
+
+	WRITE_ONCE(s->tag, h);
 	knts_pending_wipe(dst);
 	/* Only what is used: nobody reads pt past pt_len. */
 	memcpy(dst, e, knts_pending_used(e));
@@ -198,7 +212,7 @@ int knts_pending_put(struct knts_pending *p,
 		spin_lock_bh(&s->lock);
 		if (!knts_pending_live(se, jiffies) ||
 		    knts_pending_same(se, e)) {
-			knts_pending_store(p, se, e);
+			knts_pending_store(p, s, e, h);
 			stored = true;
 		} else if (!oldest || time_before(se->expires, oldest_exp)) {
 			oldest = s;
@@ -214,7 +228,7 @@ int knts_pending_put(struct knts_pending *p,
 	 * only a race between two requests for one window can cause.
 	 */
 	spin_lock_bh(&oldest->lock);
-	knts_pending_store(p, knts_pending_slot_e(oldest), e);
+	knts_pending_store(p, oldest, e, h);
 	spin_unlock_bh(&oldest->lock);
 	return 1;
 }
@@ -230,6 +244,8 @@ void knts_pending_drop(struct knts_pending *p,
 		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
 		struct knts_pending_entry *se = knts_pending_slot_e(s);
 
+		if (READ_ONCE(s->tag) != h)
+			continue;
 		spin_lock_bh(&s->lock);
 		if (knts_pending_live(se, jiffies) &&
 		    !memcmp(&se->key, key, sizeof(*key)) &&
@@ -240,35 +256,56 @@ void knts_pending_drop(struct knts_pending *p,
 	}
 }
 
+/*
+ * The slot of the oldest live entry under @key in its window, read
+ * without the locks (*@seq: its order of arrival); NULL if none. A slot
+ * another CPU is writing may be misread: the caller checks the one
+ * chosen again under its lock, and a miss costs the reply nothing a
+ * locked read would have saved (the entry might as well have changed
+ * just after it).
+ */
+static struct knts_pending_slot *
+knts_pending_find(struct knts_pending *p, const struct knts_pending_key *key,
+		  u32 h, u32 *seq)
+{
+	struct knts_pending_slot *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
+		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+		struct knts_pending_entry *se = knts_pending_slot_e(s);
+		u32 sq;
+
+		if (READ_ONCE(s->tag) != h)
+			continue;
+		/* racy reads, checked again under the lock (see above) */
+		sq = data_race(READ_ONCE(se->seq));
+		/* racy reads, checked again under the lock (see above) */
+		if (data_race(knts_pending_live(se, jiffies) &&
+			      !memcmp(&se->key, key, sizeof(*key))) &&
+		    (!best || knts_pending_seq_before(sq, *seq))) {
+			best = s;
+			*seq = sq;
+		}
+	}
+	return best;
+}
+
 bool knts_pending_take(struct knts_pending *p,
 		       const struct knts_pending_key *key,
 		       struct knts_pending_entry *out)
 {
 	u32 h = knts_pending_hash(p, key);
-	unsigned int i, tries;
+	unsigned int tries;
 
 	/* A second pass only if another CPU took the one we chose. */
 	for (tries = 0; tries < 2; tries++) {
-		struct knts_pending_slot *best = NULL;
 		struct knts_pending_entry *be;
+		struct knts_pending_slot *best;
 		u32 best_seq = 0;
 		bool found = false;
 
-		for (i = 0; i < KNTS_PENDING_PROBES; i++) {
-			struct knts_pending_slot *s =
-				&p->slots[(h + i) & p->mask];
-			struct knts_pending_entry *se = knts_pending_slot_e(s);
-
-			spin_lock_bh(&s->lock);
-			if (knts_pending_live(se, jiffies) &&
-			    !memcmp(&se->key, key, sizeof(*key)) &&
-			    (!best ||
-			     knts_pending_seq_before(se->seq, best_seq))) {
-				best = s;
-				best_seq = se->seq;
-			}
-			spin_unlock_bh(&s->lock);
-		}
+		best = knts_pending_find(p, key, h, &best_seq);
 		if (!best)
 			return false;
 		be = knts_pending_slot_e(best);

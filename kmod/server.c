@@ -33,6 +33,7 @@
 #include "knts.h"
 #include "nak.h"
 #include "nak_limit.h"
+#include "nonce.h"
 #include "pending.h"
 #include "server.h"
 #include "aead.h"
@@ -137,19 +138,6 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 	return NF_DROP;
 }
 
-/*
- * A 16-byte nonce from the batched per-CPU CRNG output: the same generator
- * as get_random_bytes(), without setting up a ChaCha block per call.
- */
-static void knts_srv_nonce(u8 nonce[16])
-{
-	u64 r[2] = { get_random_u64(), get_random_u64() };
-
-	BUILD_BUG_ON(KNTS_COOKIE_NONCE_LEN != 16 || KNTS_EF_NONCE_LEN != 16);
-	memcpy(nonce, r, sizeof(r));
-	memzero_explicit(r, sizeof(r));
-}
-
 /* Open a cookie under @mk of @ks, prepared when the set is. */
 static int knts_srv_cookie_open(const struct knts_keyset *ks,
 				const struct knts_master_key *mk,
@@ -184,7 +172,7 @@ static int knts_srv_mint(struct knts_srv_scratch *s,
 	int ret = 0;
 
 	for (; n; n--) {
-		knts_srv_nonce(nonce);
+		knts_nonce(nonce, sizeof(nonce));
 		if (pk)
 			ret = knts_cookie_seal_key(pk, mk->id, nonce, k,
 						   s->cookie,
@@ -389,6 +377,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	u32 len, off, n_len;
 	const u8 *h;
 	u8 *pl, *ct;
+	bool fpu;
 	int ret;
 
 	h = skb_header_pointer(skb, u->l4 + sizeof(struct udphdr), sizeof(hdr),
@@ -415,18 +404,16 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	}
 
 	ret = NF_DROP;
+	/* The refill's cookies, the nonce and the seal: one FPU section. */
+	fpu = knts_siv_begin();
 	if (e->mint_more) {
 		const struct knts_keyset *ks;
 		int err = -ENOKEY;
-		bool fpu;
 
 		rcu_read_lock();
-		/* The refill's cookies in one FPU section; the seal opens one. */
-		fpu = knts_siv_begin();
 		ks = rcu_dereference(kn->keys);
 		if (ks)
 			err = knts_srv_mint(s, ks, &e->keys, e->mint_more);
-		knts_siv_end(fpu);
 		rcu_read_unlock();
 		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
 		if (err)
@@ -447,7 +434,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		goto fail;
 	}
 	off += ret;
-	knts_srv_nonce(nonce);
+	knts_nonce(nonce, n_len);
 	ret = knts_ef_put_auth(pl + off, len - off, nonce, n_len,
 			       KNTS_AEAD_TAG_LEN + e->pt_len);
 	if (ret < 0) {
@@ -463,14 +450,16 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		ret = NF_DROP;
 		goto fail;
 	}
+	knts_siv_end(fpu);
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_SIGNED);
 	memzero_explicit(e, knts_pending_used(e));
 	return NF_ACCEPT;
 fail:
+	knts_siv_end(fpu);
+	memzero_explicit(e, knts_pending_used(e));
 	/* Unsigned, it would read as a forgery to the client: drop it. */
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_DROPPED);
-	memzero_explicit(e, knts_pending_used(e));
 	return ret;
 }
 

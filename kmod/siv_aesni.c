@@ -344,4 +344,21 @@ void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
 	}
 }
 
+void knts_aesni_counter(const struct knts_aesni_ks *ks, u64 hi, u64 lo,
+			u8 *out, unsigned int len)
+{
+	u8 b[16] __aligned(16);
+	v2di x;
+
+	for (; len >= 16; len -= 16, out += 16, lo++)
+		st(out, enc(ks, (v2di){ (s64)lo, (s64)hi }));
+	if (len) {
+		x = enc(ks, (v2di){ (s64)lo, (s64)hi });
+		st(b, x);
+		memcpy(out, b, len);
+		st(b, (v2di){ 0, 0 });
+		barrier_data(b);
+	}
+}
+
 #endif /* __CHECKER__ */

@@ -69,4 +69,12 @@ void knts_aesni_s2v(const struct knts_aesni_key *k,
 void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
 		    const u8 *in, u8 *out, size_t len);
 
+/*
+ * @len bytes of E(@ks, B0), E(@ks, B1), ... where block Bi holds @lo + i
+ * in its first 8 bytes and @hi in its last 8, both little-endian: a
+ * counter enciphered under a secret key (knts_nonce(), nonce.c).
+ */
+void knts_aesni_counter(const struct knts_aesni_ks *ks, u64 hi, u64 lo,
+			u8 *out, unsigned int len);
+
 #endif /* _KNTS_SIV_AESNI_H */

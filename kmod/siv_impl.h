@@ -202,6 +202,8 @@ void knts_siv_ni_prepare(struct knts_siv_key *k);
 void knts_siv_ni_forget(int cpu);
 bool knts_siv_ni_forgotten(void);
 u64 knts_siv_ni_sections(void);
+bool knts_siv_ni_nonce(u8 *out, unsigned int len);
+int knts_siv_ni_nonce_selftest(void);
 /* As siv_blk_seal/open, on AES-NI: bottom halves disabled, usable. */
 int knts_siv_ni_seal(const struct knts_siv_key *pk, const u8 *key,
 		     unsigned int key_len, const struct knts_siv_ad *ad,
@@ -222,6 +224,12 @@ static inline void knts_siv_ni_prepare(struct knts_siv_key *k) { }
 static inline void knts_siv_ni_forget(int cpu) { }
 static inline bool knts_siv_ni_forgotten(void) { return true; }
 static inline u64 knts_siv_ni_sections(void) { return 0; }
+static inline bool knts_siv_ni_nonce(u8 *out, unsigned int len)
+{
+	return false;
+}
+
+static inline int knts_siv_ni_nonce_selftest(void) { return 0; }
 
 static inline int knts_siv_ni_seal(const struct knts_siv_key *pk,
 				   const u8 *key, unsigned int key_len,

@@ -225,6 +225,27 @@ void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u)
 	unsigned int ulen = u->len + sizeof(*uh);
 	__wsum csum;
 
+	/*
+	 * Left for the device, or for validate_xmit_skb() where it cannot
+	 * (a local socket's skb on a route with checksum offload: veth,
+	 * virtio-net, nearly every NIC; udp4_hwcsum() and
+	 * udp6_hwcsum_outgoing() set it up so): only the pseudo-header's
+	 * length changed, and the payload, in a fragment or not, is summed
+	 * where it is sent.
+	 */
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_start(skb) == (unsigned char *)uh &&
+	    skb->csum_offset == offsetof(struct udphdr, check)) {
+		if (!u->v6)
+			uh->check = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
+						       ip_hdr(skb)->daddr,
+						       ulen, IPPROTO_UDP, 0);
+		else
+			uh->check = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+						     &ipv6_hdr(skb)->daddr,
+						     ulen, IPPROTO_UDP, 0);
+		return;
+	}
 	uh->check = 0;
 	/* A grown payload may sit in a page fragment (knts_skb_resize()). */
 	if (skb_is_nonlinear(skb))

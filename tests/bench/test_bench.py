@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402
 import icount  # noqa: E402
+import pathprof  # noqa: E402
 import replyleg  # noqa: E402
 import report  # noqa: E402
 import timing  # noqa: E402
@@ -350,6 +351,25 @@ ok(replyleg.reply_leg_ns(ntp_frame(40000, t3), t3) is None and
    replyleg.reply_leg_ns(ntp_frame(123, t3, ethertype=b'\x86\xdd'), t3) is None and
    replyleg.reply_leg_ns(ntp_frame(123, t3)[:80], t3) is None,
    'reply leg: not from port 123, not UDP, not IPv4 or short: not a reply')
+
+# pathprof: a modelled trace. f (0x100) calls g (0x200) twice, g calls
+# memset (0x300), whose first instruction is a rep stos run twice; f
+# tail-jumps to h (0x400) at the same stack depth.
+syms = [(0x100, 'f'), (0x200, 'g'), (0x300, 'memset'), (0x400, 'h')]
+trace = [(0x100, 1000), (0x104, 992),
+         (0x200, 984), (0x204, 984), (0x300, 976), (0x300, 976),
+         (0x301, 976), (0x208, 984), (0x108, 992),
+         (0x200, 984), (0x208, 984), (0x10c, 992),
+         (0x400, 1000), (0x404, 1000)]
+selfc, incl, calls = pathprof.profile(trace, syms)
+ok(selfc == {'f': 4, 'g': 5, 'memset': 3, 'h': 2},
+   'pathprof: instructions of their own per function (%s)' % selfc)
+ok(incl['f'] == 12 and incl['g'] == 8 and incl['memset'] == 3 and
+   incl['h'] == 2,
+   'pathprof: with callees; a tail jump leaves the caller (%s)' % incl)
+ok(calls == {('f', 'g'): 2, ('g', 'memset'): 1},
+   'pathprof: who calls whom, and how often; a rep at an entry is one '
+   'call (%s)' % calls)
 
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

@@ -176,6 +176,21 @@ ntpsec_start() {
 		>/dev/null 2>&1 &
 	echo $! > "$dir/ntpd.pid"
 	at_exit "ntpsec_stop $name"
+	# An NTS server: return once its NTS-KE port listens, or an NTS-KE
+	# client started next may be refused (seen on a loaded host).
+	local line port=4460
+	for line in "$@"; do
+		case $line in ntsport\ *) port=${line#ntsport } ;; esac
+	done
+	if printf '%s\n' "$@" | grep -qx 'nts enable'; then
+		wait_for 20 tcp_listening "$ns" "$port" ||
+			echo "# ntpsec_start: $name does not listen on port $port" >&2
+	fi
+}
+
+# tcp_listening NS PORT: does a TCP socket listen on PORT in NS?
+tcp_listening() {
+	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
 }
 
 ntpsec_stop() {
