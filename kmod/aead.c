@@ -87,6 +87,14 @@ int knts_aead_open(unsigned int aead, const u8 *key, unsigned int key_len,
 
 /* Prepared keys: the kernel only (userspace has no struct knts_siv_key). */
 #ifdef __KERNEL__
+/* Can @pk serve? Otherwise the raw key's path, which refuses bad arguments. */
+static bool knts_aead_pk_ok(unsigned int aead, const struct knts_siv_key *pk,
+			    unsigned int key_len, unsigned int nonce_len)
+{
+	return pk && knts_aead_is_siv(aead) && pk->key_len == key_len &&
+	       knts_aead_args_ok(aead, key_len, nonce_len);
+}
+
 int knts_aead_seal_pk(unsigned int aead, const struct knts_siv_key *pk,
 		      const u8 *key, unsigned int key_len, const u8 *ad,
 		      size_t ad_len, const u8 *nonce, unsigned int nonce_len,
@@ -94,12 +102,9 @@ int knts_aead_seal_pk(unsigned int aead, const struct knts_siv_key *pk,
 {
 	struct knts_siv_ad s2v[2] = { { ad, ad_len }, { nonce, nonce_len } };
 
-	if (!pk || !knts_aead_is_siv(aead))
+	if (!knts_aead_pk_ok(aead, pk, key_len, nonce_len))
 		return knts_aead_seal(aead, key, key_len, ad, ad_len, nonce,
 				      nonce_len, pt, len, out);
-	if (!knts_aead_args_ok(aead, key_len, nonce_len) ||
-	    pk->key_len != key_len)
-		return -EINVAL;
 	return knts_siv_seal_key(pk, s2v, 2, len ? pt : out, len, out,
 				 len ? out + KNTS_SIV_TAG_LEN : out);
 }
@@ -111,15 +116,9 @@ int knts_aead_open_pk(unsigned int aead, const struct knts_siv_key *pk,
 {
 	struct knts_siv_ad s2v[2] = { { ad, ad_len }, { nonce, nonce_len } };
 
-	if (!pk || !knts_aead_is_siv(aead))
+	if (!knts_aead_pk_ok(aead, pk, key_len, nonce_len))
 		return knts_aead_open(aead, key, key_len, ad, ad_len, nonce,
 				      nonce_len, in, len, pt);
-	if (!knts_aead_args_ok(aead, key_len, nonce_len) ||
-	    pk->key_len != key_len) {
-		if (pt)
-			memzero_explicit(pt, len);
-		return -EINVAL;
-	}
 	return knts_siv_open_key(pk, s2v, 2, in,
 				 len ? in + KNTS_SIV_TAG_LEN : in, len, pt);
 }

@@ -474,7 +474,7 @@ static unsigned int knts_cli_reply(struct knts_net *kn, struct knts_assoc *a,
 		knts_stats_inc(kn->stats, KNTS_STAT_CLI_ERROR);
 		return NF_DROP;
 	}
-	knts_skb_udp_csum(skb, u);
+	knts_skb_udp_csum_in(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_CLI_REPLY_VERIFIED);
 	return NF_ACCEPT;
 }

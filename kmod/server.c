@@ -358,7 +358,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 		ret = NF_DROP;
 		goto out;
 	}
-	knts_skb_udp_csum(skb, u);
+	knts_skb_udp_csum_in(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REQ_VERIFIED);
 	ret = NF_ACCEPT;
 out:

@@ -268,6 +268,20 @@ void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u)
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
+void knts_skb_udp_csum_in(struct sk_buff *skb, const struct knts_udp *u)
+{
+	knts_skb_udp_csum(skb, u);
+	/*
+	 * knts_skb_udp_csum_ok() passed the datagram before knts cut it, and
+	 * the field was just recomputed from what is left: summing it again
+	 * in udp_rcv() or recvmsg() would find nothing new.
+	 */
+	if (skb->ip_summed == CHECKSUM_NONE) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum_level = 0;
+	}
+}
+
 /* Can the device the skb is routed to send page fragments as they are? */
 static bool knts_skb_dev_sg(const struct sk_buff *skb)
 {

@@ -75,6 +75,14 @@ bool knts_skb_udp_csum_ok(const struct sk_buff *skb, const struct knts_udp *u);
  */
 void knts_skb_udp_csum(struct sk_buff *skb, const struct knts_udp *u);
 
+/*
+ * The same for a received datagram knts cut down to its NTP header after
+ * knts_skb_udp_csum_ok() passed it: the result is marked verified
+ * (CHECKSUM_UNNECESSARY, or CHECKSUM_PARTIAL as it came), so the UDP
+ * layer does not sum it once more.
+ */
+void knts_skb_udp_csum_in(struct sk_buff *skb, const struct knts_udp *u);
+
 /* Growths of each kind since the load, all CPUs (debugfs skb_grow). */
 u64 knts_skb_grow_count(enum knts_skb_grow how);
 

@@ -20,7 +20,7 @@
 command -v chronyd >/dev/null || skip_all "chrony not installed"
 PKT=$SELFTEST_DIR/ntspkt.py
 
-ktap_plan 69
+ktap_plan 70
 knts_load
 grow() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/knts/skb_grow; }
 grow0=$(( $(grow tailroom) + $(grow frag) )); re0=$(grow realloc)
@@ -146,6 +146,17 @@ grep -qw 236 <<<"$len" && grep -qw 652 <<<"$len"
 ok $? "request sizes: 236 bytes with no placeholder, 652 with 4 (seen: $len)"
 check "the daemon only ever sent bare 48-byte requests" \
 	test "$(cstat cli_req_unsupported)" -eq 0
+# UIDs and nonces come from knts's generator (kmod/nonce.c): never one
+# twice. The UID's body follows its EF header (0104 0024) at offset 48;
+# the nonce is the first 16 of the authenticator's last 32 bytes.
+grep -E '^3\|10.77.0.1' "$LAB/cli.txt" | cut -d'|' -f6 | tr -d ':' > "$LAB/req.hex"
+nreq=$(wc -l < "$LAB/req.hex")
+uids=$(cut -c97-168 "$LAB/req.hex" | grep -c '^01040024')
+nuid=$(cut -c105-168 "$LAB/req.hex" | sort -u | wc -l)
+nnon=$(awk '{ print substr($0, length($0) - 63, 32) }' "$LAB/req.hex" | sort -u | wc -l)
+[ "$nreq" -ge 4 ] && [ "$uids" -eq "$nreq" ] && [ "$nuid" -eq "$nreq" ] &&
+	[ "$nnon" -eq "$nreq" ]
+ok $? "every request has a UID and a nonce of its own ($nreq requests: $nuid UIDs, $nnon nonces)"
 
 # --- 4: attacks ---
 phase "A: attacks"
