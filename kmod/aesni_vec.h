@@ -47,6 +47,25 @@ static __always_inline void st(void *p, v2di x)
 	__builtin_memcpy(p, &x, sizeof(x));
 }
 
+/*
+ * The whitening and the nine full rounds every AES key size begins with,
+ * round keys @rk[0..9] used in place (16-byte aligned). AES-128 ends with
+ * aesenclast(x, rk[10]); the longer keys go on from here.
+ */
+static __always_inline v2di aes_rounds_1_9(const v2di *rk, v2di x)
+{
+	x ^= rk[0];
+	x = aesenc(x, rk[1]);
+	x = aesenc(x, rk[2]);
+	x = aesenc(x, rk[3]);
+	x = aesenc(x, rk[4]);
+	x = aesenc(x, rk[5]);
+	x = aesenc(x, rk[6]);
+	x = aesenc(x, rk[7]);
+	x = aesenc(x, rk[8]);
+	return aesenc(x, rk[9]);
+}
+
 /* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */
 static __always_inline v2di prefix_xor(v2di k)
 {

@@ -34,17 +34,7 @@ static __always_inline v2di enc(const struct knts_gni_ks *ks, v2di x)
 {
 	const v2di *rk = (const v2di *)ks->rk;
 
-	x ^= rk[0];
-	x = aesenc(x, rk[1]);
-	x = aesenc(x, rk[2]);
-	x = aesenc(x, rk[3]);
-	x = aesenc(x, rk[4]);
-	x = aesenc(x, rk[5]);
-	x = aesenc(x, rk[6]);
-	x = aesenc(x, rk[7]);
-	x = aesenc(x, rk[8]);
-	x = aesenc(x, rk[9]);
-	return aesenclast(x, rk[10]);
+	return aesenclast(aes_rounds_1_9(rk, x), rk[10]);
 }
 
 /* RFC 8452 dot(a, h) = a * h * x^-128 mod x^128 + x^127 + x^126 + x^121 + 1. */

@@ -45,16 +45,7 @@ static __always_inline v2di enc(const struct knts_aesni_ks *ks, v2di x)
 	const v2di *rk = (const v2di *)ks->rk;
 	unsigned int nr = ks->nr;
 
-	x ^= rk[0];
-	x = aesenc(x, rk[1]);
-	x = aesenc(x, rk[2]);
-	x = aesenc(x, rk[3]);
-	x = aesenc(x, rk[4]);
-	x = aesenc(x, rk[5]);
-	x = aesenc(x, rk[6]);
-	x = aesenc(x, rk[7]);
-	x = aesenc(x, rk[8]);
-	x = aesenc(x, rk[9]);
+	x = aes_rounds_1_9(rk, x);
 	if (nr > 10) {
 		x = aesenc(x, rk[10]);
 		x = aesenc(x, rk[11]);

@@ -308,6 +308,20 @@ def main():
     return report(results, time.monotonic() - t0)
 
 
+def table(values, fmt):
+    """One row per configuration: its mean over the rounds and each round.
+    Returns the means of those that have any."""
+    mean = {}
+    for cfg in ORDER:
+        v = values.get(cfg, [])
+        if v:
+            mean[cfg] = sum(v) / len(v)
+        log('%-3s %-32s %10s  %s' % (cfg, CONFIGS[cfg],
+                                     '%.0f' % mean[cfg] if cfg in mean else 'n/a',
+                                     ' '.join(fmt % x for x in v)))
+    return mean
+
+
 def report(results, seconds):
     per = {}
     legs = {}
@@ -322,26 +336,12 @@ def report(results, seconds):
     log('')
     log('server CPU, instructions per request (guest icount, %d s)' % seconds)
     log('%-3s %-32s %10s  %s' % ('cfg', 'configuration', 'mean', 'rounds'))
-    mean = {}
-    for cfg in ORDER:
-        v = per.get(cfg, [])
-        if v:
-            mean[cfg] = sum(v) / len(v)
-        log('%-3s %-32s %10s  %s' % (cfg, CONFIGS[cfg],
-                                     '%.0f' % mean[cfg] if cfg in mean else 'n/a',
-                                     ' '.join('%.0f' % x for x in v)))
+    mean = table(per, '%.0f')
     if legs:
         log('')
         log('reply leg: instructions from the transmit timestamp in the reply to the NIC '
             '(median per round)')
-        leg = {}
-        for cfg in ORDER:
-            v = legs.get(cfg, [])
-            if v:
-                leg[cfg] = sum(v) / len(v)
-            log('%-3s %-32s %10s  %s' % (cfg, CONFIGS[cfg],
-                                         '%.0f' % leg[cfg] if cfg in leg else 'n/a',
-                                         ' '.join('%d' % x for x in v)))
+        leg = table(legs, '%d')
         if 'A' in leg and 'D' in leg:
             log('reply leg added by knts (D - A): %.0f instructions' % (leg['D'] - leg['A']))
     for b in bad:
