@@ -34,7 +34,6 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/inet_sock.h>

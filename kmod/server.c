@@ -22,7 +22,6 @@
  */
 #include <linux/ktime.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/ip.h>

@@ -70,14 +70,17 @@ while left:
     rsp0 = reg("rsp")
     ret = struct.unpack("<Q", bytes(inf.read_memory(rsp0, 8)))[0]
     trace = []
-    while True:
+    while len(trace) < 2000000:
         trace.append((pc, reg("rsp")))
         gdb.execute("stepi", to_string=True)
         pc = reg("rip")
         if pc == ret and reg("rsp") > rsp0:
             break
-        if len(trace) > 2000000:
-            break
+    else:
+        # Never returned (or a runaway): no trace, so the host says so.
+        print("pathprof: a call of %s passed 2,000,000 steps" %
+              conf["names"][str(trace[0][0])])
+        continue
     name = conf["names"][str(trace[0][0])]
     n = hits[trace[0][0]] - conf["hit"]
     with open(os.path.join(conf["dir"], "trace-%s.%d.json" % (name, n)),
@@ -89,12 +92,13 @@ gdb.execute("detach")
 '''
 
 
-def kallsyms(path):
-    """Sorted (address, name) of the text symbols of a /proc/kallsyms."""
+def kallsyms(path, types="tTwW"):
+    """Sorted (address, name) of a /proc/kallsyms' symbols of @types
+    (text by default)."""
     syms = []
     for line in open(path):
         f = line.split()
-        if len(f) >= 3 and f[1] in "tTwW":
+        if len(f) >= 3 and f[1] in types:
             syms.append((int(f[0], 16), f[2]))
     syms.sort()
     return syms
@@ -190,9 +194,7 @@ def main():
     syms = kallsyms(os.path.join(out, "kallsyms.before"))
     where = {n: a for a, n in syms}
     data = {n: a for a, n in
-            (tuple((int(l.split()[0], 16), l.split()[2]))
-             for l in open(os.path.join(out, "kallsyms.before"))
-             if len(l.split()) >= 3)}
+            kallsyms(os.path.join(out, "kallsyms.before"), "dDbB")}
     missing = [l for l in args.legs if l not in where]
     if missing or "knts_siv_force" not in data:
         vm.kill()
