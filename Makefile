@@ -172,7 +172,8 @@ UNIT_EXTRA_test_ke_response := userspace/ntskd/ke_response.c userspace/ntskd/mas
 UNIT_EXTRA_test_ke_server := userspace/ntskd/ke_server.c userspace/ntskd/ke_listen.c \
 	userspace/ntskd/ke_tls.c userspace/ntskd/ke_ratelimit.c userspace/ntskd/ke_fair.c \
 	userspace/ntskd/ke_response.c userspace/ntskd/masterkeys.c userspace/ntskd/config.c \
-	userspace/ntskd/loop.c userspace/ntskd/log.c userspace/ntskd/ke_shared.c
+	userspace/ntskd/loop.c userspace/ntskd/log.c userspace/ntskd/ke_shared.c \
+	userspace/ntskd/log_budget.c
 # the workers on top of the server (threads: -pthread on the link)
 UNIT_EXTRA_test_ke_workers := $(UNIT_EXTRA_test_ke_server) userspace/ntskd/ke_workers.c
 UNIT_EXTRA_test_client_policy := userspace/ntskd/client_policy.c
@@ -185,6 +186,7 @@ UNIT_EXTRA_test_ke_listen := userspace/ntskd/ke_listen.c userspace/ntskd/loop.c 
 UNIT_EXTRA_test_file_watch := userspace/ntskd/file_watch.c userspace/ntskd/loop.c \
 	userspace/ntskd/log.c
 UNIT_EXTRA_test_log := userspace/ntskd/log.c
+UNIT_EXTRA_test_log_budget := userspace/ntskd/log_budget.c
 # The AES-NI core, with the vector flags its kernel build has (kmod/Kbuild).
 UNIT_EXTRA_test_siv_aesni := kmod/siv_aesni.c
 $(B)/tests/test_siv_aesni: private CFLAGS += -msse2 -mssse3 -maes
@@ -199,7 +201,7 @@ UNIT_EXTRA_test_preflight := userspace/ntskd/preflight.c userspace/ntskd/ke_tls.
 UNIT_NTSKD := test_config test_masterkeys test_ke_response test_ke_server \
 	test_client_policy test_client_state test_ke_ratelimit test_ke_abuse test_ke_fair \
 	test_preflight test_ke_listen test_file_watch test_log test_privdrop test_ke_workers \
-	test_keyfile_follow
+	test_keyfile_follow test_log_budget
 $(B)/tests/%: tests/unit/%.c $$(UNIT_EXTRA_$$*) $(B)/libknts.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $*,$(UNIT_NTSKD)),-Iuserspace/ntskd,$(SHARED_CFLAGS)) \

@@ -29,6 +29,7 @@
 #include "ke_server.h"
 #include "ke_workers.h"
 #include "log.h"
+#include "log_budget.h"
 
 static char dir[] = "/tmp/knts-kew-XXXXXX";
 static struct ntskd_loop *loop;
@@ -58,6 +59,7 @@ static uint16_t free_port(void)
 
 struct clients {
 	unsigned int n;			/* exchanges to try */
+	bool garbage;			/* send no ClientHello, then close */
 	struct knts_master_key key;	/* cookies must open under it */
 	char cn[64];			/* expected certificate CN, or "" */
 	int efd;			/* written when done, -1: none */
@@ -110,6 +112,13 @@ static int client_one(SSL_CTX *ctx, const struct clients *c)
 
 	if (fd < 0)
 		return 1;
+	if (c->garbage) {
+		/* a handshake that fails: one per-connection line at -d */
+		ret = write(fd, "GET / HTTP/1.0\r\n\r\n", 18) == 18 &&
+		      read(fd, resp, sizeof(resp)) <= 0 ? 1 : 2;
+		close(fd);
+		return ret;
+	}
 	ssl = SSL_new(ctx);
 	if (!ssl || !SSL_set_fd(ssl, fd) || SSL_connect(ssl) != 1) {
 		ret = 1;
@@ -396,6 +405,36 @@ static void test_shared_rate_limit(void)
 	EXPECT_EQ(log_count("NTS-KE since start: refused 5 over the rate"), 1);
 }
 
+/*
+ * Per-connection log lines have one budget for all workers: 2 x 60 failed
+ * handshakes spread over both workers log at most 50 lines, not 50 each.
+ */
+static void test_shared_log_budget(void)
+{
+	struct ntskd_ke_server_stats sum0, sum, per0[2], per[2];
+	struct clients c[2];
+	unsigned int i;
+	int lines;
+
+	ntskd_log_open(false, true);	/* the per-connection lines are -d */
+	stats(&sum0, per0);
+	for (i = 0; i < 2; i++) {
+		clients_init(&c[i], 60);
+		c[i].garbage = true;
+	}
+	clients_run_serving(c, 2);
+	ntskd_log_open(false, false);
+	stats(&sum, per);
+	EXPECT_EQ(c[0].refused + c[1].refused, 120);
+	/* both workers took some: the budget was shared, not one's alone */
+	EXPECT(per[0].out.tls_failed > per0[0].out.tls_failed);
+	EXPECT(per[1].out.tls_failed > per0[1].out.tls_failed);
+	EXPECT_EQ(sum.out.tls_failed - sum0.out.tls_failed, 120);
+	lines = log_count("failed in the TLS handshake");
+	printf("# per-connection lines for 120 failed handshakes: %d\n", lines);
+	EXPECT(lines > 0 && lines <= NTSKD_LOG_BUDGET_BURST);
+}
+
 static void test_stop_joins(void)
 {
 	/* threads joined, sockets closed: the port is free again */
@@ -452,6 +491,8 @@ int main(void)
 		return 1;
 	}
 	RUN(test_wanted);
+	/* first: answers spend the same budget, and its window is 10 s */
+	RUN(test_shared_log_budget);
 	RUN(test_second_worker_serves);
 	RUN(test_rotation_reaches_worker);
 	RUN(test_both_workers);

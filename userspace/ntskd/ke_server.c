@@ -28,6 +28,7 @@
 #include "ke_shared.h"
 #include "ke_tls.h"
 #include "log.h"
+#include "log_budget.h"
 
 
 /* after the answer is written, for the client's close_notify */
@@ -41,12 +42,11 @@
 
 /*
  * Abuse must not turn into log volume: per-connection lines (debug, and
- * internal errors) are limited to KE_LOG_BURST per KE_LOG_WINDOW_MS;
- * refusals before the handshake log their first one, then a sum per
- * window (ke_quiet_tick).
+ * internal errors) are limited to NTSKD_LOG_BUDGET_BURST per window, over
+ * all workers (log_budget.h); refusals before the handshake log their
+ * first one, then a sum per window (ke_quiet_tick).
  */
-#define KE_LOG_WINDOW_MS	10000
-#define KE_LOG_BURST		50
+#define KE_LOG_WINDOW_MS	NTSKD_LOG_BUDGET_WINDOW_MS
 
 enum ke_refusal {
 	KE_REF_RATE,		/* ke-rate-limit: bucket empty */
@@ -137,7 +137,7 @@ struct ntskd_ke_server {
 	uint64_t cert_warnings;
 	struct ntskd_timer cert_check;
 	uint64_t log_suppressed;
-	unsigned int log_lines;		/* in the current window */
+	struct ntskd_log_budget log;	/* when alone; else shared->log */
 	bool refusals_summed;		/* the first was logged */
 	struct ntskd_timer quiet;	/* armed while a window is open */
 };
@@ -170,7 +170,6 @@ static void ke_quiet_tick(struct ntskd_timer *t, void *arg)
 		s->refusals_summed = false;	/* the next one is logged */
 	memset(s->window_refused, 0, sizeof(s->window_refused));
 	s->log_suppressed = 0;
-	s->log_lines = 0;
 	/* keep summing while it goes on; a quiet window closes it */
 	if (any)
 		ntskd_timer_arm(s->loop, &s->quiet, KE_LOG_WINDOW_MS);
@@ -219,11 +218,12 @@ static void ke_quiet_open(struct ntskd_ke_server *s)
 /* May one more per-connection line be logged now? */
 static bool ke_log_ok(struct ntskd_ke_server *s)
 {
+	uint64_t now = ntskd_now_ms();
+
 	ke_quiet_open(s);
-	if (s->log_lines < KE_LOG_BURST) {
-		s->log_lines++;
+	if (s->shared ? ntskd_ke_shared_log_take(s->shared, now) :
+			ntskd_log_budget_take(&s->log, now))
 		return true;
-	}
 	s->log_suppressed++;
 	return false;
 }

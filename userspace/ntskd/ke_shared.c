@@ -18,6 +18,7 @@ struct ntskd_ke_shared *ntskd_ke_shared_new(SSL_CTX *ctx,
 	}
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_mutex_init(&sh->rl_lock, NULL);
+	pthread_mutex_init(&sh->log_lock, NULL);
 	sh->ctx = ctx;
 	sh->ctx_gen = 1;
 	sh->rl = rl;
@@ -33,6 +34,7 @@ void ntskd_ke_shared_free(struct ntskd_ke_shared *sh)
 	ntskd_mk_wipe(&sh->keys);
 	pthread_mutex_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->rl_lock);
+	pthread_mutex_destroy(&sh->log_lock);
 	free(sh);
 }
 
@@ -87,4 +89,14 @@ bool ntskd_ke_shared_sync_ctx(struct ntskd_ke_shared *sh, SSL_CTX **ctx,
 	pthread_mutex_unlock(&sh->lock);
 	SSL_CTX_free(old);
 	return true;
+}
+
+bool ntskd_ke_shared_log_take(struct ntskd_ke_shared *sh, uint64_t now_ms)
+{
+	bool ok;
+
+	pthread_mutex_lock(&sh->log_lock);
+	ok = ntskd_log_budget_take(&sh->log, now_ms);
+	pthread_mutex_unlock(&sh->log_lock);
+	return ok;
 }

@@ -14,6 +14,9 @@
  * The rate limit table is one for all workers, so an address gets its
  * burst and max-conns once, not once per worker; admission and release
  * take rl_lock (a hash lookup, never any TLS work).
+ *
+ * The budget of per-connection log lines is one for all workers too, so
+ * that ntskd logs at most its burst per window, not that many per worker.
  */
 #ifndef NTSKD_KE_SHARED_H
 #define NTSKD_KE_SHARED_H
@@ -24,6 +27,7 @@
 #include <openssl/ssl.h>
 
 #include "ke_ratelimit.h"
+#include "log_budget.h"
 #include "masterkeys.h"
 
 struct ntskd_ke_shared {
@@ -34,6 +38,8 @@ struct ntskd_ke_shared {
 	uint64_t ctx_gen;		/* read without the lock: atomic */
 	pthread_mutex_t rl_lock;
 	struct ntskd_ke_rl *rl;		/* NULL: no ke-rate-limit; owned */
+	pthread_mutex_t log_lock;
+	struct ntskd_log_budget log;	/* under log_lock */
 };
 
 /* @ctx: a reference is taken; @rl is taken over. NULL when out of memory. */
@@ -55,5 +61,8 @@ bool ntskd_ke_shared_sync_keys(struct ntskd_ke_shared *sh,
 /* The same for a TLS context: *@ctx's reference is swapped. */
 bool ntskd_ke_shared_sync_ctx(struct ntskd_ke_shared *sh, SSL_CTX **ctx,
 			      uint64_t *gen);
+
+/* ntskd_log_budget_take() on the workers' one budget, under its lock. */
+bool ntskd_ke_shared_log_take(struct ntskd_ke_shared *sh, uint64_t now_ms);
 
 #endif /* NTSKD_KE_SHARED_H */
