@@ -573,10 +573,10 @@ static u32 knts_ef_put(u8 *out, u16 type, const u8 *body, u32 body_len)
 
 	knts_put_be16(out, type);
 	knts_put_be16(out + 2, (u16)total);
-	if (body)
-		memmove(out + KNTS_EF_HDR_LEN, body, body_len);
-	else
+	if (!body)
 		memset(out + KNTS_EF_HDR_LEN, 0, body_len);
+	else if (body != out + KNTS_EF_HDR_LEN)	/* else sealed in place */
+		memmove(out + KNTS_EF_HDR_LEN, body, body_len);
 	memset(out + KNTS_EF_HDR_LEN + body_len, 0,
 	       total - KNTS_EF_HDR_LEN - body_len);
 	return total;
@@ -604,7 +604,7 @@ int knts_ef_put_uid(u8 *out, size_t cap, const u8 *uid, u32 uid_len)
  * knts_ef_put_cookie() - write an NTS Cookie EF
  * @out: destination
  * @cap: bytes available at @out
- * @cookie: the cookie
+ * @cookie: the cookie; may be @out + 4, where its EF's body goes
  * @len: its length, at least 1
  *
  * Used in the clear by clients and inside the plaintext by servers. In

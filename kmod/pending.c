@@ -83,10 +83,15 @@ static bool knts_pending_live(const struct knts_pending_entry *e,
 	return e->live && !knts_pending_reached(now, e->expires);
 }
 
-/* Entries hold S2C (and C2S) keys: wipe every byte that was used. */
+/*
+ * An entry's secret is its S2C (and C2S) key: wiped, and the entry is
+ * dead. The rest (address, port, timestamps, UID, sealed cookies) came
+ * or goes over the wire, and the next entry stored here overwrites it.
+ */
 static void knts_pending_wipe(struct knts_pending_entry *e)
 {
-	memzero_explicit(e, knts_pending_used(e));
+	memzero_explicit(&e->keys, sizeof(e->keys));
+	e->live = 0;
 }
 
 static void knts_pending_sweep(struct work_struct *work)
@@ -185,8 +190,10 @@ static void knts_pending_store(struct knts_pending *p,
 	struct knts_pending_entry *dst = knts_pending_slot_e(s);
 
 	WRITE_ONCE(s->tag, h);
-	knts_pending_wipe(dst);
-	/* Only what is used: nobody reads pt past pt_len. */
+	/*
+	 * Only what is used: nobody reads pt past pt_len. The keys go over
+	 * the old ones whole (they are in the fixed part).
+	 */
 	memcpy(dst, e, knts_pending_used(e));
 	dst->expires = jiffies + KNTS_PENDING_TTL;
 	dst->seq = (u32)atomic_inc_return(&p->seq);

@@ -41,9 +41,7 @@
 #include "skb.h"
 
 struct knts_srv_scratch {
-	struct knts_pending_entry entry;
-	struct knts_cookie_keys keys;
-	u8 cookie[KNTS_COOKIE_MAX_LEN];
+	struct knts_pending_entry entry;	/* the cookie opens into its keys */
 	u8 pt[KNTS_PENDING_PT_MAX];	/* encrypted EFs of a request */
 	u8 nak[KNTS_NAK_MAX_LEN];
 };
@@ -147,12 +145,13 @@ static int knts_srv_cookie_open(const struct knts_keyset *ks,
 	const struct knts_gcmsiv_key *gk = knts_keyset_gprep(ks, mk);
 
 	if (pk)
-		return knts_cookie_open_key(pk, mk->id, cookie, len, &s->keys);
+		return knts_cookie_open_key(pk, mk->id, cookie, len,
+					    &s->entry.keys);
 	if (gk)
 		return knts_cookie_open_gkey(gk, mk->id, cookie, len,
-					     &s->keys);
+					     &s->entry.keys);
 	return knts_cookie_open_alg(mk->alg, mk->key, mk->id, cookie, len,
-				    &s->keys);
+				    &s->entry.keys);
 }
 
 /*
@@ -171,24 +170,26 @@ static int knts_srv_mint(struct knts_srv_scratch *s,
 	int ret = 0;
 
 	for (; n; n--) {
+		/* Sealed where its EF's body goes: no copy of the cookie. */
+		u8 *ef = e->pt + e->pt_len, *body = ef + KNTS_EF_HDR_LEN;
+		size_t cap = sizeof(e->pt) - e->pt_len;
+
+		if (cap < KNTS_EF_HDR_LEN)
+			return -ENOSPC;
 		knts_nonce(nonce, sizeof(nonce));
 		if (pk)
-			ret = knts_cookie_seal_key(pk, mk->id, nonce, k,
-						   s->cookie,
-						   sizeof(s->cookie));
+			ret = knts_cookie_seal_key(pk, mk->id, nonce, k, body,
+						   cap - KNTS_EF_HDR_LEN);
 		else if (gk)
-			ret = knts_cookie_seal_gkey(gk, mk->id, nonce, k,
-						    s->cookie,
-						    sizeof(s->cookie));
+			ret = knts_cookie_seal_gkey(gk, mk->id, nonce, k, body,
+						    cap - KNTS_EF_HDR_LEN);
 		else
 			ret = knts_cookie_seal_alg(mk->alg, mk->key, mk->id,
-						   nonce, k, s->cookie,
-						   sizeof(s->cookie));
+						   nonce, k, body,
+						   cap - KNTS_EF_HDR_LEN);
 		if (ret < 0)
 			break;
-		ret = knts_ef_put_cookie(e->pt + e->pt_len,
-					 sizeof(e->pt) - e->pt_len, s->cookie,
-					 ret);
+		ret = knts_ef_put_cookie(ef, cap, body, ret);
 		if (ret < 0)
 			break;
 		e->pt_len += ret;
@@ -206,6 +207,7 @@ static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 			   struct knts_srv_scratch *s)
 {
 	const struct knts_ef_auth *a = &req->auth;
+	struct knts_cookie_keys *k = &s->entry.keys;
 	const struct knts_master_key *mk;
 	u32 id, ct_len;
 
@@ -224,11 +226,10 @@ static int knts_srv_verify(const struct knts_keyset *ks, const u8 *pl,
 	 */
 	ct_len = a->ct_len - KNTS_AEAD_TAG_LEN;
 	if (ct_len > sizeof(s->pt) ||
-	    !knts_aead_nonce_ok(s->keys.aead, a->nonce_len,
-				knts_ef_auth_room(a)))
+	    !knts_aead_nonce_ok(k->aead, a->nonce_len, knts_ef_auth_room(a)))
 		return KNTS_STAT_SRV_NAK_BAD_MAC;
-	if (knts_aead_open(s->keys.aead, knts_cookie_c2s(&s->keys),
-			   s->keys.key_len, pl, a->off, pl + a->nonce_off,
+	if (knts_aead_open(k->aead, knts_cookie_c2s(k), k->key_len, pl,
+			   a->off, pl + a->nonce_off,
 			   a->nonce_len, pl + a->ct_off, ct_len, s->pt))
 		return KNTS_STAT_SRV_NAK_BAD_MAC;
 	return 0;
@@ -301,19 +302,20 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	ks = rcu_dereference(kn->keys);
 	ret = knts_srv_verify(ks, pl, &req, s);
 	if (!ret) {
-		memset(e, 0, offsetof(struct knts_pending_entry, pt));
+		/* Every other field of the entry is set below, before use. */
+		e->pt_len = 0;
 		/* Minted under the current key, whose algorithm sets the size. */
 		clen = knts_cookie_len_alg(ks->keys[ks->current_idx].alg,
-					   s->keys.aead);
+					   e->keys.aead);
 		n = knts_ef_response_cookies_n(u->len, &req, clen,
-					       knts_aead_nonce_len(s->keys.aead));
-		mint_err = n ? knts_srv_mint(s, ks, &s->keys, 1) : -EMSGSIZE;
+					       knts_aead_nonce_len(e->keys.aead));
+		mint_err = n ? knts_srv_mint(s, ks, &e->keys, 1) : -EMSGSIZE;
 	}
 	knts_siv_end(fpu);
 	rcu_read_unlock();
 	if (ret) {
 		/* A bad MAC comes after the cookie opened: wipe its keys too. */
-		memzero_explicit(&s->keys, sizeof(s->keys));
+		memzero_explicit(&e->keys, sizeof(e->keys));
 		return knts_srv_nak(kn, skb, u, pl, &req, s, ret);
 	}
 	if (mint_err) {
@@ -324,7 +326,6 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	knts_srv_key(skb, u, true, pl + KNTS_NTP_OFF_TX, &e->key);
 	e->max_len = u->len;
 	e->mint_more = n - 1;
-	e->keys = s->keys;
 	/* C2S only seals the cookies still to mint. */
 	if (!e->mint_more)
 		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
@@ -361,8 +362,11 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REQ_VERIFIED);
 	ret = NF_ACCEPT;
 out:
-	memzero_explicit(&s->keys, sizeof(s->keys));
-	memzero_explicit(e, offsetof(struct knts_pending_entry, pt));
+	/*
+	 * The keys are the secret here; the rest (UID, sealed cookie, the
+	 * packet's timestamps) went over the wire or will.
+	 */
+	memzero_explicit(&e->keys, sizeof(e->keys));
 	return ret;
 }
 
@@ -452,11 +456,12 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 	knts_siv_end(fpu);
 	knts_skb_udp_csum(skb, u);
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_SIGNED);
-	memzero_explicit(e, knts_pending_used(e));
+	memzero_explicit(&e->keys, sizeof(e->keys));
 	return NF_ACCEPT;
 fail:
 	knts_siv_end(fpu);
-	memzero_explicit(e, knts_pending_used(e));
+	/* S2C is the secret; the refill's cookies are sealed already. */
+	memzero_explicit(&e->keys, sizeof(e->keys));
 	/* Unsigned, it would read as a forgery to the client: drop it. */
 	knts_stats_inc(kn->stats, KNTS_STAT_SRV_REPLY_DROPPED);
 	return ret;

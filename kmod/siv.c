@@ -434,6 +434,13 @@ static int siv_seal(const struct knts_siv_key *pk, const u8 *key,
 
 	if (!siv_args_ok(key_len, n_ad))
 		return -EINVAL;
+	if (knts_siv_ni_in_section()) {
+		/* A leg's section (knts_siv_begin()): chosen, halves off. */
+		this_cpu_inc(siv_ops[KNTS_SIV_AESNI]);
+		err = knts_siv_ni_seal(pk, key, key_len, ad, n_ad, pt, len, v,
+				       ct);
+		goto done;
+	}
 	local_bh_disable();
 	impl = siv_pick();
 	this_cpu_inc(siv_ops[impl]);
@@ -449,6 +456,7 @@ static int siv_seal(const struct knts_siv_key *pk, const u8 *key,
 				   ct);
 	}
 	local_bh_enable();
+done:
 	if (!err)
 		memcpy(tag, v, SIV_BLOCK);
 	memzero_explicit(v, sizeof(v));
@@ -469,6 +477,13 @@ static int siv_open(const struct knts_siv_key *pk, const u8 *key,
 		return -EINVAL;
 	/* The tag may live in the buffer that decryption overwrites. */
 	memcpy(want, tag, SIV_BLOCK);
+	if (knts_siv_ni_in_section()) {
+		/* A leg's section (knts_siv_begin()): chosen, halves off. */
+		this_cpu_inc(siv_ops[KNTS_SIV_AESNI]);
+		err = knts_siv_ni_open(pk, key, key_len, ad, n_ad, want, ct,
+				       len, pt);
+		goto done;
+	}
 	local_bh_disable();
 	impl = siv_pick();
 	this_cpu_inc(siv_ops[impl]);
@@ -484,6 +499,7 @@ static int siv_open(const struct knts_siv_key *pk, const u8 *key,
 				   len, pt);
 	}
 	local_bh_enable();
+done:
 	if (err)
 		memzero_explicit(pt, len);
 	memzero_explicit(want, sizeof(want));

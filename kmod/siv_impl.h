@@ -198,6 +198,7 @@ bool knts_siv_ni_ready(void);
 bool knts_siv_ni_usable(void);
 bool knts_siv_ni_begin(void);
 void knts_siv_ni_end(bool opened);
+bool knts_siv_ni_in_section(void);
 void knts_siv_ni_prepare(struct knts_siv_key *k);
 void knts_siv_ni_forget(int cpu);
 bool knts_siv_ni_forgotten(void);
@@ -219,6 +220,7 @@ static inline void knts_siv_ni_exit(void) { }
 static inline bool knts_siv_ni_ready(void) { return false; }
 static inline bool knts_siv_ni_usable(void) { return false; }
 static inline bool knts_siv_ni_begin(void) { return false; }
+static inline bool knts_siv_ni_in_section(void) { return false; }
 static inline void knts_siv_ni_end(bool opened) { }
 static inline void knts_siv_ni_prepare(struct knts_siv_key *k) { }
 static inline void knts_siv_ni_forget(int cpu) { }

@@ -73,6 +73,16 @@ u64 knts_siv_ni_sections(void)
 	return n;
 }
 
+/*
+ * Inside a section knts opened on this CPU? Only its opener can be
+ * running here then (the section keeps preemption off), so the answer
+ * is the caller's own even from preemptible context, where it is false.
+ */
+bool knts_siv_ni_in_section(void)
+{
+	return siv_ni_ready && this_cpu_read(siv_ni_cpu.open);
+}
+
 /* Bottom halves disabled; true if this call opened the section. */
 bool knts_siv_ni_begin(void)
 {

@@ -487,6 +487,14 @@ static void test_builders(void)
 	EXPECT_EQ(knts_ef_put_cookie(b, sizeof(b), uid, 0), -EINVAL);
 	EXPECT_EQ(knts_ef_put_cookie(b, 15, uid, 10), -ENOSPC);
 	EXPECT_EQ(knts_ef_put_cookie(b, sizeof(b), uid, 65529), -EINVAL);
+	/* a cookie sealed where its body goes (server.c) stays as it is */
+	memset(b, 0xee, sizeof(b));
+	memcpy(b + 4, uid, 10);
+	EXPECT_EQ(knts_ef_put_cookie(b, sizeof(b), b + 4, 10), 16);
+	EXPECT_MEM(b, "\x02\x04\x00\x10", 4);
+	EXPECT_MEM(b + 4, uid, 10);
+	EXPECT_MEM(b + 14, "\0\0", 2);
+	EXPECT_EQ(b[16], 0xee);
 
 	memset(b, 0xee, sizeof(b));
 	EXPECT_EQ(knts_ef_put_placeholder(b, sizeof(b), 100), 104);
