@@ -59,12 +59,16 @@ def idle_ns():
     raise LabError('no idle_sleeptime for cpu 0 in /proc/timer_list (NO_HZ?)')
 
 
+# the NIC models icount.py may give the guest (BENCH_ICOUNT_NIC)
+NIC_DRIVERS = ('virtio_net', 'e1000')
+
+
 def guest_nic():
     for name in sorted(os.listdir('/sys/class/net')):
         drv = '/sys/class/net/%s/device/driver' % name
-        if os.path.islink(drv) and os.path.basename(os.readlink(drv)) == 'virtio_net':
+        if os.path.islink(drv) and os.path.basename(os.readlink(drv)) in NIC_DRIVERS:
             return name
-    raise LabError('no virtio_net interface (qemu -netdev user missing?)')
+    raise LabError('no virtio_net or e1000 interface (qemu -netdev user missing?)')
 
 
 class IcountLab(Lab):
@@ -74,7 +78,7 @@ class IcountLab(Lab):
 
     def setup(self):
         os.makedirs(self.root, mode=0o700, exist_ok=True)
-        for m in ('virtio_net', 'cmac', 'ctr'):
+        for m in NIC_DRIVERS + ('cmac', 'ctr'):
             sh('modprobe', '-q', m, check=False)
         if self.loaded():
             sh('rmmod', 'knts')
