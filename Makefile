@@ -74,7 +74,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all module module-debug userspace unit style checkpatch sparse selftests check check-under-load \
 	deps install clean help fuzz kver bench-siv rpi-check script-tests demo test-tools \
 	compat-check compat-check-7 check-arm64 dkms-src dkms-install dkms-remove dkms-check \
-	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile bench-icount bench-pathprof \
+	bench-kernel tools stress fuzz-deep bench bench-timing bench-module bench-smoke bench-profile bench-icount bench-pathprof bench-arm64 \
 	netlink-gen netlink-gen-check interop
 
 all: module userspace tools
@@ -101,6 +101,7 @@ help:
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make bench-icount  instructions per request of the server CPU, A-D (one-CPU icount guest)"
 	@echo "make bench-pathprof where a packet leg's instructions go, per function (gdb single-steps bench-kernel's legs)"
+	@echo "make bench-arm64   knts's per-request instructions on arm64 (qemu cortex-a72 and cortex-a76, -icount)"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make bench-profile in the VM: perf profile of the server CPU, A E D L (~10 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -466,6 +467,12 @@ $(B)/arm64/ntsvec: tests/arm64/ntsvec.c $(B)/libknts.a
 
 check-arm64: $(B)/arm64/ntsvec
 	tests/arm64/run
+
+# knts's server and client paths on arm64 in instructions, per CPU model
+# and AES backend (tests/arm64/bench; runs check-arm64 first if needed).
+# Not in make check.
+bench-arm64:
+	tests/arm64/bench
 
 # Not kbuild's "make M=. clean": that deletes every *.a, *.o, *.ko and
 # .*.cmd under the project, .cache/ included (cross sysroots, the arm64

@@ -500,14 +500,22 @@ static void bench_free_skbs(struct knts_bench *b)
 	}
 }
 
-/* The reply must carry our UID and authenticate under S2C. */
+/*
+ * The reply must carry our UID, authenticate under S2C and hold one fresh
+ * cookie that opens, under the current master key, to this session's
+ * keys: figures of a path that signs broken cookies are no figures.
+ */
 static int bench_check_reply(struct knts_bench *b, struct sk_buff *skb)
 {
+	const struct knts_master_key *mk = &b->ks->keys[b->ks->current_idx];
+	struct knts_cookie_keys *got = &b->got;
+	struct knts_ef_cookies ck;
 	struct knts_ef_resp resp;
 	struct knts_siv_ad ad[2];
 	struct knts_udp u;
 	const u8 *pl;
 	u32 ct_len;
+	int err;
 
 	if (!knts_skb_udp(skb, false, &u) || skb_linearize(skb))
 		return -EINVAL;
@@ -524,8 +532,20 @@ static int bench_check_reply(struct knts_bench *b, struct sk_buff *skb)
 	ad[1].data = pl + resp.auth.nonce_off;
 	ad[1].len = resp.auth.nonce_len;
 	memcpy(b->out, pl + resp.auth.ct_off, resp.auth.ct_len);
-	return knts_siv_open(knts_cookie_s2c(&b->keys), b->keys.key_len, ad, 2,
-			     b->out, b->out + KNTS_SIV_TAG_LEN, ct_len, b->buf);
+	err = knts_siv_open(knts_cookie_s2c(&b->keys), b->keys.key_len, ad, 2,
+			    b->out, b->out + KNTS_SIV_TAG_LEN, ct_len, b->buf);
+	if (err)
+		return err;
+	if (knts_ef_parse_cookies(b->buf, ct_len, &ck) || ck.count != 1)
+		return -EBADMSG;
+	err = knts_cookie_open_alg(mk->alg, mk->key, mk->id, b->buf + ck.off[0],
+				   ck.len, got);
+	if (!err && (got->aead != b->keys.aead ||
+		     got->key_len != b->keys.key_len ||
+		     memcmp(got->key, b->keys.key, 2 * got->key_len)))
+		err = -EBADMSG;
+	memzero_explicit(got, sizeof(*got));
+	return err;
 }
 
 /*

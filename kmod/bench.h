@@ -41,6 +41,8 @@ struct knts_bench {
 	struct knts_net *kn;
 	struct knts_keyset *ks;
 	struct knts_cookie_keys keys;	/* C2S || S2C of the session */
+	/* a reply's fresh cookie, opened (off the stack: scatterlists) */
+	struct knts_cookie_keys got;
 	u8 cookie[KNTS_COOKIE_MAX_LEN];
 	u32 cookie_len;
 	u8 req[BENCH_BUF];		/* the NTS request, MAC and all */

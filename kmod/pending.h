@@ -9,7 +9,7 @@
  * sources) can push out only entries older than its own, never the
  * newest, so a genuine request needs to survive only the milliseconds
  * the daemon takes to answer it. Entries expire after a lifetime and a
- * sweeper wipes them, keys included.
+ * sweeper wipes their keys.
  */
 #ifndef _KNTS_PENDING_H
 #define _KNTS_PENDING_H
