@@ -407,41 +407,53 @@ static void test_shared_rate_limit(void)
 
 /*
  * Per-connection log lines have one budget for all workers: 2 x 60 failed
- * handshakes spread over both workers log at most 50 lines, not 50 each.
+ * handshakes (a round) spread over both workers log at most 50 lines, not
+ * 50 each.
  */
 static void test_shared_log_budget(void)
 {
 	struct ntskd_ke_server_stats sum0, sum, per0[2], per[2];
+	unsigned int i, round, want = 0;
 	struct clients c[2];
-	unsigned int i;
 	int lines;
 
 	ntskd_log_open(false, true);	/* the per-connection lines are -d */
 	stats(&sum0, per0);
-	for (i = 0; i < 2; i++) {
-		clients_init(&c[i], 60);
-		c[i].garbage = true;
-	}
-	clients_run_serving(c, 2);
-	ntskd_log_open(false, false);
 	/*
-	 * The other worker publishes its counters after the callback that
-	 * closed the connection, so its client may see the close first:
-	 * wait for them (CI once read 119 of 120).
+	 * Which worker accepts is the kernel's choice: until both took some
+	 * (the only case that tells a shared budget from one per worker),
+	 * another round, all well inside one 10 s window.
 	 */
-	for (i = 0; i < 500; i++) {
-		stats(&sum, per);
-		if (sum.out.tls_failed - sum0.out.tls_failed >= 120)
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 2; i++) {
+			clients_init(&c[i], 60);
+			c[i].garbage = true;
+		}
+		clients_run_serving(c, 2);
+		EXPECT_EQ(c[0].refused + c[1].refused, 120);
+		want += 120;
+		/*
+		 * The other worker publishes its counters after the callback
+		 * that closed the connection, so its client may see the close
+		 * first: wait for them (CI once read 119 of 120).
+		 */
+		for (i = 0; i < 500; i++) {
+			stats(&sum, per);
+			if (sum.out.tls_failed - sum0.out.tls_failed >= want)
+				break;
+			usleep(10 * 1000);
+		}
+		if (per[0].out.tls_failed > per0[0].out.tls_failed &&
+		    per[1].out.tls_failed > per0[1].out.tls_failed)
 			break;
-		usleep(10 * 1000);
 	}
-	EXPECT_EQ(c[0].refused + c[1].refused, 120);
-	/* both workers took some: the budget was shared, not one's alone */
+	ntskd_log_open(false, false);
 	EXPECT(per[0].out.tls_failed > per0[0].out.tls_failed);
 	EXPECT(per[1].out.tls_failed > per0[1].out.tls_failed);
-	EXPECT_EQ(sum.out.tls_failed - sum0.out.tls_failed, 120);
+	EXPECT_EQ(sum.out.tls_failed - sum0.out.tls_failed, want);
 	lines = log_count("failed in the TLS handshake");
-	printf("# per-connection lines for 120 failed handshakes: %d\n", lines);
+	printf("# per-connection lines for %u failed handshakes on 2 workers: %d\n",
+	       want, lines);
 	EXPECT(lines > 0 && lines <= NTSKD_LOG_BUDGET_BURST);
 }
 
