@@ -28,6 +28,7 @@
 #include "siv.h"
 #include "siv_impl.h"
 #include "siv_key.h"
+#include "simd_section.h"
 
 #define SIV_BLOCK	KNTS_SIV_BLOCK
 /* CMAC input per backend call; NTS associated data mostly fits in one. */
@@ -49,7 +50,7 @@ static const char *const siv_impl_names[KNTS_SIV_NR_IMPL] = {
 	[KNTS_SIV_API] = "api",
 	[KNTS_SIV_LIB] = "lib",
 	[KNTS_SIV_SIMD] = "simd",
-	[KNTS_SIV_AESNI] = "aesni",
+	[KNTS_SIV_AESNI] = KNTS_AES_CORE_NAME,
 };
 
 /* Operations per backend, per CPU (the selftests read them, debugfs). */

@@ -17,10 +17,12 @@
  *         when crypto_simd_usable(), so the dispatcher falls back to lib
  *         otherwise (e.g. in a softirq that interrupted kernel FPU use).
  *
- *   aesni x86-64 only: knts's own AES-NI core (siv_aesni.c, siv_ni.c),
- *         the whole operation in one FPU section, and one section for
- *         all the operations of a packet leg (knts_siv_begin()). The
- *         default where the CPU has AES-NI; lib when SIMD is not usable.
+ *   aesni knts's own core (siv_ni.c): on x86-64 with AES-NI
+ *         (siv_aesni.c), on arm64 with the Crypto Extensions (siv_ce.c,
+ *         named "ce" there). The whole operation in one FPU (NEON)
+ *         section, and one section for all the operations of a packet
+ *         leg (knts_siv_begin()). The default where the CPU has the
+ *         instructions; lib when SIMD is not usable.
  *
  * lib and simd share the mode code in siv.c (S2V by hand over CBC-MAC
  * with the CMAC subkeys, CTR) and differ only in the primitives declared
@@ -191,7 +193,7 @@ bool knts_siv_pick_aesni(void);
 /* Operations per backend, FPU sections knts opened (all CPUs). */
 u64 knts_siv_impl_ops(unsigned int impl);
 
-#if IS_ENABLED(CONFIG_X86_64)
+#if KNTS_HAVE_AES_CORE
 int knts_siv_ni_init(void);
 void knts_siv_ni_exit(void);
 bool knts_siv_ni_ready(void);

@@ -16,8 +16,17 @@
 
 #include "compat.h"
 #include "siv.h"
-#if IS_ENABLED(CONFIG_X86_64)
 #include "siv_aesni.h"
+
+/*
+ * knts's own AES-SIV core: on AES-NI on x86-64 (siv_aesni.c), on the
+ * Crypto Extensions on arm64 (siv_ce.c); both behind siv_aesni.h and the
+ * glue in siv_ni.c. Other architectures have the crypto API and lib.
+ */
+#if IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_ARM64)
+#define KNTS_HAVE_AES_CORE	1
+#else
+#define KNTS_HAVE_AES_CORE	0
 #endif
 
 #define KNTS_SIV_BLOCK		16
@@ -33,9 +42,9 @@ struct knts_siv_key {
 	u8 d_empty[KNTS_SIV_BLOCK];
 	struct compat_aes_key mac;	/* lib schedules of K1 and K2 */
 	struct compat_aes_key ctr;
-#if IS_ENABLED(CONFIG_X86_64)
+#if KNTS_HAVE_AES_CORE
 	/*
-	 * The aesni backend's form (knts_aesni_key_at(ni)), when the FPU
+	 * The aesni (arm64: ce) backend's form (knts_aesni_key_at(ni)), when the FPU
 	 * was usable at prepare. Never copy a prepared key: the aligned
 	 * part's offset in @ni depends on the struct's address.
 	 */

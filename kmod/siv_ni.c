@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The aesni backend of AES-SIV (x86-64 only): knts's own AES-NI core
- * (siv_aesni.c) and the kernel FPU sections around it. Built without
- * FPU flags: the vector code is all in siv_aesni.c.
+ * The aesni backend of AES-SIV (named "ce" on arm64): knts's own core
+ * (siv_aesni.c on x86-64 with AES-NI, siv_ce.c on arm64 with the Crypto
+ * Extensions, one interface: siv_aesni.h) and the kernel FPU sections
+ * around it (kernel_neon_begin() on arm64: simd_section.h). Built
+ * without FPU flags: the vector code is all in the core's file.
  *
  * A packet leg opens one section (knts_siv_begin() in siv.c, which
  * calls knts_siv_ni_begin()) and every AES-SIV operation of the leg runs
@@ -17,8 +19,6 @@
  * per-packet keys (C2S, S2C) inside the operation, into this CPU's
  * scratch key, which is zeroed again before the section ends.
  */
-#include <asm/cpufeature.h>
-#include <asm/fpu/api.h>
 #include <asm/simd.h>
 #include <crypto/algapi.h>
 #include <crypto/internal/simd.h>
@@ -31,6 +31,7 @@
 #include "siv_aesni.h"
 #include "siv_impl.h"
 #include "siv_key.h"
+#include "simd_section.h"
 
 struct siv_ni_cpu {
 	struct knts_aesni_key *sess;	/* a per-packet key, expanded */
@@ -89,7 +90,7 @@ bool knts_siv_ni_begin(void)
 	if (!siv_ni_ready || this_cpu_read(siv_ni_cpu.open) ||
 	    !crypto_simd_usable())
 		return false;
-	kernel_fpu_begin();
+	knts_simd_begin();
 	this_cpu_write(siv_ni_cpu.open, true);
 	this_cpu_inc(siv_ni_sections);
 	return true;
@@ -100,7 +101,7 @@ void knts_siv_ni_end(bool opened)
 	if (!opened)
 		return;
 	this_cpu_write(siv_ni_cpu.open, false);
-	kernel_fpu_end();
+	knts_simd_end();
 }
 
 /*
@@ -133,10 +134,10 @@ static int siv_ni_nonce_init(void)
 	if (!crypto_simd_usable())
 		return 0;		/* get_random_bytes() then */
 	get_random_bytes(key, 16);
-	kernel_fpu_begin();
+	knts_simd_begin();
 	knts_aesni_prepare(knts_aesni_key_at(nonce_key_buf), key, sizeof(key),
 			   false, false);
-	kernel_fpu_end();
+	knts_simd_end();
 	memzero_explicit(key, sizeof(key));
 	nonce_key = knts_aesni_key_at(nonce_key_buf);
 	return 0;
@@ -186,7 +187,8 @@ int knts_siv_ni_nonce_selftest(void)
 		pr_err("self-test: the nonce generator failed\n");
 		return -EBADMSG;
 	}
-	pr_info("self-test: nonces from AES-NI (FIPS-197 C.1 and uniqueness)\n");
+	pr_info("self-test: nonces from %s (FIPS-197 C.1 and uniqueness)\n",
+		KNTS_AES_CORE_INSNS);
 	return 0;
 }
 
@@ -268,14 +270,14 @@ void knts_siv_ni_prepare(struct knts_siv_key *k)
 	} else {
 		if (!crypto_simd_usable())
 			return;
-		kernel_fpu_begin();
+		knts_simd_begin();
 		opened = true;
 	}
 	knts_aesni_prepare(knts_aesni_key_at(k->ni), k->key, k->key_len, true,
 			   true);
 	k->ni_ok = true;
 	if (opened)
-		kernel_fpu_end();
+		knts_simd_end();
 }
 
 void knts_siv_ni_forget(int cpu)
@@ -309,15 +311,14 @@ void knts_siv_ni_exit(void)
 }
 
 /*
- * AES-NI and SSSE3 (the byte shuffles; every CPU with AES-NI has it).
- * Without them knts runs as before: the crypto API, or lib.
+ * Where the CPU has the instructions (simd_section.h). Without them knts
+ * runs as before: the crypto API, or lib.
  */
 int knts_siv_ni_init(void)
 {
 	int cpu;
 
-	if (!boot_cpu_has(X86_FEATURE_AES) || !boot_cpu_has(X86_FEATURE_SSSE3) ||
-	    !boot_cpu_has(X86_FEATURE_XMM2))
+	if (!knts_simd_has_aes())
 		return 0;
 	for_each_possible_cpu(cpu) {
 		void *buf = kzalloc(KNTS_AESNI_KEY_BUF, GFP_KERNEL);
