@@ -22,6 +22,7 @@
 #include <asm/simd.h>
 #include <crypto/algapi.h>
 #include <crypto/internal/simd.h>
+#include <linux/bottom_half.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
@@ -40,6 +41,9 @@ struct siv_ni_cpu {
 };
 
 static DEFINE_PER_CPU(struct siv_ni_cpu, siv_ni_cpu);
+#ifdef KNTS_NEON_STATE_ARG
+DEFINE_PER_CPU(struct user_fpsimd_state, knts_neon_state);
+#endif
 static bool siv_ni_ready;
 
 /*
@@ -131,13 +135,18 @@ static int siv_ni_nonce_init(void)
 	nonce_key_buf = kzalloc(KNTS_AESNI_KEY_BUF, GFP_KERNEL);
 	if (!nonce_key_buf)
 		return -ENOMEM;
-	if (!crypto_simd_usable())
-		return 0;		/* get_random_bytes() then */
 	get_random_bytes(key, 16);
+	local_bh_disable();	/* every section: simd_section.h */
+	if (!crypto_simd_usable()) {
+		local_bh_enable();
+		memzero_explicit(key, sizeof(key));
+		return 0;		/* get_random_bytes() then */
+	}
 	knts_simd_begin();
 	knts_aesni_prepare(knts_aesni_key_at(nonce_key_buf), key, sizeof(key),
 			   false, false);
 	knts_simd_end();
+	local_bh_enable();
 	memzero_explicit(key, sizeof(key));
 	nonce_key = knts_aesni_key_at(nonce_key_buf);
 	return 0;
@@ -265,11 +274,14 @@ void knts_siv_ni_prepare(struct knts_siv_key *k)
 	k->ni_ok = false;
 	if (!siv_ni_ready)
 		return;
+	local_bh_disable();	/* every section: simd_section.h */
 	if (this_cpu_read(siv_ni_cpu.open)) {
 		opened = false;
 	} else {
-		if (!crypto_simd_usable())
+		if (!crypto_simd_usable()) {
+			local_bh_enable();
 			return;
+		}
 		knts_simd_begin();
 		opened = true;
 	}
@@ -278,6 +290,7 @@ void knts_siv_ni_prepare(struct knts_siv_key *k)
 	k->ni_ok = true;
 	if (opened)
 		knts_simd_end();
+	local_bh_enable();
 }
 
 void knts_siv_ni_forget(int cpu)
