@@ -77,6 +77,11 @@ for l in lines:
             % (kind, n, sent, valid, invalid))
     runs[(kind, int(n))] = (int(after) - int(before), valid)
 
+for l in lines:
+    m = re.match(r'@@ chrony idle (\d+) runtime (\d+) (\d+)$', l)
+    if m:
+        print('%s: chronyd idle: %d instructions in %s s (its timers; not subtracted)'
+              % (me, int(m.group(3)) - int(m.group(2)), m.group(1)))
 small, large = (int(c) for c in counts.split())
 per = {}
 for kind in ('nts', 'plain'):
