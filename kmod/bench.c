@@ -45,6 +45,7 @@
 #include "keys.h"
 #include "knts.h"
 #include "pending.h"
+#include "pending_set.h"
 #include "server.h"
 #include "siv.h"
 #include "siv_impl.h"
@@ -128,7 +129,7 @@ static int bench_build_request(struct knts_bench *b)
 
 static int bench_setup(struct knts_bench *b)
 {
-	struct knts_pending *table;
+	struct knts_pending_set *table;
 	struct knts_net *kn;
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
 	int ret;
@@ -167,8 +168,11 @@ static int bench_setup(struct knts_bench *b)
 	ratelimit_state_init(&kn->nak_limit, HZ, 1);
 	RCU_INIT_POINTER(kn->keys, b->ks);
 	kn->stats = knts_stats_alloc();
-	/* As many slots as the default: a batch fills them as little. */
-	table = knts_pending_alloc(BENCH_PENDING_SLOTS);
+	/*
+	 * As many slots as the default: a batch fills them as little. The
+	 * table starts small and grows as the first batches crowd it.
+	 */
+	table = knts_pending_set_alloc(BENCH_PENDING_SLOTS);
 	RCU_INIT_POINTER(kn->pending, table);
 	if (!kn->stats || !table)
 		return -ENOMEM;
@@ -180,7 +184,8 @@ static void bench_teardown(struct knts_bench *b)
 	knts_bench_client_free(b);
 	if (b->kn) {
 		/* Nothing runs the bench's namespace any more. */
-		knts_pending_free(rcu_dereference_protected(b->kn->pending, 1));
+		knts_pending_set_free(rcu_dereference_protected(b->kn->pending,
+								1));
 		if (b->kn->stats)
 			knts_stats_free(b->kn->stats);
 		kfree(b->kn);

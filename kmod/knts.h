@@ -17,7 +17,7 @@
 #include "nak_limit.h"
 #include "stats.h"
 
-struct knts_pending;
+struct knts_pending_set;
 
 struct knts_net {
 	struct net *net;
@@ -26,8 +26,8 @@ struct knts_net {
 
 	/* server role; the hooks read these locklessly */
 	struct knts_keyset __rcu *keys;
-	struct knts_pending __rcu *pending;	/* allocated while enabled */
-	u32 srv_pending_slots;		/* size of the next table, as set */
+	struct knts_pending_set __rcu *pending;	/* allocated while enabled */
+	u32 srv_pending_slots;		/* the most the table may grow to */
 	u32 srv_nak_rate;		/* NAKs per second, as set */
 	u16 srv_port;
 	u8 srv_policy;
@@ -61,6 +61,7 @@ int knts_hooks_sync(struct knts_net *kn);
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy);
 void knts_server_disable(struct knts_net *kn);
 int knts_server_set_slots(struct knts_net *kn, u32 slots);
+u32 knts_server_table_slots(struct knts_net *kn);
 void knts_server_set_nak_rate(struct knts_net *kn, u32 rate);
 
 struct knts_assoc_id;

@@ -11,7 +11,7 @@
 #include "event.h"
 #include "knts.h"
 #include "objcount.h"
-#include "pending.h"
+#include "pending_set.h"
 #include "server.h"
 #include "version.h"
 
@@ -48,7 +48,7 @@ int knts_hooks_sync(struct knts_net *kn)
 	return 0;
 }
 
-static struct knts_pending *knts_server_table(struct knts_net *kn)
+static struct knts_pending_set *knts_server_table(struct knts_net *kn)
 {
 	return rcu_dereference_protected(kn->pending,
 					 lockdep_is_held(&kn->lock));
@@ -56,7 +56,7 @@ static struct knts_pending *knts_server_table(struct knts_net *kn)
 
 int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 {
-	struct knts_pending *p;
+	struct knts_pending_set *p;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -64,7 +64,8 @@ int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 	WRITE_ONCE(kn->srv_policy, policy);
 	if (kn->srv_enabled)
 		return 0;
-	p = knts_pending_alloc(kn->srv_pending_slots);
+	/* Small at first; grows up to the setting, charged to this task. */
+	p = knts_pending_set_alloc(kn->srv_pending_slots);
 	if (!p)
 		return -ENOMEM;
 	rcu_assign_pointer(kn->pending, p);
@@ -75,7 +76,7 @@ int knts_server_enable(struct knts_net *kn, u16 port, u8 policy)
 		WRITE_ONCE(kn->srv_enabled, false);
 		synchronize_net();
 		RCU_INIT_POINTER(kn->pending, NULL);
-		knts_pending_free(p);
+		knts_pending_set_free(p);
 		return err;
 	}
 	return 0;
@@ -94,35 +95,39 @@ void knts_server_disable(struct knts_net *kn)
 	knts_hooks_sync(kn);
 	if (kn->hooks_on)
 		synchronize_net();
-	knts_pending_free(knts_server_table(kn));
+	knts_pending_set_free(knts_server_table(kn));
 	RCU_INIT_POINTER(kn->pending, NULL);
 }
 
 /*
- * A new size takes effect at once: while the role is enabled, the table
- * is replaced by an empty one. Its entries are lost, so the replies to
- * the requests in flight go out unsigned and their clients ask again;
- * refusing (-EBUSY) would instead force a disable, which loses more.
+ * A new most takes effect at once: a table that already holds more
+ * slots is replaced by an empty one. Its entries are lost, so the
+ * replies to the requests in flight go out unsigned and their clients
+ * ask again; refusing (-EBUSY) would instead force a disable, which
+ * loses more. A larger most only lets the table grow further.
  */
 int knts_server_set_slots(struct knts_net *kn, u32 slots)
 {
-	struct knts_pending *p, *old;
+	int err;
 
 	lockdep_assert_held(&kn->lock);
 	if (slots == kn->srv_pending_slots)
 		return 0;
 	if (kn->srv_enabled) {
-		p = knts_pending_alloc(slots);
-		if (!p)
-			return -ENOMEM;
-		old = knts_server_table(kn);
-		rcu_assign_pointer(kn->pending, p);
-		/* Hooks that still hold the old table are done after this. */
-		synchronize_net();
-		knts_pending_free(old);
+		err = knts_pending_set_max(knts_server_table(kn), slots);
+		if (err)
+			return err;
 	}
 	kn->srv_pending_slots = slots;
 	return 0;
+}
+
+/* Slots the in-flight table has now; 0 while the role is off. */
+u32 knts_server_table_slots(struct knts_net *kn)
+{
+	lockdep_assert_held(&kn->lock);
+	return kn->srv_enabled ?
+	       knts_pending_set_slots(knts_server_table(kn)) : 0;
 }
 
 /* The namespace's NAK budget; ___ratelimit() reads burst once a call. */
@@ -198,7 +203,7 @@ static int __init knts_init(void)
 		pr_err("known-answer self-tests failed: refusing to load\n");
 		goto err_siv;
 	}
-	err = knts_bench_run();
+	err = knts_pending_set_selftest() ?: knts_bench_run();
 	if (err)
 		goto err_siv;
 	err = register_pernet_subsys(&knts_net_ops);

@@ -180,6 +180,8 @@ int knts_nl_server_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNTS_A_SERVER_PENDING_SLOTS,
 			kn->srv_pending_slots) ||
 	    nla_put_u32(msg, KNTS_A_SERVER_NAK_RATE, kn->srv_nak_rate) ||
+	    nla_put_u32(msg, KNTS_A_SERVER_PENDING_TABLE,
+			knts_server_table_slots(kn)) ||
 	    (ks && knts_nl_put_keys(msg, ks))) {
 		mutex_unlock(&kn->lock);
 		goto nla_put_failure;

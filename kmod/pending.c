@@ -62,6 +62,12 @@ struct knts_pending_slot {
 
 struct knts_pending {
 	unsigned int mask;
+	/*
+	 * Set when a request stored here had to probe half its window or
+	 * evict: the table is filling up (pending_set.c grows it).
+	 */
+	bool crowded;
+	bool evicted;		/* ... and one had to evict */
 	atomic_t seq;
 	hsiphash_key_t seed;
 	struct delayed_work sweep;
@@ -226,8 +232,15 @@ int knts_pending_put(struct knts_pending *p,
 			oldest_exp = se->expires;
 		}
 		spin_unlock_bh(&s->lock);
-		if (stored)
+		if (stored) {
+			if (i >= KNTS_PENDING_PROBES / 2 && !READ_ONCE(p->crowded))
+				WRITE_ONCE(p->crowded, true);
 			return 0;
+		}
+	}
+	if (!READ_ONCE(p->evicted)) {
+		WRITE_ONCE(p->crowded, true);
+		WRITE_ONCE(p->evicted, true);
 	}
 	/*
 	 * Every slot live: evict the oldest. Another CPU may have refilled
@@ -328,4 +341,114 @@ bool knts_pending_take(struct knts_pending *p,
 			return true;
 	}
 	return false;
+}
+
+unsigned int knts_pending_slots(const struct knts_pending *p)
+{
+	return p->mask + 1;
+}
+
+bool knts_pending_crowded(const struct knts_pending *p)
+{
+	return READ_ONCE(p->crowded);
+}
+
+bool knts_pending_evicted(const struct knts_pending *p)
+{
+	return READ_ONCE(p->evicted);
+}
+
+void knts_pending_calm(struct knts_pending *p)
+{
+	WRITE_ONCE(p->crowded, false);
+	WRITE_ONCE(p->evicted, false);
+}
+
+unsigned int knts_pending_count(struct knts_pending *p)
+{
+	unsigned long now = jiffies;
+	unsigned int i, n = 0;
+
+	for (i = 0; i <= p->mask; i++) {
+		struct knts_pending_entry *e = knts_pending_slot_e(&p->slots[i]);
+
+		/* racy reads: an estimate is all the growth needs */
+		if (data_race(knts_pending_live(e, now)))
+			n++;
+		if (!((i + 1) % KNTS_PENDING_SWEEP_BATCH))
+			cond_resched();
+	}
+	return n;
+}
+
+/*
+ * Into @to (hooks store there already): @e with its order of arrival and
+ * expiry as they were, in a free slot of its window or over the oldest
+ * entry there (a table twice the size rarely has a full window). The
+ * caller holds @e's slot lock in the other table: the only place where
+ * two slot locks nest, always old table first.
+ */
+static void knts_pending_move(struct knts_pending *to,
+			      const struct knts_pending_entry *e)
+{
+	u32 h = knts_pending_hash(to, &e->key);
+	struct knts_pending_slot *oldest = NULL;
+	unsigned long oldest_exp = 0;
+	unsigned int i;
+
+	for (i = 0; i <= KNTS_PENDING_PROBES; i++) {
+		struct knts_pending_slot *s = i < KNTS_PENDING_PROBES ?
+			&to->slots[(h + i) & to->mask] : oldest;
+		struct knts_pending_entry *se = knts_pending_slot_e(s);
+		bool stored = false;
+
+		spin_lock_nested(&s->lock, SINGLE_DEPTH_NESTING);
+		if (i == KNTS_PENDING_PROBES || !knts_pending_live(se, jiffies)) {
+			WRITE_ONCE(s->tag, h);
+			memcpy(se, e, knts_pending_used(e));
+			stored = true;
+		} else if (!oldest || time_before(se->expires, oldest_exp)) {
+			oldest = s;
+			oldest_exp = se->expires;
+		}
+		spin_unlock(&s->lock);
+		if (stored)
+			return;
+	}
+}
+
+void knts_pending_seq_after(struct knts_pending *to,
+			    const struct knts_pending *from)
+{
+	/*
+	 * Entries stored in @to from now on are newer than any @from still
+	 * takes while the hooks move over (a grace period: far fewer than
+	 * 2^20 requests), and the order stays wrap-safe: every compared
+	 * entry is younger than twice the lifetime.
+	 */
+	atomic_set(&to->seq, atomic_read(&from->seq) + (1 << 20));
+}
+
+void knts_pending_move_all(struct knts_pending *from, struct knts_pending *to)
+{
+	unsigned int i;
+
+	for (i = 0; i <= from->mask; i++) {
+		struct knts_pending_slot *s = &from->slots[i];
+		struct knts_pending_entry *e = knts_pending_slot_e(s);
+
+		/*
+		 * The slot stays locked until the entry is in @to, so a
+		 * reply that looks here first and then in @to finds it in
+		 * one of them.
+		 */
+		spin_lock_bh(&s->lock);
+		if (knts_pending_live(e, jiffies)) {
+			knts_pending_move(to, e);
+			knts_pending_wipe(e);
+		}
+		spin_unlock_bh(&s->lock);
+		if (!((i + 1) % KNTS_PENDING_SWEEP_BATCH))
+			cond_resched();
+	}
 }

@@ -98,4 +98,23 @@ bool knts_pending_take(struct knts_pending *p,
 		       const struct knts_pending_key *key,
 		       struct knts_pending_entry *out);
 
+/*
+ * Slots of @p; whether a request stored in @p found its window crowded,
+ * or full so that it evicted (both until knts_pending_calm()); live
+ * entries, counted without the locks (process context).
+ */
+unsigned int knts_pending_slots(const struct knts_pending *p);
+bool knts_pending_crowded(const struct knts_pending *p);
+bool knts_pending_evicted(const struct knts_pending *p);
+void knts_pending_calm(struct knts_pending *p);
+unsigned int knts_pending_count(struct knts_pending *p);
+/*
+ * Growth (pending_set.c): @to's order of arrival begins after @from's;
+ * then, once no hook stores into @from any more, every live entry of
+ * @from moves to @to, keeping its order and expiry. Process context.
+ */
+void knts_pending_seq_after(struct knts_pending *to,
+			    const struct knts_pending *from);
+void knts_pending_move_all(struct knts_pending *from, struct knts_pending *to);
+
 #endif /* _KNTS_PENDING_H */

@@ -34,6 +34,7 @@
 #include "nak_limit.h"
 #include "nonce.h"
 #include "pending.h"
+#include "pending_set.h"
 #include "server.h"
 #include "aead.h"
 #include "siv.h"
@@ -335,14 +336,14 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	if (e->has_twin)
 		memcpy(e->twin, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
 	/* The oldest entry of a full window made room: counted, not fatal. */
-	put = knts_pending_put(rcu_dereference(kn->pending), e);
+	put = knts_pending_set_put(rcu_dereference(kn->pending), e);
 	if (put > 0)
 		knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
 	if (put >= 0 && e->has_twin) {
 		/* The same request under the origin of an interleaved reply. */
 		memcpy(e->twin, e->key.tx, KNTS_NTP_TS_LEN);
 		memcpy(e->key.tx, pl + KNTS_NTP_OFF_RX, KNTS_NTP_TS_LEN);
-		put = knts_pending_put(rcu_dereference(kn->pending), e);
+		put = knts_pending_set_put(rcu_dereference(kn->pending), e);
 		if (put > 0)
 			knts_stats_inc(kn->stats, KNTS_STAT_SRV_TABLE_FULL);
 	}
@@ -398,12 +399,12 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	knts_srv_key(skb, u, false, h + KNTS_NTP_OFF_ORIGIN, &key);
 	/* Not a reply to a request we verified: plain NTP, or our own NAK. */
-	if (!knts_pending_take(rcu_dereference(kn->pending), &key, e))
+	if (!knts_pending_set_take(rcu_dereference(kn->pending), &key, e))
 		return NF_ACCEPT;
 	/* Answered: the same request's other entry can never be used now. */
 	if (e->has_twin) {
 		memcpy(key.tx, e->twin, KNTS_NTP_TS_LEN);
-		knts_pending_drop(rcu_dereference(kn->pending), &key, e);
+		knts_pending_set_drop(rcu_dereference(kn->pending), &key, e);
 	}
 
 	ret = NF_DROP;

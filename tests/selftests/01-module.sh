@@ -6,7 +6,7 @@
 [ -e "$KNTS_KO" ] || skip_all "$KNTS_KO not built (make module-debug)"
 [ -x "$NTSCTL" ] || skip_all "build/ntsctl not built (make userspace)"
 
-ktap_plan 19
+ktap_plan 20
 
 knts_unload
 out=$("$NTSCTL" stats 2>&1); rc=$?
@@ -15,6 +15,10 @@ ok $? "ntsctl says 'modprobe knts' and exits 3 when the module is absent"
 
 check "insmod knts.ko" knts_load
 check "the load is logged" sh -c 'dmesg | grep -q "knts: knts .* loaded"'
+# pending_selftest.c (test build): the in-flight table grows on demand and
+# keeps every entry it moves, in order (a failure fails the load).
+check "the in-flight table's growth self-test passed at load" sh -c \
+	'dmesg | grep -q "knts: self-test: in-flight table grew from 256 to [0-9]* slots, kept"'
 check "ntsctl stats answers in the initial namespace" "$NTSCTL" stats
 check "ntsctl --json stats is valid JSON" sh -c "'$NTSCTL' --json stats | python3 -m json.tool"
 

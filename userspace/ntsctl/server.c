@@ -80,22 +80,26 @@ static int show_server(struct nlattr **tb, void *arg)
 			 nla_get_u32(tb[KNTS_A_SERVER_PENDING_SLOTS]) : 0;
 	uint32_t nak_rate = tb[KNTS_A_SERVER_NAK_RATE] ?
 			    nla_get_u32(tb[KNTS_A_SERVER_NAK_RATE]) : 0;
+	/* The table grows on demand up to "pending slots" (0: role off). */
+	uint32_t table = tb[KNTS_A_SERVER_PENDING_TABLE] ?
+			 nla_get_u32(tb[KNTS_A_SERVER_PENDING_TABLE]) : 0;
 
 	if (!tb[KNTS_A_SERVER_ENABLE] || !tb[KNTS_A_SERVER_PORT])
 		return -EPROTO;
 	if (o->json)
 		printf("{\n  \"server\": {\"enabled\": %s, \"port\": %u, \"policy\": \"%s\", "
-		       "\"pending_slots\": %" PRIu32 ", \"nak_rate\": %" PRIu32 ", \"keys\": [",
+		       "\"pending_slots\": %" PRIu32 ", \"pending_table\": %" PRIu32 ", "
+		       "\"nak_rate\": %" PRIu32 ", \"keys\": [",
 		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "true" : "false",
 		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
-		       policy < 2 ? policies[policy] : "?", slots, nak_rate);
+		       policy < 2 ? policies[policy] : "?", slots, table, nak_rate);
 	else
 		printf("server role: %s\n  port: %u\n  policy: %s\n"
-		       "  pending slots: %" PRIu32 "\n  NAK rate: %" PRIu32 " per second\n"
-		       "  keys:%s\n",
+		       "  pending slots: %" PRIu32 "\n  in-flight table: %" PRIu32 " slots now\n"
+		       "  NAK rate: %" PRIu32 " per second\n  keys:%s\n",
 		       nla_get_u8(tb[KNTS_A_SERVER_ENABLE]) ? "enabled" : "disabled",
 		       nla_get_u16(tb[KNTS_A_SERVER_PORT]),
-		       policy < 2 ? policies[policy] : "?", slots, nak_rate,
+		       policy < 2 ? policies[policy] : "?", slots, table, nak_rate,
 		       tb[KNTS_A_KEYS] ? "" : " none (every NTS request gets a NAK)");
 	if (tb[KNTS_A_KEYS]) {
 		nla_for_each_nested(k, tb[KNTS_A_KEYS], rem) {
