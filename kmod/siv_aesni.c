@@ -34,7 +34,8 @@ static const char ni_bswap __attribute__((__vector_size__(16))) = {
 };
 
 #define pshufb(x, m) \
-	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), (m)))
+	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), \
+					(__typeof__(ni_bswap))(m)))
 #define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
 #define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
 #define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
@@ -204,80 +205,142 @@ void knts_aesni_wipe(struct knts_aesni_key *k)
 	barrier_data(k);
 }
 
-/* CBC-MAC continued from @x over @n complete blocks at @m. */
-static __always_inline v2di cbcmac(const struct knts_aesni_ks *s, v2di x,
-				   const u8 *m, size_t n)
-{
-	for (; n; n--, m += 16)
-		x = enc(s, x ^ ld(m));
-	return x;
-}
+/*
+ * Byte windows for pshufb and pad: 16 bytes loaded at a public offset
+ * (a length), never at a secret one. In ni_slide at 16 - r, lane i
+ * takes byte i - r (a shift up by r bytes); at 32 - r, byte i + 16 - r
+ * (the last r bytes moved down to lane 0); 0x80 lanes give zero. In
+ * ni_pad at 16 - r: 0x80 in lane r alone, the 10* padding of r bytes.
+ */
+static const u8 ni_slide[48] __aligned(16) = {
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
+};
+
+static const u8 ni_pad[32] __aligned(16) = { [16] = 0x80 };
 
 /*
- * CMAC's last block, 0 to 16 bytes at @m, from the chain value @x: a
- * complete block takes K1, a padded one K2 (RFC 4493).
+ * Rounds 1 to @nr of a block already whitened with rk[0], the last one
+ * with @last: rk[nr] gives E(x), rk[nr] ^ rk[0] gives E(x) ^ rk[0], the
+ * whitened input of the next block of a CBC chain (aesenclast ends with
+ * the xor of its key). @nr is a constant: one copy per key size.
+ *
+ * The round keys stay memory operands: hidden from the optimiser, @rk
+ * cannot have its keys hoisted into registers, which would cost a load
+ * each per call (and spills) where an aesenc with a memory operand
+ * costs nothing more.
  */
-static __always_inline v2di cmac_last(const struct knts_aesni_ks *s, v2di x,
-				      const u8 *m, size_t len, v2di k1, v2di k2)
+static __always_inline v2di rounds(const v2di *rk, v2di x, v2di last,
+				   const unsigned int nr)
 {
-	u8 b[16] __aligned(16);
-	v2di blk;
-
-	if (len == 16)
-		return enc(s, x ^ ld(m) ^ k1);
-	st(b, (v2di){ 0, 0 });
-	memcpy(b, m, len);
-	b[len] = 0x80;
-	blk = ld(b);
-	st(b, (v2di){ 0, 0 });
-	barrier_data(b);
-	return enc(s, x ^ blk ^ k2);
-}
-
-static __always_inline v2di cmac(const struct knts_aesni_ks *s, const u8 *m,
-				 size_t len, v2di k1, v2di k2)
-{
-	size_t full = len ? (len - 1) / 16 : 0;
-	v2di x = cbcmac(s, (v2di){ 0, 0 }, m, full);
-
-	return cmac_last(s, x, m + 16 * full, len - 16 * full, k1, k2);
-}
-
-/*
- * CMAC of @m (@len >= 16) with @d xored into its last 16 bytes (S2V's
- * xorend): the blocks those bytes touch go through a local copy.
- */
-static v2di cmac_xorend(const struct knts_aesni_ks *s, const u8 *m, size_t len,
-			v2di d, v2di k1, v2di k2)
-{
-	size_t head = (len - 16) & ~(size_t)15;
-	size_t tail = len - head;	/* 16 to 31 bytes */
-	u8 b[32] __aligned(16);
-	v2di x;
-
-	x = cbcmac(s, (v2di){ 0, 0 }, m, head / 16);
-	memcpy(b, m + head, tail);
-	st(b + tail - 16, ld(b + tail - 16) ^ d);
-	if (tail > 16) {
-		x = cbcmac(s, x, b, 1);
-		x = cmac_last(s, x, b + 16, tail - 16, k1, k2);
-	} else {
-		x = cmac_last(s, x, b, 16, k1, k2);
+	asm volatile("" : "+r" (rk));
+	x = aesenc(x, rk[1]);
+	x = aesenc(x, rk[2]);
+	x = aesenc(x, rk[3]);
+	x = aesenc(x, rk[4]);
+	x = aesenc(x, rk[5]);
+	x = aesenc(x, rk[6]);
+	x = aesenc(x, rk[7]);
+	x = aesenc(x, rk[8]);
+	x = aesenc(x, rk[9]);
+	if (nr > 10) {
+		x = aesenc(x, rk[10]);
+		x = aesenc(x, rk[11]);
 	}
-	st(b, (v2di){ 0, 0 });
-	st(b + 16, (v2di){ 0, 0 });
-	barrier_data(b);
-	return x;
+	if (nr > 12) {
+		x = aesenc(x, rk[12]);
+		x = aesenc(x, rk[13]);
+	}
+	return aesenclast(x, last);
 }
 
-void knts_aesni_s2v(const struct knts_aesni_key *k,
-		    const struct knts_siv_ad *ad, unsigned int n_ad,
-		    const u8 *pt, size_t len, u8 v[16])
+/*
+ * CBC-MAC over @n complete blocks at @m from @y, the chain value xored
+ * with rk[0]; the result likewise (@fold: rk[nr] ^ rk[0]).
+ */
+static __always_inline v2di cbcmac(const v2di *rk, v2di fold, v2di y,
+				   const u8 *m, size_t n, const unsigned int nr)
 {
-	const struct knts_aesni_ks *s = &k->mac;
-	v2di k1 = *(const v2di *)k->k1, k2 = *(const v2di *)k->k2, d, t;
+	const u8 *end = m + 16 * n;
+
+	for (; m != end; m += 16)
+		y = rounds(rk, y ^ ld(m), fold, nr);
+	return y;
+}
+
+/*
+ * The last @r bytes (1 to 15) before @end, 10* padded into a block;
+ * the 16 bytes before @end must be readable.
+ */
+static __always_inline v2di last_partial(const u8 *end, size_t r)
+{
+	return pshufb(ld(end - 16), ld(ni_slide + 32 - r)) |
+	       ld(ni_pad + 16 - r);
+}
+
+/*
+ * 1 to 15 bytes with nothing readable before them, 10* padded: byte by
+ * byte into two words, with no array on the stack to zero and wipe.
+ */
+static __always_inline v2di pad_short(const u8 *m, size_t len)
+{
+	u64 lo = 0, hi = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 8; i++)
+		lo |= (u64)m[i] << (8 * i);
+	for (; i < len; i++)
+		hi |= (u64)m[i] << (8 * (i - 8));
+	if (len < 8)
+		lo |= 0x80ULL << (8 * len);
+	else
+		hi |= 0x80ULL << (8 * (len - 8));
+	return (v2di){ (s64)lo, (s64)hi };
+}
+
+/*
+ * CMAC (RFC 4493) of @len bytes at @m: the complete last block takes
+ * K1, a padded one K2.
+ */
+static __always_inline v2di cmac(const v2di *rk, v2di fold, const u8 *m,
+				 size_t len, v2di k1, v2di k2,
+				 const unsigned int nr)
+{
+	v2di y = rk[0];
+	size_t full;
+
+	if (len > 16) {
+		full = (len - 1) / 16;
+		y = cbcmac(rk, fold, y, m, full, nr);
+		m += 16 * full;
+		len -= 16 * full;
+		if (len == 16)
+			y ^= ld(m) ^ k1;
+		else
+			y ^= last_partial(m + len, len) ^ k2;
+	} else if (len == 16) {
+		y ^= ld(m) ^ k1;
+	} else if (!len) {
+		y ^= (v2di){ 0x80, 0 } ^ k2;
+	} else {
+		y ^= pad_short(m, len) ^ k2;
+	}
+	return rounds(rk, y, rk[nr], nr);
+}
+
+static __always_inline void s2v(const struct knts_aesni_key *k,
+				const struct knts_siv_ad *ad,
+				unsigned int n_ad, const u8 *pt, size_t len,
+				u8 v[16], const unsigned int nr)
+{
+	const v2di *rk = (const v2di *)k->mac.rk;
+	v2di k1 = *(const v2di *)k->k1, k2 = *(const v2di *)k->k2;
+	v2di fold = rk[nr] ^ rk[0], d, y, t;
 	unsigned int i = 0;
-	u8 b[16] __aligned(16);
+	size_t head, r;
 
 	if (k->has_d_empty && n_ad && !ad[0].len) {
 		d = *(const v2di *)k->d_empty;
@@ -286,53 +349,116 @@ void knts_aesni_s2v(const struct knts_aesni_key *k,
 		d = *(const v2di *)k->d0;
 	}
 	for (; i < n_ad; i++)
-		d = dbl(d) ^ cmac(s, ad[i].data, ad[i].len, k1, k2);
+		d = dbl(d) ^ cmac(rk, fold, ad[i].data, ad[i].len, k1, k2, nr);
 	if (len >= 16) {
-		t = cmac_xorend(s, pt, len, d, k1, k2);
+		/*
+		 * xorend: D goes into the last 16 bytes, which start @r
+		 * bytes into the block at @head and may spill into one
+		 * padded block after it.
+		 */
+		head = (len - 16) & ~(size_t)15;
+		r = len - 16 - head;
+		y = cbcmac(rk, fold, rk[0], pt, head / 16, nr);
+		t = ld(pt + len - 16) ^ d;
+		if (!r) {
+			y ^= t ^ k1;
+		} else {
+			y = rounds(rk, y ^ ld(pt + head) ^
+				   pshufb(d, ld(ni_slide + 16 - r)), fold, nr);
+			y ^= pshufb(t, ld(ni_slide + 32 - r)) |
+			     ld(ni_pad + 16 - r);
+			y ^= k2;
+		}
 	} else {
 		/* dbl(D) xor pad(Sn): one complete block, so K1. */
-		st(b, (v2di){ 0, 0 });
-		memcpy(b, pt, len);
-		b[len] = 0x80;
-		t = enc(s, dbl(d) ^ ld(b) ^ k1);
-		st(b, (v2di){ 0, 0 });
-		barrier_data(b);
+		y = rk[0] ^ dbl(d) ^ k1;
+		if (!len)
+			y ^= (v2di){ 0x80, 0 };
+		else
+			y ^= pad_short(pt, len);
 	}
-	st(v, t);
+	st(v, rounds(rk, y, rk[nr], nr));
 }
 
-void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
-		    const u8 *in, u8 *out, size_t len)
+void knts_aesni_s2v(const struct knts_aesni_key *k,
+		    const struct knts_siv_ad *ad, unsigned int n_ad,
+		    const u8 *pt, size_t len, u8 v[16])
+{
+	if (k->mac.nr == 10)
+		s2v(k, ad, n_ad, pt, len, v, 10);
+	else if (k->mac.nr == 12)
+		s2v(k, ad, n_ad, pt, len, v, 12);
+	else
+		s2v(k, ad, n_ad, pt, len, v, 14);
+}
+
+/* A message of 1 to 15 bytes: byte by byte, no array on the stack. */
+static __always_inline void ctr_short(v2di ks, const u8 *in, u8 *out,
+				      size_t len)
+{
+	u64 w = (u64)ks[0];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i == 8)
+			w = (u64)ks[1];
+		out[i] = in[i] ^ (u8)(w >> (8 * (i & 7)));
+	}
+}
+
+static __always_inline void ctr(const struct knts_aesni_key *k,
+				const u8 v[16], const u8 *in, u8 *out,
+				size_t len, const unsigned int nr)
 {
 	/* Q = V with bits 63 and 31 cleared (RFC 5297 s2.5). */
 	const v2di clear = (v2di)(__typeof__(ni_bswap)){
 		-1, -1, -1, -1, -1, -1, -1, -1,
 		0x7f, -1, -1, -1, 0x7f, -1, -1, -1 };
-	const struct knts_aesni_ks *s = &k->ctr;
-	u8 b[16] __aligned(16);
-	v2di ctr, ks;
+	const v2di *rk = (const v2di *)k->ctr.rk;
+	const u8 *end = in + (len & ~(size_t)15);
+	v2di ctr, ks, sel, m;
+	size_t r = len & 15, s;
 
-	if (!len)
-		return;
 	/*
 	 * Little-endian, so that one 32-bit add increments it: the low 32
 	 * bits start below 2^31 and a message is far shorter than 2^31
 	 * blocks, so the carry the 128-bit addition might need never comes.
 	 */
 	ctr = pshufb(ld(v) & clear, ni_bswap);
-	for (; len >= 16; len -= 16, in += 16, out += 16) {
-		ks = enc(s, pshufb(ctr, ni_bswap));
+	for (; in != end; in += 16, out += 16) {
+		ks = rounds(rk, pshufb(ctr, ni_bswap) ^ rk[0], rk[nr], nr);
 		st(out, ld(in) ^ ks);
 		ctr = (v2di)((v4si)ctr + (v4si){ 1, 0, 0, 0 });
 	}
-	if (len) {
-		st(b, (v2di){ 0, 0 });
-		memcpy(b, in, len);
-		st(b, ld(b) ^ enc(s, pshufb(ctr, ni_bswap)));
-		memcpy(out, b, len);
-		st(b, (v2di){ 0, 0 });
-		barrier_data(b);
+	if (!r)
+		return;
+	ks = rounds(rk, pshufb(ctr, ni_bswap) ^ rk[0], rk[nr], nr);
+	if (len < 16) {
+		ctr_short(ks, in, out, r);
+		return;
 	}
+	/*
+	 * The last @r bytes, through the 16 that end with them: their
+	 * first @s are the previous block's output, written already (in
+	 * place, @in holds them too), and stay as they are.
+	 */
+	s = 16 - r;
+	m = ld(ni_slide + r);
+	sel = (v2di)__builtin_ia32_pcmpgtb128((__typeof__(ni_bswap)){ 0 },
+					      (__typeof__(ni_bswap))m);
+	ks = ld(in - s) ^ pshufb(ks, m);
+	st(out - s, ks ^ ((ks ^ ld(out - s)) & sel));
+}
+
+void knts_aesni_ctr(const struct knts_aesni_key *k, const u8 v[16],
+		    const u8 *in, u8 *out, size_t len)
+{
+	if (k->ctr.nr == 10)
+		ctr(k, v, in, out, len, 10);
+	else if (k->ctr.nr == 12)
+		ctr(k, v, in, out, len, 12);
+	else
+		ctr(k, v, in, out, len, 14);
 }
 
 void knts_aesni_counter(const struct knts_aesni_ks *ks, u64 hi, u64 lo,
