@@ -145,12 +145,11 @@ static int knts_cookie_do_seal(const u8 *master, const struct knts_siv_key *pk,
 	out[2] = key_id >> 8;
 	out[3] = key_id;
 	memcpy(out + KNTS_COOKIE_NONCE_OFF, nonce, KNTS_COOKIE_NONCE_LEN);
-	/* Stage the plaintext in the output and encrypt it in place. */
-	memcpy(out + KNTS_COOKIE_CT_OFF, k->key, pt_len);
 
+	/* Encrypted from where the keys are: no copy of them to stage. */
 	knts_cookie_ad(ad, out);
-	err = knts_cookie_aead_seal(master, pk, ad, out + KNTS_COOKIE_CT_OFF,
-				    pt_len, out + KNTS_COOKIE_TAG_OFF,
+	err = knts_cookie_aead_seal(master, pk, ad, k->key, pt_len,
+				    out + KNTS_COOKIE_TAG_OFF,
 				    out + KNTS_COOKIE_CT_OFF);
 	if (err) {
 		memzero_explicit(out, KNTS_COOKIE_HDR_LEN + pt_len);

@@ -445,12 +445,11 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		ret = NF_DROP;
 		goto fail;
 	}
-	/* Sealed in place, the plaintext where the AEAD's layout has it. */
+	/* Encrypted straight from the entry into the packet. */
 	ct = pl + off + ret;
-	memcpy(ct + knts_aead_pt_off(e->keys.aead), e->pt, e->pt_len);
 	if (knts_aead_seal(e->keys.aead, knts_cookie_s2c(&e->keys),
-			   e->keys.key_len, pl, off, nonce, n_len,
-			   ct + knts_aead_pt_off(e->keys.aead), e->pt_len, ct)) {
+			   e->keys.key_len, pl, off, nonce, n_len, e->pt,
+			   e->pt_len, ct)) {
 		ret = NF_DROP;
 		goto fail;
 	}
