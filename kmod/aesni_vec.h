@@ -25,6 +25,10 @@ typedef u32 v4su __attribute__((__vector_size__(16)));
 #define aesenclast(x, k)	__builtin_ia32_aesenclast128((x), (k))
 #define keygen(x, rcon)		__builtin_ia32_aeskeygenassist128((x), (rcon))
 #define pshufd(x, imm)		((v2di)__builtin_ia32_pshufd((v4si)(x), (imm)))
+/* shufps takes float vectors: only their bits are used, never as floats. */
+#define ni_v4sf(x)		((float __attribute__((__vector_size__(16))))(x))
+#define shufps(a, b, imm) \
+	((v2di)__builtin_ia32_shufps(ni_v4sf(a), ni_v4sf(b), (imm)))
 #ifdef __clang__
 #define pslldq(x, bytes)	__builtin_ia32_pslldqi128_byteshift((x), (bytes))
 #define psrldq(x, bytes)	__builtin_ia32_psrldqi128_byteshift((x), (bytes))
@@ -73,26 +77,39 @@ static __always_inline v2di prefix_xor(v2di k)
 	return k ^ pslldq(k, 8);
 }
 
-/* Round key i of AES-128 from round key i - 1. */
-static __always_inline v2di exp128(v2di prev, const int rcon)
+/*
+ * Round key i of AES-128 from round key i - 1 (@prev), the running xor
+ * by two shufps (Intel's AES-NI white paper): *@t carries lanes 0 and 1
+ * zero from one call to the next, so no register copy and no zeroing is
+ * needed, 8 instructions a round key instead of the 10 of prefix_xor().
+ */
+static __always_inline v2di exp128(v2di prev, v2di *t, const int rcon)
 {
-	return prefix_xor(prev) ^ pshufd(keygen(prev, rcon), 0xff);
+	v2di k = prev;
+
+	*t = shufps(*t, k, 0x10);
+	k ^= *t;
+	*t = shufps(*t, k, 0x8c);
+	k ^= *t;
+	return k ^ pshufd(keygen(prev, rcon), 0xff);
 }
 
 /* The 11 round keys of AES-128 into @rk (16-byte aligned). */
 static __always_inline void aesni_expand128(v2di *rk, const u8 *key)
 {
+	v2di t = { 0, 0 };
+
 	rk[0] = ld(key);
-	rk[1] = exp128(rk[0], 0x01);
-	rk[2] = exp128(rk[1], 0x02);
-	rk[3] = exp128(rk[2], 0x04);
-	rk[4] = exp128(rk[3], 0x08);
-	rk[5] = exp128(rk[4], 0x10);
-	rk[6] = exp128(rk[5], 0x20);
-	rk[7] = exp128(rk[6], 0x40);
-	rk[8] = exp128(rk[7], 0x80);
-	rk[9] = exp128(rk[8], 0x1b);
-	rk[10] = exp128(rk[9], 0x36);
+	rk[1] = exp128(rk[0], &t, 0x01);
+	rk[2] = exp128(rk[1], &t, 0x02);
+	rk[3] = exp128(rk[2], &t, 0x04);
+	rk[4] = exp128(rk[3], &t, 0x08);
+	rk[5] = exp128(rk[4], &t, 0x10);
+	rk[6] = exp128(rk[5], &t, 0x20);
+	rk[7] = exp128(rk[6], &t, 0x40);
+	rk[8] = exp128(rk[7], &t, 0x80);
+	rk[9] = exp128(rk[8], &t, 0x1b);
+	rk[10] = exp128(rk[9], &t, 0x36);
 }
 
 #endif /* _KNTS_AESNI_VEC_H */

@@ -72,7 +72,8 @@ static __always_inline v2di dbl(v2di x)
 	return pshufb(le, ni_bswap);
 }
 
-static void expand128(struct knts_aesni_ks *ks, const u8 *key)
+static __always_inline void expand128(struct knts_aesni_ks *ks,
+				      const u8 *key)
 {
 	aesni_expand128((v2di *)ks->rk, key);
 	ks->nr = 10;
@@ -143,7 +144,12 @@ static void expand192(struct knts_aesni_ks *ks, const u8 *key)
 	ks->nr = 12;
 }
 
-static void expand(struct knts_aesni_ks *ks, const u8 *key, unsigned int len)
+/*
+ * Inlined, so that the compiler keeps AES-128's fresh round keys in
+ * registers for the blocks knts_aesni_prepare() enciphers right after.
+ */
+static __always_inline void expand(struct knts_aesni_ks *ks, const u8 *key,
+				   unsigned int len)
 {
 	if (len == 16)
 		expand128(ks, key);
@@ -160,9 +166,6 @@ void knts_aesni_prepare(struct knts_aesni_key *k, const u8 *key,
 	v2di k1, k2, d0;
 
 	expand(&k->mac, key, half);
-	k->has_ctr = need_ctr;
-	if (need_ctr)
-		expand(&k->ctr, key + half, half);
 	/* L = E(0^128); the subkeys; D0 = CMAC(0^128) = E(0 ^ K1). */
 	k1 = dbl(enc(&k->mac, (v2di){ 0, 0 }));
 	k2 = dbl(k1);
@@ -175,6 +178,10 @@ void knts_aesni_prepare(struct knts_aesni_key *k, const u8 *key,
 	if (need_empty)
 		*(v2di *)k->d_empty = dbl(d0) ^
 				      enc(&k->mac, k2 ^ (v2di){ 0x80, 0 });
+	/* K2 last: K1's round keys are used while they are fresh. */
+	k->has_ctr = need_ctr;
+	if (need_ctr)
+		expand(&k->ctr, key + half, half);
 }
 
 static __always_inline void ks_wipe(struct knts_aesni_ks *ks)
@@ -236,7 +243,7 @@ static const u8 ni_pad[32] __aligned(16) = { [16] = 0x80 };
 static __always_inline v2di rounds(const v2di *rk, v2di x, v2di last,
 				   const unsigned int nr)
 {
-	asm volatile("" : "+r" (rk));
+	asm("" : "=r" (rk) : "0" (rk));
 	x = aesenc(x, rk[1]);
 	x = aesenc(x, rk[2]);
 	x = aesenc(x, rk[3]);
