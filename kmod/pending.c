@@ -277,22 +277,16 @@ void knts_pending_drop(struct knts_pending *p,
 }
 
 /*
- * The slot of the oldest live entry under @key in its window, read
- * without the locks (*@seq: its order of arrival); NULL if none. A slot
- * another CPU is writing may be misread: the caller checks the one
- * chosen again under its lock, and a miss costs the reply nothing a
- * locked read would have saved (the entry might as well have changed
- * just after it).
+ * The slots from @s to @end (not included) whose tag is @h, in order:
+ * the oldest live entry under @key among them and @best, the oldest
+ * before them (*@seq: its order of arrival).
  */
-static struct knts_pending_slot *
-knts_pending_find(struct knts_pending *p, const struct knts_pending_key *key,
-		  u32 h, u32 *seq)
+static __always_inline struct knts_pending_slot *
+knts_pending_scan(struct knts_pending_slot *s, struct knts_pending_slot *end,
+		  const struct knts_pending_key *key, u32 h,
+		  struct knts_pending_slot *best, u32 *seq)
 {
-	struct knts_pending_slot *best = NULL;
-	unsigned int i;
-
-	for (i = 0; i < KNTS_PENDING_PROBES; i++) {
-		struct knts_pending_slot *s = &p->slots[(h + i) & p->mask];
+	for (; s != end; s++) {
 		struct knts_pending_entry *se = knts_pending_slot_e(s);
 		u32 sq;
 
@@ -309,6 +303,35 @@ knts_pending_find(struct knts_pending *p, const struct knts_pending_key *key,
 		}
 	}
 	return best;
+}
+
+/*
+ * The slot of the oldest live entry under @key in its window, read
+ * without the locks (*@seq: its order of arrival); NULL if none. A slot
+ * another CPU is writing may be misread: the caller checks the one
+ * chosen again under its lock, and a miss costs the reply nothing a
+ * locked read would have saved (the entry might as well have changed
+ * just after it).
+ *
+ * The window is walked as it lies in the array: up to its end, then
+ * what wraps around to the start, if anything. A pointer that steps
+ * from slot to slot costs less than an index masked and scaled each
+ * time.
+ */
+static struct knts_pending_slot *
+knts_pending_find(struct knts_pending *p, const struct knts_pending_key *key,
+		  u32 h, u32 *seq)
+{
+	unsigned int first = h & p->mask, n = p->mask + 1;
+	unsigned int tail = min_t(unsigned int, KNTS_PENDING_PROBES,
+				  n - first);
+	struct knts_pending_slot *best;
+
+	best = knts_pending_scan(&p->slots[first], &p->slots[first + tail],
+				 key, h, NULL, seq);
+	return knts_pending_scan(&p->slots[0],
+				 &p->slots[KNTS_PENDING_PROBES - tail], key, h,
+				 best, seq);
 }
 
 bool knts_pending_take(struct knts_pending *p,
