@@ -60,15 +60,19 @@ static __always_inline v2di enc(const struct knts_aesni_ks *ks, v2di x)
 	return aesenclast(x, rk[10]);
 }
 
-/* Multiply by x in GF(2^128), RFC 5297 dbl, big-endian; no branch. */
+/*
+ * Multiply by x in GF(2^128), RFC 5297 dbl, big-endian; no branch. In
+ * little-endian order (as XTS doubles its tweak): each 64-bit half
+ * shifted by paddq, the sign of dword 3 (bit 127) gives the 0x87 of
+ * lane 0 and that of dword 1 (bit 63) the carry into bit 64.
+ */
 static __always_inline v2di dbl(v2di x)
 {
+	const v4si poly = { 0x87, 0, 1, 0 };
 	v2di le = pshufb(x, ni_bswap);
-	v2di carry = psrlq(le, 63);
-	v2di top = psrad(pshufd(le, 0xff), 31);
+	v2di t = psrad(pshufd(le, 0x13), 31) & (v2di)poly;
 
-	le = psllq(le, 1) | pslldq(carry, 8);
-	le ^= top & (v2di){ 0x87, 0 };
+	le = (le + le) ^ t;
 	return pshufb(le, ni_bswap);
 }
 
