@@ -36,8 +36,6 @@ static const char ni_bswap __attribute__((__vector_size__(16))) = {
 #define pshufb(x, m) \
 	((v2di)__builtin_ia32_pshufb128((__typeof__(ni_bswap))(x), \
 					(__typeof__(ni_bswap))(m)))
-#define psrlq(x, n)		__builtin_ia32_psrlqi128((x), (n))
-#define psllq(x, n)		__builtin_ia32_psllqi128((x), (n))
 #define psrad(x, n)		((v2di)__builtin_ia32_psradi128((v4si)(x), (n)))
 
 /* The round keys of @ks, in place (16-byte aligned, siv_aesni.h). */
