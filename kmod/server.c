@@ -136,6 +136,21 @@ static unsigned int knts_srv_nak(struct knts_net *kn, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+/*
+ * C2S, once no cookie is left to seal with it. AES-SIV-CMAC-256's 32
+ * bytes (chrony's and knts's default) as a constant length: a few
+ * stores, where a variable length takes rep stosb, a byte a turn.
+ */
+static void knts_srv_wipe_c2s(struct knts_cookie_keys *k)
+{
+	u8 *c2s = knts_cookie_c2s(k);
+
+	if (k->key_len == 32)
+		memzero_explicit(c2s, 32);
+	else
+		memzero_explicit(c2s, k->key_len);
+}
+
 /* Open a cookie under @mk of @ks, prepared when the set is. */
 static int knts_srv_cookie_open(const struct knts_keyset *ks,
 				const struct knts_master_key *mk,
@@ -329,7 +344,7 @@ static unsigned int knts_srv_request(struct knts_net *kn, struct sk_buff *skb,
 	e->mint_more = n - 1;
 	/* C2S only seals the cookies still to mint. */
 	if (!e->mint_more)
-		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
+		knts_srv_wipe_c2s(&e->keys);
 	e->uid_len = req.uid_len;
 	memcpy(e->uid, pl + req.uid_off, req.uid_len);
 	e->has_twin = knts_srv_interleaved(pl);
@@ -419,7 +434,7 @@ static unsigned int knts_srv_reply(struct knts_net *kn, struct sk_buff *skb,
 		if (ks)
 			err = knts_srv_mint(s, ks, &e->keys, e->mint_more);
 		rcu_read_unlock();
-		memzero_explicit(knts_cookie_c2s(&e->keys), e->keys.key_len);
+		knts_srv_wipe_c2s(&e->keys);
 		if (err)
 			goto fail;
 	}
