@@ -461,11 +461,13 @@ static __always_inline int siv_seal(const struct knts_siv_key *pk,
 	if (!siv_args_ok(key_len, n_ad))
 		return -EINVAL;
 	if (knts_siv_ni_in_section()) {
-		/* A leg's section (knts_siv_begin()): chosen, halves off. */
+		/*
+		 * A leg's section (knts_siv_begin()): chosen, halves off. The
+		 * core cannot fail: the tag goes straight where it belongs.
+		 */
 		this_cpu_inc(siv_ops[KNTS_SIV_AESNI]);
-		err = knts_siv_ni_seal(pk, key, key_len, ad, n_ad, pt, len, v,
-				       ct);
-		goto done;
+		return knts_siv_ni_seal(pk, key, key_len, ad, n_ad, pt, len,
+					tag, ct);
 	}
 	local_bh_disable();
 	impl = siv_pick();
@@ -477,7 +479,6 @@ static __always_inline int siv_seal(const struct knts_siv_key *pk,
 		err = siv_seal_other(impl, pk, key, key_len, ad, n_ad, pt, len,
 				     v, ct);
 	local_bh_enable();
-done:
 	if (!err)
 		memcpy(tag, v, SIV_BLOCK);
 	memzero_explicit(v, sizeof(v));

@@ -34,6 +34,7 @@
 #include <crypto/aes.h>
 #include <crypto/skcipher.h>
 #include <linux/errno.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 #include "siv.h"
@@ -200,7 +201,18 @@ bool knts_siv_ni_ready(void);
 bool knts_siv_ni_usable(void);
 bool knts_siv_ni_begin(void);
 void knts_siv_ni_end(bool opened);
-bool knts_siv_ni_in_section(void);
+/*
+ * Inside a section knts opened on this CPU? Only its opener can be
+ * running here then (the section keeps preemption off), so the answer
+ * is the caller's own even from preemptible context, where it is false.
+ * Inline: every AES-SIV operation asks.
+ */
+DECLARE_PER_CPU(bool, knts_siv_ni_section);
+static inline bool knts_siv_ni_in_section(void)
+{
+	return this_cpu_read(knts_siv_ni_section);
+}
+
 void knts_siv_ni_prepare(struct knts_siv_key *k);
 void knts_siv_ni_forget(int cpu);
 bool knts_siv_ni_forgotten(void);

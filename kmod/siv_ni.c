@@ -37,10 +37,11 @@
 struct siv_ni_cpu {
 	struct knts_aesni_key *sess;	/* a per-packet key, expanded */
 	void *sess_buf;			/* what holds it (kfree) */
-	bool open;			/* knts's FPU section is open */
 };
 
 static DEFINE_PER_CPU(struct siv_ni_cpu, siv_ni_cpu);
+/* knts's FPU section is open on this CPU (only ever while ready). */
+DEFINE_PER_CPU(bool, knts_siv_ni_section);
 #ifdef KNTS_NEON_STATE_ARG
 DEFINE_PER_CPU(struct user_fpsimd_state, knts_neon_state);
 #endif
@@ -65,7 +66,7 @@ bool knts_siv_ni_ready(void)
 bool knts_siv_ni_usable(void)
 {
 	return siv_ni_ready &&
-	       (this_cpu_read(siv_ni_cpu.open) || crypto_simd_usable());
+	       (this_cpu_read(knts_siv_ni_section) || crypto_simd_usable());
 }
 
 u64 knts_siv_ni_sections(void)
@@ -78,24 +79,14 @@ u64 knts_siv_ni_sections(void)
 	return n;
 }
 
-/*
- * Inside a section knts opened on this CPU? Only its opener can be
- * running here then (the section keeps preemption off), so the answer
- * is the caller's own even from preemptible context, where it is false.
- */
-bool knts_siv_ni_in_section(void)
-{
-	return siv_ni_ready && this_cpu_read(siv_ni_cpu.open);
-}
-
 /* Bottom halves disabled; true if this call opened the section. */
 bool knts_siv_ni_begin(void)
 {
-	if (!siv_ni_ready || this_cpu_read(siv_ni_cpu.open) ||
+	if (!siv_ni_ready || this_cpu_read(knts_siv_ni_section) ||
 	    !crypto_simd_usable())
 		return false;
 	knts_simd_begin();
-	this_cpu_write(siv_ni_cpu.open, true);
+	this_cpu_write(knts_siv_ni_section, true);
 	this_cpu_inc(siv_ni_sections);
 	return true;
 }
@@ -104,7 +95,7 @@ void knts_siv_ni_end(bool opened)
 {
 	if (!opened)
 		return;
-	this_cpu_write(siv_ni_cpu.open, false);
+	this_cpu_write(knts_siv_ni_section, false);
 	knts_simd_end();
 }
 
@@ -119,7 +110,7 @@ bool knts_siv_ni_nonce(u8 *out, unsigned int len)
 {
 	u64 n;
 
-	if (!nonce_key || !this_cpu_read(siv_ni_cpu.open))
+	if (!nonce_key || !this_cpu_read(knts_siv_ni_section))
 		return false;
 	n = this_cpu_read(nonce_ctr);
 	this_cpu_write(nonce_ctr, n + DIV_ROUND_UP(len, 16));
@@ -275,7 +266,7 @@ void knts_siv_ni_prepare(struct knts_siv_key *k)
 	if (!siv_ni_ready)
 		return;
 	local_bh_disable();	/* every section: simd_section.h */
-	if (this_cpu_read(siv_ni_cpu.open)) {
+	if (this_cpu_read(knts_siv_ni_section)) {
 		opened = false;
 	} else {
 		if (!crypto_simd_usable()) {
