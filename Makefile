@@ -101,7 +101,7 @@ help:
 	@echo "make bench-timing  in the VM: client-seen delay and offset with and without knts"
 	@echo "make bench-icount  instructions per request of the server CPU, A-D (one-CPU icount guest)"
 	@echo "make bench-pathprof where a packet leg's instructions go, per function (gdb single-steps bench-kernel's legs)"
-	@echo "make bench-arm64   knts's per-request instructions on arm64 (qemu cortex-a72 and cortex-a76, -icount)"
+	@echo "make bench-arm64   knts's per-request instructions on arm64 (qemu cortex-a72 and cortex-a76, -icount), next to chronyd's NTS"
 	@echo "make bench-smoke   in the VM: one short point per bench configuration (~2 min)"
 	@echo "make bench-profile in the VM: perf profile of the server CPU, A E D L (~10 min)"
 	@echo "make install     DESTDIR=, PREFIX=: ntskd, ntsctl, the module, unit, man pages"
@@ -469,7 +469,8 @@ check-arm64: $(B)/arm64/ntsvec
 	tests/arm64/run
 
 # knts's server and client paths on arm64 in instructions, per CPU model
-# and AES backend (tests/arm64/bench; runs check-arm64 first if needed).
+# and AES backend, and chronyd's own NTS on the same models
+# (tests/arm64/bench; runs check-arm64 first if needed).
 # Not in make check.
 bench-arm64:
 	tests/arm64/bench

@@ -52,13 +52,13 @@ static __always_inline void st(void *p, v2di x)
 }
 
 /*
- * The whitening and the nine full rounds every AES key size begins with,
- * round keys @rk[0..9] used in place (16-byte aligned). AES-128 ends with
- * aesenclast(x, rk[10]); the longer keys go on from here.
+ * The nine full rounds every AES key size begins with, on a block already
+ * xored with rk[0] (the whitening), round keys @rk[1..9] used in place
+ * (16-byte aligned). AES-128 ends with aesenclast(x, rk[10]); the longer
+ * keys go on from here.
  */
-static __always_inline v2di aes_rounds_1_9(const v2di *rk, v2di x)
+static __always_inline v2di aes_rounds_1_9_whitened(const v2di *rk, v2di x)
 {
-	x ^= rk[0];
 	x = aesenc(x, rk[1]);
 	x = aesenc(x, rk[2]);
 	x = aesenc(x, rk[3]);
@@ -68,6 +68,12 @@ static __always_inline v2di aes_rounds_1_9(const v2di *rk, v2di x)
 	x = aesenc(x, rk[7]);
 	x = aesenc(x, rk[8]);
 	return aesenc(x, rk[9]);
+}
+
+/* The same with the whitening. */
+static __always_inline v2di aes_rounds_1_9(const v2di *rk, v2di x)
+{
+	return aes_rounds_1_9_whitened(rk, x ^ rk[0]);
 }
 
 /* w0 ^ w1 ^ ... ^ wi in word i: the running xor of a key expansion. */

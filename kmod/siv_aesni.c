@@ -260,15 +260,7 @@ static __always_inline v2di rounds(const v2di *rk, v2di x, v2di last,
 				   const unsigned int nr)
 {
 	asm("" : "=r" (rk) : "0" (rk));
-	x = aesenc(x, rk[1]);
-	x = aesenc(x, rk[2]);
-	x = aesenc(x, rk[3]);
-	x = aesenc(x, rk[4]);
-	x = aesenc(x, rk[5]);
-	x = aesenc(x, rk[6]);
-	x = aesenc(x, rk[7]);
-	x = aesenc(x, rk[8]);
-	x = aesenc(x, rk[9]);
+	x = aes_rounds_1_9_whitened(rk, x);
 	if (nr > 10) {
 		x = aesenc(x, rk[10]);
 		x = aesenc(x, rk[11]);

@@ -93,9 +93,12 @@ check "300 valid requests to a" flood a 10.83.0.0 10.81.0.1 300 --rate 2000
 check "300 valid requests to b" flood b 10.84.0.0 10.82.0.1 300 --rate 2000
 full_a=$(( $(kstat "$a" srv_table_full) - full_a )) full_b=$(( $(kstat "$b" srv_table_full) - full_b ))
 diag "srv_table_full: a (8 slots) $full_a, b (4096 slots at most) $full_b; tables now a $(table_now "$a"), b $(table_now "$b")"
-[ "$full_a" -ge 250 ] && [ "$full_b" -eq 0 ] && [ "$(table_now "$a")" = 8 ] &&
+# b's table grows in a kworker while the burst comes in (2,000/s): on a
+# busy machine a few may be evicted before a growth is done (0 on a quiet
+# one, 2 with a benchmark on both CPUs); a's 8 slots lose nearly all.
+[ "$full_a" -ge 250 ] && [ "$full_b" -le 30 ] && [ "$(table_now "$a")" = 8 ] &&
 	[ "$(table_now "$b")" -ge 512 ] && [ "$(table_now "$b")" -le 4096 ]
-ok $? "pending slots in effect per namespace: a's 8 overflowed $full_a times; b's grew from 256 to $(table_now "$b") and never overflowed"
+ok $? "pending slots in effect per namespace: a's 8 overflowed $full_a times; b's grew from 256 to $(table_now "$b") and overflowed $full_b times while growing"
 
 # 1000 requests owing a NAK each (unknown key), from 1000 sources
 nak_a=$(kstat "$a" srv_nak_sent) lim_a=$(kstat "$a" srv_nak_ratelimited)
