@@ -387,21 +387,30 @@ void knts_pending_calm(struct knts_pending *p)
 	WRITE_ONCE(p->evicted, false);
 }
 
+/*
+ * At most this many slots are read to count a table: a flood that keeps
+ * a large table crowded but under half full must not buy a scan of all
+ * of it every time the growth looks (pending_set.c).
+ */
+#define KNTS_PENDING_COUNT_SAMPLE	4096
+
 unsigned int knts_pending_count(struct knts_pending *p)
 {
+	unsigned int slots = p->mask + 1, i, n = 0;
+	unsigned int step = max(slots / KNTS_PENDING_COUNT_SAMPLE, 1U);
 	unsigned long now = jiffies;
-	unsigned int i, n = 0;
 
-	for (i = 0; i <= p->mask; i++) {
+	/* Both powers of two: every step-th slot, evenly over the table. */
+	for (i = 0; i < slots; i += step) {
 		struct knts_pending_entry *e = knts_pending_slot_e(&p->slots[i]);
 
 		/* racy reads: an estimate is all the growth needs */
 		if (data_race(knts_pending_live(e, now)))
 			n++;
-		if (!((i + 1) % KNTS_PENDING_SWEEP_BATCH))
+		if (!((i / step + 1) % KNTS_PENDING_SWEEP_BATCH))
 			cond_resched();
 	}
-	return n;
+	return n * step;
 }
 
 /*

@@ -101,7 +101,8 @@ bool knts_pending_take(struct knts_pending *p,
 /*
  * Slots of @p; whether a request stored in @p found its window crowded,
  * or full so that it evicted (both until knts_pending_calm()); live
- * entries, counted without the locks (process context).
+ * entries, counted without the locks from at most 4096 slots spread over
+ * the table (exact up to that size; process context).
  */
 unsigned int knts_pending_slots(const struct knts_pending *p);
 bool knts_pending_crowded(const struct knts_pending *p);
