@@ -105,7 +105,7 @@ static void knts_pending_set_grow(struct work_struct *work)
 	/*
 	 * No hook stores into @cur after this; replies still look there.
 	 * Expedited: requests keep coming into a crowded table meanwhile,
-	 * and a table grows at most 14 times (64 to 2^20 slots).
+	 * and a table grows at most 12 times (256 to 2^20 slots).
 	 */
 	synchronize_rcu_expedited();
 	knts_pending_move_all(cur, next);
